@@ -1,0 +1,35 @@
+import type { Options } from 'tsup';
+
+/**
+ * The one bundler preset: ESM for Node 20 (Azure DevOps Node20_1, GitHub node20), workspace packages
+ * resolved from their sources through the `source` export condition so a bundle never depends on
+ * another package's build output.
+ */
+export function libraryPreset(overrides: Options = {}): Options {
+  return {
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    sourcemap: false,
+    clean: true,
+    dts: true,
+    tsconfig: 'tsconfig.json',
+    esbuildOptions(options) {
+      options.conditions = ['source'];
+    },
+    ...overrides,
+  };
+}
+
+/** A single-file executable bundle: every dependency inlined, a shebang, no declarations. */
+export function binaryPreset(overrides: Options = {}): Options {
+  return libraryPreset({
+    dts: false,
+    noExternal: [/.*/],
+    splitting: false,
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __iasCreateRequire } from 'node:module';\nconst require = __iasCreateRequire(import.meta.url);",
+    },
+    ...overrides,
+  });
+}
