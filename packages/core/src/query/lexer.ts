@@ -1,0 +1,207 @@
+/**
+ * Turns query text into tokens. Quoting mistakes are caught here, where the characters are still in
+ * view: double quotes, typographic quotes and strings that never close.
+ */
+import type { SourceSpan } from '../errors';
+import type { ComparisonOperator } from './ast';
+import { queryError } from './diagnostics';
+
+/** Reserved words, matched case-insensitively when they stand alone (no dot). */
+export const KEYWORDS = ['LIKE', 'BETWEEN', 'AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'TRUE', 'FALSE'] as const;
+
+/** One reserved word, upper-cased. */
+export type Keyword = (typeof KEYWORDS)[number];
+
+/** A token of the query language. */
+export type Token =
+  | { readonly kind: 'identifier'; readonly text: string; readonly span: SourceSpan }
+  | { readonly kind: 'keyword'; readonly keyword: Keyword; readonly text: string; readonly span: SourceSpan }
+  | { readonly kind: 'string'; readonly value: string; readonly text: string; readonly span: SourceSpan }
+  | { readonly kind: 'number'; readonly value: number; readonly text: string; readonly span: SourceSpan }
+  | { readonly kind: 'operator'; readonly operator: ComparisonOperator; readonly text: string; readonly span: SourceSpan }
+  | { readonly kind: 'and' | 'or' | 'lparen' | 'rparen' | 'bang' | 'comma'; readonly text: string; readonly span: SourceSpan }
+  | { readonly kind: 'eof'; readonly text: ''; readonly span: SourceSpan };
+
+const TYPOGRAPHIC_QUOTES = '\u2018\u2019\u201C\u201D';
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/y;
+const NUMBER = /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+const WORD_CHAR = /[A-Za-z0-9_.]/;
+
+function isKeyword(word: string): word is Keyword {
+  return (KEYWORDS as readonly string[]).includes(word);
+}
+
+function typographicQuoteMessage(quote: string, context: string): string {
+  return `The typographic quote ${quote} ${context}; replace it with a straight single quote (').`;
+}
+
+/**
+ * Splits `source` into tokens, ending with an `eof` token.
+ * @throws {QueryError} code `QUERY_INVALID` on a character or quoting mistake.
+ */
+export function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let pos = 0;
+  const push = (kind: 'and' | 'or' | 'lparen' | 'rparen' | 'bang' | 'comma', length: number): void => {
+    tokens.push({ kind, text: source.slice(pos, pos + length), span: { start: pos, end: pos + length } });
+    pos += length;
+  };
+  const pushOperator = (operator: ComparisonOperator): void => {
+    tokens.push({ kind: 'operator', operator, text: operator, span: { start: pos, end: pos + operator.length } });
+    pos += operator.length;
+  };
+
+  while (pos < source.length) {
+    const ch = source.charAt(pos);
+    const next = source.charAt(pos + 1);
+    if (/\s/.test(ch)) {
+      pos += 1;
+      continue;
+    }
+    if (ch === "'") {
+      tokens.push(readString(source, pos));
+      pos = tokens[tokens.length - 1]?.span.end ?? source.length;
+      continue;
+    }
+    if (ch === '"') {
+      const close = source.indexOf('"', pos + 1);
+      const end = close === -1 ? source.length : close + 1;
+      const inner = source.slice(pos + 1, close === -1 ? source.length : close);
+      throw queryError(
+        source,
+        { start: pos, end },
+        `Double quotes are not accepted around values; write the value in single quotes, as in '${inner.replaceAll("'", "''")}'.`,
+      );
+    }
+    if (TYPOGRAPHIC_QUOTES.includes(ch)) {
+      throw queryError(source, { start: pos, end: pos + 1 }, typographicQuoteMessage(ch, 'cannot delimit a value'));
+    }
+    if (ch === '&') {
+      if (next === '&') push('and', 2);
+      else throw queryError(source, { start: pos, end: pos + 1 }, 'A single & is not an operator; use && to require both conditions.');
+      continue;
+    }
+    if (ch === '|') {
+      if (next === '|') push('or', 2);
+      else throw queryError(source, { start: pos, end: pos + 1 }, 'A single | is not an operator; use || to accept either condition.');
+      continue;
+    }
+    if (ch === '(') {
+      push('lparen', 1);
+      continue;
+    }
+    if (ch === ')') {
+      push('rparen', 1);
+      continue;
+    }
+    if (ch === ',') {
+      push('comma', 1);
+      continue;
+    }
+    if (ch === '=') {
+      if (next === '=') throw queryError(source, { start: pos, end: pos + 2 }, 'The operator == does not exist; use a single = to compare.');
+      pushOperator('=');
+      continue;
+    }
+    if (ch === '!') {
+      if (next === '=') pushOperator('!=');
+      else push('bang', 1);
+      continue;
+    }
+    if (ch === '<') {
+      if (next === '>') throw queryError(source, { start: pos, end: pos + 2 }, 'The operator <> does not exist; use != for "not equal".');
+      pushOperator(next === '=' ? '<=' : '<');
+      continue;
+    }
+    if (ch === '>') {
+      pushOperator(next === '=' ? '>=' : '>');
+      continue;
+    }
+    NUMBER.lastIndex = pos;
+    const number = NUMBER.exec(source);
+    if (number !== null && (ch !== '-' || /[\d.]/.test(next))) {
+      const text = number[0];
+      const after = source.charAt(pos + text.length);
+      if (WORD_CHAR.test(after) || after === '-' || after === ':') {
+        let end = pos + text.length;
+        while (end < source.length && /[A-Za-z0-9_.:+-]/.test(source.charAt(end))) end += 1;
+        const word = source.slice(pos, end);
+        throw queryError(source, { start: pos, end }, `The value ${word} is not a number; put text and dates in single quotes, as in '${word}'.`);
+      }
+      const value = Number(text);
+      if (!Number.isFinite(value)) {
+        throw queryError(source, { start: pos, end: pos + text.length }, `The number ${text} is too large; write a number of ordinary size.`);
+      }
+      tokens.push({ kind: 'number', value, text, span: { start: pos, end: pos + text.length } });
+      pos += text.length;
+      continue;
+    }
+    IDENTIFIER.lastIndex = pos;
+    const identifier = IDENTIFIER.exec(source);
+    if (identifier !== null) {
+      const text = identifier[0];
+      const span = { start: pos, end: pos + text.length };
+      const upper = text.toUpperCase();
+      tokens.push(isKeyword(upper) ? { kind: 'keyword', keyword: upper, text, span } : { kind: 'identifier', text, span });
+      pos += text.length;
+      continue;
+    }
+    const codePoint = String.fromCodePoint(source.codePointAt(pos) ?? 0);
+    throw queryError(
+      source,
+      { start: pos, end: pos + codePoint.length },
+      `The character ${codePoint} is not allowed here; remove it or put it inside a single-quoted value.`,
+    );
+  }
+  tokens.push({ kind: 'eof', text: '', span: { start: source.length, end: source.length } });
+  return tokens;
+}
+
+/** Reads a single-quoted string starting at `start`; `''` inside stands for one quote. */
+function readString(source: string, start: number): Token {
+  let value = '';
+  let pos = start + 1;
+  while (pos < source.length) {
+    const ch = source.charAt(pos);
+    if (ch === "'") {
+      if (source.charAt(pos + 1) === "'") {
+        value += "'";
+        pos += 2;
+        continue;
+      }
+      const stray = strayTypographicQuote(source, start + 1, pos);
+      if (stray !== -1) {
+        throw queryError(source, { start: stray, end: stray + 1 }, typographicQuoteMessage(source.charAt(stray), 'does not close a value'));
+      }
+      return { kind: 'string', value, text: source.slice(start, pos + 1), span: { start, end: pos + 1 } };
+    }
+    value += ch;
+    pos += 1;
+  }
+  // Unterminated: a typographic quote inside is almost certainly the intended closing quote
+  // (an official Rapid7 example carries 'HIGH’).
+  for (let i = start + 1; i < source.length; i += 1) {
+    const ch = source.charAt(i);
+    if (TYPOGRAPHIC_QUOTES.includes(ch)) {
+      throw queryError(source, { start: i, end: i + 1 }, typographicQuoteMessage(ch, 'does not close a value'));
+    }
+  }
+  throw queryError(
+    source,
+    { start, end: source.length },
+    `The value ${source.slice(start, start + 24)} has no closing quote; add a single quote (') after the value.`,
+  );
+}
+
+/**
+ * In `'HIGH’ || x='LOW'` the straight quotes pair up wrongly and swallow the query text between them.
+ * A closing typographic quote followed, inside the same string, by query syntax is reported as the
+ * real mistake; `'O’Brien'` stays a valid value.
+ */
+function strayTypographicQuote(source: string, from: number, to: number): number {
+  for (let i = from; i < to; i += 1) {
+    const ch = source.charAt(i);
+    if ((ch === '\u2019' || ch === '\u201D') && /&&|\|\||=|\)/.test(source.slice(i + 1, to))) return i;
+  }
+  return -1;
+}
