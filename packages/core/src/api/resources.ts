@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { ApiError } from '../errors';
+import type { ApiClient } from './client';
+import { paginate, type Page } from './paginate';
+import {
+  appSchema,
+  attackDocumentationSchema,
+  attackSchema,
+  executionDetailsSchema,
+  moduleSchema,
+  pageSchema,
+  scanConfigSchema,
+  scanSchema,
+  vulnerabilitySchema,
+  type App,
+  type Attack,
+  type AttackDocumentation,
+  type ExecutionDetails,
+  type Module,
+  type Scan,
+  type ScanConfig,
+  type Vulnerability,
+} from './schemas';
+
+/** The search types the product uses. */
+export type SearchType = 'APP' | 'SCAN_CONFIG' | 'SCAN' | 'VULNERABILITY';
+
+const id = (value: string): string => encodeURIComponent(value);
+
+/** Quotes a value for the search language (`'` doubled); callers avoid names with quotes where they can. */
+export function quoteValue(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** `GET /apps/{id}`. */
+export async function getApp(client: ApiClient, appId: string): Promise<App> {
+  return (await client.request({ method: 'GET', path: `/apps/${id(appId)}`, route: 'GET /apps/{id}', schema: appSchema })).data;
+}
+
+/** Every application, page by page (`GET /apps`). */
+export function listApps(client: ApiClient): AsyncGenerator<Page<App>> {
+  return paginate(client, { method: 'GET', path: '/apps', route: 'GET /apps', item: appSchema });
+}
+
+/** `GET /scan-configs/{id}`. */
+export async function getScanConfig(client: ApiClient, configId: string): Promise<ScanConfig> {
+  return (await client.request({ method: 'GET', path: `/scan-configs/${id(configId)}`, route: 'GET /scan-configs/{id}', schema: scanConfigSchema })).data;
+}
+
+/** Every scan configuration, page by page (`GET /scan-configs`). */
+export function listScanConfigs(client: ApiClient): AsyncGenerator<Page<ScanConfig>> {
+  return paginate(client, { method: 'GET', path: '/scan-configs', route: 'GET /scan-configs', item: scanConfigSchema });
+}
+
+const searchItem = { APP: appSchema, SCAN_CONFIG: scanConfigSchema, SCAN: scanSchema, VULNERABILITY: vulnerabilitySchema } as const;
+type SearchItem = { APP: App; SCAN_CONFIG: ScanConfig; SCAN: Scan; VULNERABILITY: Vulnerability };
+
+/** `POST /search`, page by page. */
+export function search<K extends SearchType>(
+  client: ApiClient,
+  type: K,
+  query: string,
+  options: { pageSize?: number; sort?: string } = {},
+): AsyncGenerator<Page<SearchItem[K]>> {
+  return paginate(client, {
+    method: 'POST',
+    path: '/search',
+    route: 'POST /search',
+    json: { type, query },
+    item: searchItem[type] as unknown as z.ZodType<SearchItem[K]>,
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(options.sort === undefined ? {} : { query: { sort: options.sort } }),
+  });
+}
+
+/** One page of a search, for counting: the items and `total_data`. */
+export async function searchFirstPage<K extends SearchType>(
+  client: ApiClient,
+  type: K,
+  query: string,
+  pageSize: number,
+): Promise<Page<SearchItem[K]>> {
+  const response = await client.request({ method: 'POST', path: '/search', route: 'POST /search', query: { index: 0, size: pageSize }, json: { type, query }, schema: pageSchema });
+  const items = z.array(searchItem[type]).safeParse(response.data.data);
+  if (!items.success) {
+    throw new ApiError('RESPONSE_INVALID', `POST /search returned an unexpected item: field 'data.${items.error.issues[0]?.path.join('.') ?? ''}' ${items.error.issues[0]?.message.toLowerCase() ?? 'is invalid'}; the API may have changed.`, { method: 'POST', url: `${client.baseUrl}/search`, route: 'POST /search' });
+  }
+  const metadata = response.data.metadata ?? undefined;
+  return {
+    items: items.data as SearchItem[K][],
+    index: metadata?.index ?? 0,
+    totalData: metadata?.total_data ?? undefined,
+    totalPages: metadata?.total_pages ?? undefined,
+  };
+}
+
+/** `GET /scans/{id}`. */
+export async function getScan(client: ApiClient, scanId: string): Promise<Scan> {
+  return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}`, route: 'GET /scans/{id}', schema: scanSchema })).data;
+}
+
+/** Recent scans, newest first (`GET /scans`, default sort `submit_time` DESC). */
+export async function listRecentScans(client: ApiClient, size = 50): Promise<Scan[]> {
+  const response = await client.request({ method: 'GET', path: '/scans', route: 'GET /scans', query: { index: 0, size }, schema: pageSchema });
+  return z.array(scanSchema).parse(response.data.data);
+}
+
+/** The scan actions the API takes. */
+export type ScanAction = 'CANCEL' | 'STOP' | 'PAUSE' | 'RESUME';
+
+/** `PUT /scans/{id}/action`. */
+export async function submitScanAction(client: ApiClient, scanId: string, action: ScanAction): Promise<void> {
+  await client.request({ method: 'PUT', path: `/scans/${id(scanId)}/action`, route: 'PUT /scans/{id}/action', json: { action } });
+}
+
+/** `GET /scans/{id}/execution-details`. */
+export async function getExecutionDetails(client: ApiClient, scanId: string): Promise<ExecutionDetails> {
+  return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}/execution-details`, route: 'GET /scans/{id}/execution-details', schema: executionDetailsSchema })).data;
+}
+
+/** `GET /modules`: every module in one call (a bare array; a page envelope is tolerated). */
+export async function listModules(client: ApiClient): Promise<Module[]> {
+  const schema = z.union([z.array(moduleSchema), pageSchema.transform((page) => z.array(moduleSchema).parse(page.data))]);
+  return (await client.request({ method: 'GET', path: '/modules', route: 'GET /modules', schema })).data;
+}
+
+/** `GET /modules/{m}/attacks/{a}`. */
+export async function getAttack(client: ApiClient, moduleId: string, attackId: string): Promise<Attack> {
+  return (await client.request({ method: 'GET', path: `/modules/${id(moduleId)}/attacks/${id(attackId)}`, route: 'GET /modules/{id}/attacks/{id}', schema: attackSchema })).data;
+}
+
+/** `GET /modules/{m}/attacks/{a}/documentation`. */
+export async function getAttackDocumentation(client: ApiClient, moduleId: string, attackId: string): Promise<AttackDocumentation> {
+  return (
+    await client.request({
+      method: 'GET',
+      path: `/modules/${id(moduleId)}/attacks/${id(attackId)}/documentation`,
+      route: 'GET /modules/{id}/attacks/{id}/documentation',
+      schema: attackDocumentationSchema,
+    })
+  ).data;
+}
+
+/** Scan ids are UUIDs; the product checks every id it takes from a header or a user. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

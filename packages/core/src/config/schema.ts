@@ -1,0 +1,247 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+import { SEVERITIES, type Severity } from '../query/fields';
+import { baseUrlForRegion } from './region';
+
+/** The report formats the product writes. `metrics`, `findings` and `result` are the always-on JSON files. */
+export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'result'] as const;
+/** One report format. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** When the step advances: once the scan is submitted, once it has started, or once it is complete. */
+export const ADVANCE_MODES = ['submitted', 'started', 'completed'] as const;
+/** One advance mode. */
+export type AdvanceOn = (typeof ADVANCE_MODES)[number];
+
+/** What happens to the scan when a budget runs out (the step fails in every case). */
+export const TIMEOUT_ACTIONS = ['cancel', 'stop', 'fail'] as const;
+/** One timeout action. */
+export type OnTimeout = (typeof TIMEOUT_ACTIONS)[number];
+
+/** Severities, highest first. Unknown severities from the API rank below SAFE. */
+export const SEVERITY_ORDER = SEVERITIES;
+
+/** Statuses whose findings `failOn` ignores unless told otherwise: reviewed as not a problem. */
+export const DEFAULT_IGNORED_STATUSES = ['FALSE_POSITIVE', 'IGNORED', 'DUPLICATE'] as const;
+
+/** The configuration keys (architecture §4.1). */
+export const CONFIG_KEYS = [
+  'region',
+  'baseUrl',
+  'apiKey',
+  'app',
+  'scanConfig',
+  'scanId',
+  'advanceOn',
+  'pollInterval',
+  'maxPending',
+  'maxExecution',
+  'onTimeout',
+  'cancelOnInterrupt',
+  'findingsReport',
+  'reports',
+  'outputDir',
+  'gateQuery',
+  'failOn',
+  'failOnStatuses',
+  'requestTimeout',
+] as const;
+/** One configuration key. */
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** Raw configuration as a front end collects it: strings (or booleans) keyed by {@link ConfigKey}. */
+export type RawConfig = Partial<Record<ConfigKey, string | boolean | number | null | undefined>>;
+
+const blankToUndefined = (value: unknown): unknown => {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' && value.trim() === '') return undefined;
+  return typeof value === 'string' ? value.trim() : value;
+};
+
+const text = z.preprocess(blankToUndefined, z.string({ error: 'must be text' }).optional());
+
+const oneOf = <T extends readonly string[]>(values: T, fallback: T[number]) =>
+  z.preprocess(
+    (value) => {
+      const v = blankToUndefined(value);
+      return typeof v === 'string' ? v.toLowerCase() : v;
+    },
+    z
+      .enum(values as unknown as [T[number], ...T[number][]], { error: `must be one of ${values.join(', ')}` })
+      .default(fallback as never),
+  );
+
+const duration = (options: { allowNone: boolean; min: number; fallback?: number }) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string(), z.number()])
+      .optional()
+      .transform((value, ctx): number | undefined => {
+        if (value === undefined) return options.fallback;
+        const raw = String(value).trim().toLowerCase();
+        if (options.allowNone && (raw === 'none' || raw === '0' || raw === 'off')) return undefined;
+        const ms = parseDuration(raw);
+        if (ms === undefined) {
+          ctx.addIssue({ code: 'custom', message: `'${raw}' is not a duration; use a value like 30s, 5m or 1h30m (a bare number means minutes)` });
+          return z.NEVER;
+        }
+        if (ms < options.min) {
+          ctx.addIssue({ code: 'custom', message: `'${raw}' is too short; use at least ${options.min / 1000}s` });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  );
+
+const flag = (fallback: boolean) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.boolean(), z.string()])
+      .optional()
+      .transform((value, ctx): boolean => {
+        if (value === undefined) return fallback;
+        if (typeof value === 'boolean') return value;
+        const v = value.toLowerCase();
+        if (['true', 'yes', 'y', 'on', '1'].includes(v)) return true;
+        if (['false', 'no', 'n', 'off', '0'].includes(v)) return false;
+        ctx.addIssue({ code: 'custom', message: `'${value}' is not a yes/no value; use true or false` });
+        return z.NEVER;
+      }),
+  );
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The one configuration schema every front end shares. */
+export const configSchema = z.object({
+  region: z.preprocess(
+    (v) => {
+      const t = blankToUndefined(v);
+      return typeof t === 'string' ? t.toLowerCase() : t;
+    },
+    z.string().regex(/^[a-z0-9]+$/, { error: 'must be a region code such as us, eu or ap (letters and digits only)' }).default('us'),
+  ),
+  baseUrl: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || isHttpUrl(v), { error: 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1' }),
+  ),
+  apiKey: z.preprocess(blankToUndefined, z.string({ error: 'is required; set the InsightAppSec API key' })),
+  app: z.preprocess(blankToUndefined, z.string({ error: 'is required; give the application name or id' })),
+  scanConfig: z.preprocess(blankToUndefined, z.string({ error: 'is required; give the scan configuration name or id' })),
+  scanId: z.preprocess(
+    blankToUndefined,
+    z.string().regex(UUID, { error: 'must be a scan id (a UUID) to attach to an existing scan' }).optional(),
+  ),
+  advanceOn: oneOf(ADVANCE_MODES, 'completed'),
+  pollInterval: duration({ allowNone: false, min: 1_000, fallback: 30_000 }),
+  maxPending: duration({ allowNone: true, min: 1_000, fallback: 30 * 60_000 }),
+  maxExecution: duration({ allowNone: true, min: 1_000 }),
+  onTimeout: oneOf(TIMEOUT_ACTIONS, 'cancel'),
+  cancelOnInterrupt: flag(true),
+  findingsReport: flag(true),
+  reports: z.preprocess(
+    blankToUndefined,
+    z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((value, ctx): ReportFormat[] => {
+        if (value === undefined) return [...REPORT_FORMATS];
+        const items = (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+        if (items.includes('all')) return [...REPORT_FORMATS];
+        if (items.includes('none')) return ['result'];
+        const unknown = items.filter((i) => !(REPORT_FORMATS as readonly string[]).includes(i));
+        if (unknown.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `'${unknown.join(', ')}' is not a report format; use all, none or a list of ${REPORT_FORMATS.join(', ')}` });
+          return z.NEVER;
+        }
+        return [...new Set([...(items as ReportFormat[]), 'result' as const])];
+      }),
+  ),
+  outputDir: text,
+  gateQuery: text,
+  failOn: z.preprocess(
+    (v) => {
+      const t = blankToUndefined(v);
+      return typeof t === 'string' ? t.toUpperCase() : t;
+    },
+    z.enum(SEVERITY_ORDER, { error: `must be a severity: ${SEVERITY_ORDER.join(', ')}` }).optional(),
+  ),
+  failOnStatuses: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value): string[] => {
+        if (value === undefined) return [...DEFAULT_IGNORED_STATUSES];
+        if (value.toLowerCase() === 'none') return [];
+        return value.split(/[\s,]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
+      }),
+  ),
+  requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
+});
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** The validated configuration of one run. */
+export interface ScanJob {
+  region: string;
+  /** The API base URL, ending in `/ias/v1`, without a trailing slash. */
+  baseUrl: string;
+  apiKey: string;
+  app: string;
+  scanConfig: string;
+  scanId: string | undefined;
+  advanceOn: AdvanceOn;
+  pollIntervalMs: number;
+  maxPendingMs: number | undefined;
+  maxExecutionMs: number | undefined;
+  onTimeout: OnTimeout;
+  cancelOnInterrupt: boolean;
+  findingsReport: boolean;
+  reports: ReportFormat[];
+  outputDir: string | undefined;
+  gateQuery: string | undefined;
+  failOn: Severity | undefined;
+  /** Statuses `failOn` ignores. */
+  ignoredStatuses: string[];
+  requestTimeoutMs: number;
+}
+
+/** Builds the job from a successful schema parse. */
+export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
+  const base = (parsed.baseUrl ?? baseUrlForRegion(parsed.region)).replace(/\/+$/, '');
+  const reports = parsed.findingsReport ? parsed.reports : parsed.reports.filter((r) => r !== 'findings');
+  return {
+    region: parsed.region,
+    baseUrl: base,
+    apiKey: parsed.apiKey,
+    app: parsed.app,
+    scanConfig: parsed.scanConfig,
+    scanId: parsed.scanId,
+    advanceOn: parsed.advanceOn,
+    pollIntervalMs: parsed.pollInterval ?? 30_000,
+    maxPendingMs: parsed.maxPending,
+    maxExecutionMs: parsed.maxExecution,
+    onTimeout: parsed.onTimeout,
+    cancelOnInterrupt: parsed.cancelOnInterrupt,
+    findingsReport: parsed.findingsReport,
+    reports,
+    outputDir: parsed.outputDir,
+    gateQuery: parsed.gateQuery,
+    failOn: parsed.failOn,
+    ignoredStatuses: parsed.failOnStatuses,
+    requestTimeoutMs: parsed.requestTimeout ?? 60_000,
+  };
+}
+export type { Severity } from '../query/fields';

@@ -1,0 +1,76 @@
+// The public surface of @ias/core, curated: every export by name.
+
+export { ApiError, ConfigError, ERROR_CODES, IasError, isIasError, QueryError, redactSecrets, ScanError } from './errors';
+export type { ApiErrorContext, ConfigIssue, ErrorCode, ScanErrorContext, SourceSpan } from './errors';
+
+export { silentLogger, systemClock } from './effects';
+export type { Clock, FetchLike, Logger } from './effects';
+
+export { formatDuration, parseDuration } from './config/duration';
+export { baseUrlForRegion, KNOWN_REGIONS } from './config/region';
+export { ADVANCE_MODES, CONFIG_KEYS, DEFAULT_IGNORED_STATUSES, REPORT_FORMATS, SEVERITY_ORDER, TIMEOUT_ACTIONS } from './config/schema';
+export type { AdvanceOn, ConfigKey, OnTimeout, RawConfig, ReportFormat, ScanJob, Severity } from './config/schema';
+export { assertConfig, parseConfig } from './config/parse-config';
+export type { InputNames, ParseConfigOptions, ParseConfigResult } from './config/parse-config';
+
+export { createApiClient, parseRetryAfter } from './api/client';
+export type { ApiClient, ApiClientOptions, ApiResponse, RequestOptions } from './api/client';
+export { MAX_PAGE_SIZE, paginate } from './api/paginate';
+export type { Page, PaginateOptions } from './api/paginate';
+export {
+  getApp,
+  getAttack,
+  getAttackDocumentation,
+  getExecutionDetails,
+  getScan,
+  getScanConfig,
+  listApps,
+  listModules,
+  listRecentScans,
+  listScanConfigs,
+  quoteValue,
+  search,
+  submitScanAction,
+} from './api/resources';
+export type { ScanAction, SearchType } from './api/resources';
+export type { App, Attack, AttackDocumentation, ExecutionDetails, Module, Scan, ScanConfig, Variance, Vulnerability } from './api/schemas';
+
+export { resolveTarget } from './scan/resolve-target';
+export type { ResolvedTarget, TargetNames } from './scan/resolve-target';
+export { launchScan, scanIdFromLocation } from './scan/launch-scan';
+export type { LaunchScanOptions } from './scan/launch-scan';
+export { waitForScan } from './scan/wait-for-scan';
+export type { WaitForScanOptions, WaitResult } from './scan/wait-for-scan';
+export { collectFindings } from './scan/collect-findings';
+export type { CollectedFinding, CollectFindingsOptions, CollectResult } from './scan/collect-findings';
+export { isTerminal, parseApiDate } from './scan/scan-status';
+export { formatUserAgent, runScanJob } from './scan/run-scan-job';
+export type { RunScanJobEffects } from './scan/run-scan-job';
+export type { RunEvent, RunEventListener } from './scan/run-events';
+export { EXIT_CODES, exitCodeForError, resultForExitCode } from './scan/outcome';
+export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outcome';
+
+export { createGateTally, searchServerGate, toGateMatch } from './gate/evaluate-gate';
+export type { GateMatch, GateTally, GateVerdict, ServerGateResult } from './gate/evaluate-gate';
+export { hasGate, planGate, scopedGateQuery, severitiesAtOrAbove } from './gate/gate-query';
+export type { GatePlan, GateSpec } from './gate/gate-query';
+export {
+  assertValidQuery,
+  evaluateQuery,
+  formatQuery,
+  isServerSafe,
+  listServerSafetyIssues,
+  parseQuery,
+  severityRank,
+  SEVERITIES,
+  VULNERABILITY_FIELDS,
+  VULNERABILITY_STATUSES,
+} from './query';
+export type { EvaluateContext, ParsedQuery, ParseQueryResult, QueryExpression } from './query';
+
+export { createBufferedWriter, createMemoryReportSink } from './report/sink';
+export type { MemoryReportSink, ReportSink, ReportWriter } from './report/sink';
+export { buildMetricsReport, createMetricsCounter, METRICS_FILE } from './report/metrics';
+export type { MetricsCounter } from './report/metrics';
+export { createFindingsReport, FINDINGS_FILE } from './report/findings';
+export { RESULT_FILE } from './report/result';

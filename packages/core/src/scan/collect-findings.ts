@@ -1,0 +1,67 @@
+import type { ApiClient } from '../api/client';
+import { MAX_PAGE_SIZE } from '../api/paginate';
+import { listModules, quoteValue, search } from '../api/resources';
+import type { Module, Vulnerability } from '../api/schemas';
+import { ApiError } from '../errors';
+import type { RunEventListener } from './run-events';
+
+/** One finding as the collector hands it on, with its module resolved. */
+export interface CollectedFinding {
+  vulnerability: Vulnerability;
+  moduleId: string | undefined;
+  moduleName: string;
+  attackId: string | undefined;
+}
+
+/** Options of {@link collectFindings}. */
+export interface CollectFindingsOptions {
+  /** Called for each finding, in page order; awaited, so consumers can stream to disk. */
+  onFinding: (finding: CollectedFinding) => Promise<void>;
+  onEvent?: RunEventListener;
+  /** @default 1000 */
+  pageSize?: number;
+}
+
+/** What the collection saw. */
+export interface CollectResult {
+  total: number;
+  modules: ReadonlyMap<string, Module>;
+}
+
+/**
+ * Streams every finding of a scan: `POST /search` for `vulnerability.scans.id='ID'` in pages of 1000, with one
+ * `GET /modules` (fetched alongside the first page) to name modules. Each page is handed on as it arrives and
+ * then dropped. A finding seen twice (the set shifting while paging) is passed on once.
+ * @throws ApiError on any failure: collection fails closed; when fewer findings arrive than the API counted, too.
+ */
+export async function collectFindings(client: ApiClient, scanId: string, options: CollectFindingsOptions): Promise<CollectResult> {
+  const modulesPromise = listModules(client);
+  // Settle the module list's rejection here so it is never unhandled while the first page is read.
+  modulesPromise.catch(() => undefined);
+  let modules: Map<string, Module> | undefined;
+  const seen = new Set<string>();
+  let reported: number | undefined;
+  const query = `vulnerability.scans.id=${quoteValue(scanId)}`;
+  for await (const page of search(client, 'VULNERABILITY', query, { pageSize: options.pageSize ?? MAX_PAGE_SIZE })) {
+    reported ??= page.totalData;
+    modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
+    for (const vulnerability of page.items) {
+      if (seen.has(vulnerability.id)) continue;
+      seen.add(vulnerability.id);
+      const variance = vulnerability.variances?.[0];
+      const moduleId = variance?.module?.id ?? undefined;
+      const moduleName = moduleId === undefined ? 'Unknown' : (modules.get(moduleId)?.name ?? moduleId);
+      await options.onFinding({ vulnerability, moduleId, moduleName, attackId: variance?.attack?.id ?? undefined });
+    }
+    options.onEvent?.({ type: 'findings', fetched: seen.size, total: reported });
+  }
+  modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
+  if (reported !== undefined && seen.size < reported) {
+    throw new ApiError(
+      'RESPONSE_INVALID',
+      `POST /search returned ${seen.size} findings of scan ${scanId} but counted ${reported}; findings were lost while paging, run the step again.`,
+      { method: 'POST', url: `${client.baseUrl}/search`, route: 'POST /search' },
+    );
+  }
+  return { total: seen.size, modules };
+}

@@ -1,0 +1,126 @@
+import type { ApiClient } from '../api/client';
+import { getApp, getScanConfig, listApps, listScanConfigs, quoteValue, search, UUID_PATTERN } from '../api/resources';
+import type { App, ScanConfig } from '../api/schemas';
+import type { Logger } from '../effects';
+import { ApiError, ConfigError } from '../errors';
+import { closestNames } from './closest-names';
+
+/** The application and scan configuration a run scans. */
+export interface ResolvedTarget {
+  app: App;
+  scanConfig: ScanConfig;
+}
+
+/** How the inputs are named to the user, for messages. */
+export interface TargetNames {
+  app: string;
+  scanConfig: string;
+}
+
+/**
+ * Resolves an application and a scan configuration given by exact name or UUID. Names are matched exactly
+ * (case-sensitive) on the client side, never by taking the first search hit; a name holding a single quote is
+ * matched by listing, since the search language has no documented escape. When nothing matches, the error lists
+ * the closest names.
+ * @throws ConfigError (CONFIG_INVALID or NOT_FOUND) for unknown, ambiguous or unscannable targets.
+ */
+export async function resolveTarget(
+  client: ApiClient,
+  wanted: { app: string; scanConfig: string },
+  names: TargetNames,
+  logger: Logger,
+): Promise<ResolvedTarget> {
+  const app = await resolveApp(client, wanted.app, names.app);
+  logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
+  const scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig);
+  const errors = (scanConfig.errors ?? []).filter((e) => e.trim() !== '');
+  if (errors.length > 0) {
+    throw new ConfigError(
+      `Scan configuration '${scanConfig.name}' has errors that prevent scanning (${errors.join('; ')}); fix them in InsightAppSec, then run again.`,
+      [{ path: names.scanConfig, message: errors.join('; ') }],
+    );
+  }
+  return { app, scanConfig };
+}
+
+async function resolveApp(client: ApiClient, wanted: string, inputName: string): Promise<App> {
+  if (UUID_PATTERN.test(wanted)) {
+    try {
+      return await getApp(client, wanted);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        throw new ConfigError(`${inputName} '${wanted}' is not the id of an application this API key can see; check the id or give the application's name.`, [{ path: inputName, message: 'unknown application id' }], { code: 'NOT_FOUND' });
+      }
+      throw error;
+    }
+  }
+  if (!wanted.includes("'")) {
+    for await (const page of search(client, 'APP', `app.name=${quoteValue(wanted)}`)) {
+      const exact = page.items.filter((a) => a.name === wanted);
+      if (exact.length === 1 && exact[0] !== undefined) return exact[0];
+      if (exact.length > 1) throw ambiguous(inputName, 'applications', wanted, exact);
+      break;
+    }
+  }
+  const all: App[] = [];
+  for await (const page of listApps(client)) all.push(...page.items.map((a) => ({ id: a.id, name: a.name })));
+  const exact = all.filter((a) => a.name === wanted);
+  if (exact.length === 1 && exact[0] !== undefined) return exact[0];
+  if (exact.length > 1) throw ambiguous(inputName, 'applications', wanted, exact);
+  throw notFound(inputName, 'application', wanted, all.map((a) => a.name));
+}
+
+async function resolveScanConfig(client: ApiClient, app: App, wanted: string, inputName: string): Promise<ScanConfig> {
+  if (UUID_PATTERN.test(wanted)) {
+    let config: ScanConfig;
+    try {
+      config = await getScanConfig(client, wanted);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        throw new ConfigError(`${inputName} '${wanted}' is not the id of a scan configuration this API key can see; check the id or give the configuration's name.`, [{ path: inputName, message: 'unknown scan configuration id' }], { code: 'NOT_FOUND' });
+      }
+      throw error;
+    }
+    if (config.app?.id !== undefined && config.app.id !== app.id) {
+      throw new ConfigError(`${inputName} '${config.name}' belongs to another application (${config.app.id}), not to '${app.name}'; give a scan configuration of '${app.name}'.`, [{ path: inputName, message: 'scan configuration of another application' }]);
+    }
+    return config;
+  }
+  if (!wanted.includes("'")) {
+    const query = `scanconfig.name=${quoteValue(wanted)} && scanconfig.app.id=${quoteValue(app.id)}`;
+    for await (const page of search(client, 'SCAN_CONFIG', query)) {
+      const exact = page.items.filter((c) => c.name === wanted && (c.app?.id ?? app.id) === app.id);
+      if (exact.length === 1 && exact[0] !== undefined) return exact[0];
+      if (exact.length > 1) throw ambiguous(inputName, 'scan configurations', wanted, exact);
+      break;
+    }
+  }
+  const ofApp: ScanConfig[] = [];
+  for await (const page of listScanConfigs(client)) ofApp.push(...page.items.filter((c) => c.app?.id === app.id));
+  const exact = ofApp.filter((c) => c.name === wanted);
+  if (exact.length === 1 && exact[0] !== undefined) return exact[0];
+  if (exact.length > 1) throw ambiguous(inputName, 'scan configurations', wanted, exact);
+  throw notFound(inputName, `scan configuration of '${app.name}'`, wanted, ofApp.map((c) => c.name));
+}
+
+function notFound(inputName: string, what: string, wanted: string, names: string[]): ConfigError {
+  const closest = closestNames(wanted, names);
+  const hint =
+    closest.length > 0
+      ? `closest: ${closest.map((n) => `'${n}'`).join(', ')}`
+      : names.length > 0
+        ? `known: ${names.slice(0, 5).map((n) => `'${n}'`).join(', ')}${names.length > 5 ? ', …' : ''}`
+        : 'none is visible to this API key';
+  return new ConfigError(
+    `${inputName} '${wanted}' matches no ${what} (${hint}); check the exact name, which is case-sensitive, or use its id.`,
+    [{ path: inputName, message: `no ${what} named '${wanted}'` }],
+    { code: 'NOT_FOUND' },
+  );
+}
+
+function ambiguous(inputName: string, what: string, wanted: string, matches: { id: string }[]): ConfigError {
+  return new ConfigError(
+    `${inputName} '${wanted}' names ${matches.length} ${what} (${matches.map((m) => m.id).join(', ')}); give the id of the one to scan.`,
+    [{ path: inputName, message: `ambiguous name '${wanted}'` }],
+  );
+}

@@ -1,0 +1,331 @@
+import { createApiClient, type ApiClient } from '../api/client';
+import { getScan, submitScanAction } from '../api/resources';
+import type { ScanJob } from '../config/schema';
+import type { InputNames } from '../config/parse-config';
+import type { Clock, FetchLike, Logger } from '../effects';
+import { ConfigError, IasError, redactSecrets } from '../errors';
+import { createGateTally, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
+import { hasGate, planGate } from '../gate/gate-query';
+import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
+import { buildMetricsReport, createMetricsCounter, METRICS_FILE } from '../report/metrics';
+import { RESULT_FILE } from '../report/result';
+import type { ReportSink } from '../report/sink';
+import { collectFindings } from './collect-findings';
+import { launchScan } from './launch-scan';
+import { EXIT_CODES, exitCodeForError, resultForExitCode, type ExitCode, type Outcome, type OutcomeMatch } from './outcome';
+import type { RunEventListener } from './run-events';
+import { resolveTarget } from './resolve-target';
+import { isTerminal } from './scan-status';
+import { waitForScan, type WaitResult } from './wait-for-scan';
+
+/** Everything {@link runScanJob} needs from its host. */
+export interface RunScanJobEffects {
+  fetch: FetchLike;
+  clock: Clock;
+  logger: Logger;
+  /** Where reports are written. */
+  sink: ReportSink;
+  /** Sent as `User-Agent`; build it with {@link formatUserAgent}. */
+  userAgent: string;
+  /** Aborting it interrupts the run; the scan is canceled when the job says so. */
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+  /** How the front end names its inputs, for messages. @default the config keys */
+  inputNames?: InputNames;
+  /** Client tuning (tests shorten back-off). */
+  retries?: number;
+  retryBaseMs?: number;
+}
+
+/** Builds the User-Agent: product, version, host and runtime. */
+export function formatUserAgent(host: string, version: string, runtime?: string): string {
+  return `ias-ci-${host}/${version}${runtime === undefined ? '' : ` (${runtime})`}`;
+}
+
+/**
+ * The one use-case: resolve → launch (or attach) → wait → gate → collect (streaming into the reports) → outcome.
+ * Never throws for anything the user or the API can cause: every such failure is an {@link Outcome} with its exit
+ * status, and the result file is written in every case that gets that far.
+ */
+export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Promise<Outcome> {
+  const { clock, logger } = effects;
+  const startedAt = clock.now();
+  const names = effects.inputNames ?? {};
+  const state: RunState = {
+    scanId: null,
+    status: null,
+    failureReason: null,
+    app: null,
+    scanConfig: null,
+    advancedOn: null,
+    gate: null,
+    counts: { total: 0, bySeverity: {}, byModule: {} },
+    collected: false,
+    reports: [],
+    warnings: [],
+    launchedAt: null,
+    runningAt: null,
+    completedAt: null,
+  };
+  const client = createApiClient({
+    baseUrl: job.baseUrl,
+    apiKey: job.apiKey,
+    fetch: effects.fetch,
+    userAgent: effects.userAgent,
+    clock,
+    logger,
+    timeoutMs: job.requestTimeoutMs,
+    ...(effects.signal === undefined ? {} : { signal: effects.signal }),
+    ...(effects.retries === undefined ? {} : { retries: effects.retries }),
+    ...(effects.retryBaseMs === undefined ? {} : { retryBaseMs: effects.retryBaseMs }),
+  });
+
+  let exitCode: ExitCode = EXIT_CODES.passed;
+  let message = '';
+  let error: Outcome['error'] = null;
+  try {
+    ({ exitCode, message } = await execute(job, client, effects, state, names));
+  } catch (caught) {
+    const interrupted = effects.signal?.aborted === true;
+    if (interrupted) {
+      exitCode = EXIT_CODES.interrupted;
+      message = await onInterrupt(job, effects, state);
+      error = { code: 'ABORTED', message };
+    } else if (caught instanceof IasError) {
+      exitCode = exitCodeForError(caught.code);
+      message = redactSecrets(caught.message, [job.apiKey]);
+      error = { code: caught.code, message };
+      if (caught.code === 'SCAN_FAILED' || caught.code === 'SCAN_TIMEOUT') {
+        const scan = caught as IasError & { lastStatus?: string; failureReason?: string };
+        state.status = scan.lastStatus ?? state.status;
+        state.failureReason = scan.failureReason ?? state.failureReason;
+      }
+    } else {
+      throw caught;
+    }
+  }
+
+  if (exitCode !== EXIT_CODES.passed && exitCode !== EXIT_CODES.gateFailed) logger.error(message);
+  const finishedAt = clock.now();
+  const outcome: Outcome = {
+    scanId: state.scanId,
+    status: state.status,
+    failureReason: state.failureReason,
+    exitCode,
+    result: resultForExitCode(exitCode),
+    message,
+    error,
+    app: state.app,
+    scanConfig: state.scanConfig,
+    advancedOn: state.advancedOn,
+    gate: state.gate,
+    counts: state.counts,
+    collected: state.collected,
+    reports: state.reports,
+    warnings: state.warnings,
+    timings: {
+      startedAt: new Date(startedAt).toISOString(),
+      launchedAt: iso(state.launchedAt),
+      runningAt: iso(state.runningAt),
+      completedAt: iso(state.completedAt),
+      finishedAt: new Date(finishedAt).toISOString(),
+      totalMs: finishedAt - startedAt,
+    },
+  };
+  if (job.reports.includes('result')) {
+    try {
+      const writer = await effects.sink.create(RESULT_FILE);
+      outcome.reports.push({ format: 'result', path: writer.path });
+      await writer.write(`${JSON.stringify(outcome, null, 2)}\n`);
+      await writer.close();
+    } catch (writeError) {
+      logger.error(`Could not write ${RESULT_FILE}: ${writeError instanceof Error ? writeError.message : String(writeError)}`);
+    }
+  }
+  return outcome;
+}
+
+interface RunState {
+  scanId: string | null;
+  status: string | null;
+  failureReason: string | null;
+  app: { id: string; name: string } | null;
+  scanConfig: { id: string; name: string } | null;
+  advancedOn: Outcome['advancedOn'];
+  gate: Outcome['gate'];
+  counts: Outcome['counts'];
+  collected: boolean;
+  reports: Outcome['reports'];
+  warnings: string[];
+  launchedAt: number | null;
+  runningAt: number | null;
+  completedAt: number | null;
+}
+
+async function execute(
+  job: ScanJob,
+  client: ApiClient,
+  effects: RunScanJobEffects,
+  state: RunState,
+  names: InputNames,
+): Promise<{ exitCode: ExitCode; message: string }> {
+  const { clock, logger } = effects;
+  const gateSpec = { query: job.gateQuery, failOn: job.failOn, ignoredStatuses: job.ignoredStatuses };
+  if (hasGate(gateSpec) && job.advanceOn !== 'completed') {
+    state.warnings.push(`the gate is not evaluated when the step advances on ${job.advanceOn}; use --advance-on completed to gate`);
+    logger.warn(`The gate is not evaluated when the step advances on ${job.advanceOn}`);
+  }
+
+  const target = await resolveTarget(client, { app: job.app, scanConfig: job.scanConfig }, { app: names.app ?? 'app', scanConfig: names.scanConfig ?? 'scanConfig' }, logger);
+  state.app = { id: target.app.id, name: target.app.name };
+  state.scanConfig = { id: target.scanConfig.id, name: target.scanConfig.name };
+  effects.onEvent?.({ type: 'resolved', app: state.app, scanConfig: state.scanConfig });
+  logger.info(`Application '${target.app.name}' (${target.app.id}), scan configuration '${target.scanConfig.name}' (${target.scanConfig.id})`);
+
+  if (job.scanId !== undefined) {
+    const existing = await getScan(client, job.scanId);
+    if (existing.scan_config?.id !== undefined && existing.scan_config.id !== target.scanConfig.id) {
+      throw new ConfigError(`${names.scanId ?? 'scanId'} '${job.scanId}' is a scan of another configuration (${existing.scan_config.id}); give the scan's own configuration or leave the scan id out.`, [{ path: names.scanId ?? 'scanId', message: 'scan of another configuration' }]);
+    }
+    state.scanId = job.scanId;
+    state.launchedAt = clock.now();
+    effects.onEvent?.({ type: 'launched', scanId: job.scanId, attached: true });
+    logger.info(`Attached to scan ${job.scanId}`);
+  } else {
+    const scanId = await launchScan(client, target.scanConfig.id, { clock, logger, ...(effects.signal === undefined ? {} : { signal: effects.signal }) });
+    state.scanId = scanId;
+    state.launchedAt = clock.now();
+    effects.onEvent?.({ type: 'launched', scanId, attached: false });
+    logger.info(`Launched scan ${scanId}`);
+  }
+
+  const scanId = state.scanId;
+  const wait: WaitResult = await waitForScan(client, scanId, {
+    advanceOn: job.advanceOn,
+    pollIntervalMs: job.pollIntervalMs,
+    maxPendingMs: job.maxPendingMs,
+    maxExecutionMs: job.maxExecutionMs,
+    onTimeout: job.onTimeout,
+    launchedAt: state.launchedAt ?? clock.now(),
+    clock,
+    logger,
+    ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
+    ...(effects.signal === undefined ? {} : { signal: effects.signal }),
+    onStatus: (status) => {
+      state.status = status;
+    },
+  });
+  state.status = wait.scan.status;
+  state.runningAt = wait.startedRunningAt ?? null;
+  state.advancedOn = wait.reason;
+  if (wait.reason !== 'completed') {
+    return { exitCode: EXIT_CODES.passed, message: `Scan ${scanId} is ${wait.scan.status}; the step advanced once the scan was ${wait.reason}, without collecting findings or gating.` };
+  }
+  state.completedAt = clock.now();
+
+  const plan = planGate(gateSpec, scanId);
+  if (plan?.localOnlyReason !== undefined) logger.info(`The gate runs locally only: ${plan.localOnlyReason}`);
+  const server = plan === undefined ? undefined : await searchServerGate(client, plan);
+  const tally = plan === undefined ? undefined : createGateTally(plan, server);
+  const counter = createMetricsCounter();
+  const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
+  try {
+    await collectFindings(client, scanId, {
+      ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
+      onFinding: async (finding) => {
+        counter.add(finding.vulnerability, finding.moduleName);
+        tally?.add(finding.vulnerability, finding.moduleName);
+        await findings?.add(finding.vulnerability);
+      },
+    });
+  } finally {
+    await findings?.close();
+  }
+  state.collected = true;
+  state.counts = { total: counter.total, bySeverity: counter.bySeverity(), byModule: counter.byModule() };
+  if (findings !== undefined) addReport(state, effects, 'findings', findings.path);
+  logger.info(`Collected ${counter.total} finding${counter.total === 1 ? '' : 's'}${counter.total > 0 ? `: ${Object.entries(state.counts.bySeverity).map(([s, n]) => `${n} ${s}`).join(', ')}` : ''}`);
+
+  if (job.reports.includes('metrics')) {
+    const writer = await effects.sink.create(METRICS_FILE);
+    await writer.write(buildMetricsReport(counter));
+    await writer.close();
+    addReport(state, effects, 'metrics', writer.path);
+  }
+
+  const gate = tally?.finish();
+  if (gate !== undefined) {
+    state.gate = gateForOutcome(gate);
+    reportGate(gate, scanId, effects, state);
+  }
+  const budgetNote = wait.stoppedOnBudget === undefined ? undefined : `the ${wait.stoppedOnBudget} budget ran out, so the scan was stopped early and the step fails`;
+  if (budgetNote !== undefined) {
+    return { exitCode: EXIT_CODES.budgetExceeded, message: `Scan ${scanId} is COMPLETE with ${counter.total} findings, but ${budgetNote}.` };
+  }
+  if (gate !== undefined && !gate.passed) {
+    return { exitCode: EXIT_CODES.gateFailed, message: `Gate failed: ${gate.matched} of ${counter.total} findings of scan ${scanId} match ${gate.condition}.` };
+  }
+  return {
+    exitCode: EXIT_CODES.passed,
+    message: gate === undefined ? `Scan ${scanId} is COMPLETE with ${counter.total} findings; no gate is configured.` : `Gate passed: none of the ${counter.total} findings of scan ${scanId} match ${gate.condition}.`,
+  };
+}
+
+function addReport(state: RunState, effects: RunScanJobEffects, format: string, path: string): void {
+  state.reports.push({ format, path });
+  effects.onEvent?.({ type: 'report', format, path });
+}
+
+function gateForOutcome(gate: GateVerdict): NonNullable<Outcome['gate']> {
+  const matches: OutcomeMatch[] = gate.matches.map((m) => ({ id: m.id, severity: m.severity, module: m.module, method: m.method, url: m.url, parameter: m.parameter }));
+  return {
+    passed: gate.passed,
+    matched: gate.matched,
+    condition: gate.condition,
+    query: gate.serverQuery,
+    localMatched: gate.localMatched,
+    serverMatched: gate.serverMatched,
+    disagreements: gate.disagreements,
+    matches,
+  };
+}
+
+function reportGate(gate: GateVerdict, scanId: string, effects: RunScanJobEffects, state: RunState): void {
+  const { logger } = effects;
+  effects.onEvent?.({ type: 'gate', passed: gate.passed, matched: gate.matched });
+  if (gate.disagreements.length > 0) {
+    const local = gate.disagreements.filter((d) => d.matchedBy === 'local').map((d) => d.id);
+    const server = gate.disagreements.filter((d) => d.matchedBy === 'server').map((d) => d.id);
+    const text = `the local evaluation and the server search disagree (only local: ${local.length === 0 ? 'none' : local.slice(0, 10).join(', ')}; only server: ${server.length === 0 ? 'none' : server.slice(0, 10).join(', ')}); the gate counts both, failing closed`;
+    state.warnings.push(text);
+    logger.warn(`Gate: ${text}`);
+  }
+  if (gate.passed) {
+    logger.info(`Gate passed: no finding of scan ${scanId} matches ${gate.condition}`);
+    return;
+  }
+  logger.error(`Gate failed: ${gate.matched} finding${gate.matched === 1 ? '' : 's'} of scan ${scanId} match ${gate.condition}`);
+  for (const m of gate.matches.slice(0, 20)) logger.error(`  ${m.severity} ${m.module}: ${m.method ?? ''} ${m.url ?? ''}${m.parameter ? ` [${m.parameter}]` : ''} (${m.id})`);
+  if (gate.matched > 20) logger.error(`  … and ${gate.matched - 20} more (see the reports)`);
+}
+
+async function onInterrupt(job: ScanJob, effects: RunScanJobEffects, state: RunState): Promise<string> {
+  const scanId = state.scanId;
+  if (scanId === null) return 'The run was interrupted before a scan was launched.';
+  if (!job.cancelOnInterrupt) return `The run was interrupted; scan ${scanId} was left running as asked.`;
+  if (state.status !== null && isTerminal(state.status)) return `The run was interrupted; scan ${scanId} had already ended (${state.status}).`;
+  // A fresh client: the run's signal is aborted, and the host gives a few seconds at most.
+  const client = createApiClient({ baseUrl: job.baseUrl, apiKey: job.apiKey, fetch: effects.fetch, userAgent: effects.userAgent, clock: effects.clock, logger: effects.logger, timeoutMs: 5_000, retries: 1, retryBaseMs: 250 });
+  try {
+    await submitScanAction(client, scanId, 'CANCEL');
+    state.status = 'CANCELING';
+    return `The run was interrupted; scan ${scanId} was canceled.`;
+  } catch (cancelError) {
+    const reason = cancelError instanceof Error ? redactSecrets(cancelError.message, [job.apiKey]) : String(cancelError);
+    return `The run was interrupted, and canceling scan ${scanId} failed (${reason}); cancel it in InsightAppSec.`;
+  }
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

@@ -1,0 +1,154 @@
+import type { ApiClient } from '../api/client';
+import { getScan, submitScanAction } from '../api/resources';
+import type { Scan } from '../api/schemas';
+import type { AdvanceOn, OnTimeout } from '../config/schema';
+import { formatDuration } from '../config/duration';
+import type { Clock, Logger } from '../effects';
+import { ApiError, ScanError } from '../errors';
+import type { RunEventListener } from './run-events';
+import { isTerminal, KNOWN_STATUSES, STARTED_STATUSES } from './scan-status';
+
+/** Options of {@link waitForScan}. */
+export interface WaitForScanOptions {
+  advanceOn: AdvanceOn;
+  pollIntervalMs: number;
+  /** Budget for every state before RUNNING, measured from `launchedAt`. `undefined`: none. */
+  maxPendingMs: number | undefined;
+  /** Budget from the first started state to COMPLETE. `undefined`: none. */
+  maxExecutionMs: number | undefined;
+  onTimeout: OnTimeout;
+  /** When the scan was launched (epoch ms, on `clock`). */
+  launchedAt: number;
+  clock: Clock;
+  logger: Logger;
+  onEvent?: RunEventListener;
+  /** Called with every status read, so the caller always knows the last one. */
+  onStatus?: (status: string) => void;
+  signal?: AbortSignal;
+  /** How long to wait for the scan to settle after a cancel or stop. @default 300000 */
+  graceMs?: number;
+  /** Consecutive failed polls tolerated (each already retried by the client). @default 5 */
+  maxPollFailures?: number;
+}
+
+/** How the wait ended without an error. */
+export interface WaitResult {
+  scan: Scan;
+  /** `completed` when the scan is COMPLETE; otherwise the advance mode that ended the wait early. */
+  reason: 'completed' | 'submitted' | 'started';
+  /** Set when a budget ran out and `onTimeout: stop` brought the scan to COMPLETE: the step still fails. */
+  stoppedOnBudget?: 'pending' | 'execution';
+  startedRunningAt: number | undefined;
+}
+
+/**
+ * Follows a scan until it reaches the state the advance mode asks for, enforcing the pending and execution
+ * budgets on the clock (checked at least every poll, and exactly when a budget ends between two polls).
+ * @throws ScanError SCAN_FAILED when the scan fails, SCAN_TIMEOUT when a budget runs out (after cancelling or
+ * stopping the scan as `onTimeout` says).
+ */
+export async function waitForScan(client: ApiClient, scanId: string, options: WaitForScanOptions): Promise<WaitResult> {
+  const { clock, logger } = options;
+  if (options.advanceOn === 'submitted') {
+    return { scan: await getScan(client, scanId), reason: 'submitted', startedRunningAt: undefined };
+  }
+  const maxFailures = options.maxPollFailures ?? 5;
+  let previous: string | undefined;
+  let startedAt: number | undefined;
+  let failures = 0;
+  const unknownSeen = new Set<string>();
+  for (;;) {
+    let scan: Scan;
+    try {
+      scan = await getScan(client, scanId);
+      failures = 0;
+    } catch (error) {
+      if (!(error instanceof ApiError) || !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code) || (error.status !== undefined && error.status < 500) || failures + 1 >= maxFailures) {
+        throw error;
+      }
+      failures += 1;
+      logger.warn(`Could not read the scan's status (${error.message}); polling again in ${formatDuration(options.pollIntervalMs)}`);
+      await clock.sleep(options.pollIntervalMs, options.signal);
+      continue;
+    }
+    const now = clock.now();
+    const status = scan.status;
+    options.onStatus?.(status);
+    if (status !== previous) {
+      options.onEvent?.({ type: 'status', scanId, status, previous, elapsedMs: now - options.launchedAt });
+      logger.info(`Scan ${scanId}: ${status}${previous === undefined ? '' : ` (was ${previous})`} after ${formatDuration(now - options.launchedAt)}`);
+      if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
+        unknownSeen.add(status);
+        logger.warn(`Scan status '${status}' is new to this tool; treating it as still in progress`);
+      }
+      previous = status;
+    }
+    if (startedAt === undefined && (STARTED_STATUSES.has(status))) {
+      startedAt = now;
+    }
+    if (status === 'COMPLETE') return { scan, reason: 'completed', startedRunningAt: startedAt };
+    if (status === 'FAILED') throw scanFailed(scan, now - options.launchedAt);
+    if (options.advanceOn === 'started' && startedAt !== undefined) return { scan, reason: 'started', startedRunningAt: startedAt };
+
+    const pendingEnds = startedAt === undefined && options.maxPendingMs !== undefined ? options.launchedAt + options.maxPendingMs : undefined;
+    const executionEnds = startedAt !== undefined && options.maxExecutionMs !== undefined ? startedAt + options.maxExecutionMs : undefined;
+    const budget = pendingEnds !== undefined && now >= pendingEnds ? 'pending' : executionEnds !== undefined && now >= executionEnds ? 'execution' : undefined;
+    if (budget !== undefined) {
+      return await onBudget(client, scan, budget, now, startedAt, options);
+    }
+    const deadline = pendingEnds ?? executionEnds;
+    const wait = deadline === undefined ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, deadline - now));
+    await clock.sleep(wait, options.signal);
+  }
+}
+
+async function onBudget(
+  client: ApiClient,
+  scan: Scan,
+  budget: 'pending' | 'execution',
+  now: number,
+  startedAt: number | undefined,
+  options: WaitForScanOptions,
+): Promise<WaitResult> {
+  const limit = budget === 'pending' ? options.maxPendingMs : options.maxExecutionMs;
+  const what = `The ${budget === 'pending' ? 'pending' : 'execution'} budget of ${formatDuration(limit ?? 0)} ran out while scan ${scan.id} was ${scan.status}`;
+  options.onEvent?.({ type: 'budget', budget, action: options.onTimeout });
+  const elapsedMs = now - options.launchedAt;
+  if (options.onTimeout === 'fail') {
+    throw new ScanError('SCAN_TIMEOUT', `${what}; the scan was left running as --on-timeout fail asks, cancel it in InsightAppSec if it is not wanted.`, { scanId: scan.id, lastStatus: scan.status, elapsedMs });
+  }
+  const action = options.onTimeout === 'cancel' ? 'CANCEL' : 'STOP';
+  options.logger.warn(`${what}; sending ${action}`);
+  await submitScanAction(client, scan.id, action);
+  const settled = await settle(client, scan.id, options);
+  if (action === 'STOP' && settled.status === 'COMPLETE') {
+    options.logger.warn(`Scan ${scan.id} stopped and completed; its findings so far are collected and gated, and the step fails on the budget`);
+    return { scan: settled, reason: 'completed', stoppedOnBudget: budget, startedRunningAt: startedAt };
+  }
+  const result = action === 'CANCEL' ? (settled.status === 'FAILED' ? 'the scan was canceled' : `the scan was asked to cancel and is ${settled.status}`) : `the scan was asked to stop and is ${settled.status}`;
+  throw new ScanError('SCAN_TIMEOUT', `${what}; ${result}.`, { scanId: scan.id, lastStatus: settled.status, elapsedMs, ...(settled.failure_reason ? { failureReason: settled.failure_reason } : {}) });
+}
+
+/** Polls until the scan is terminal or the grace period ends; returns the last scan seen. */
+async function settle(client: ApiClient, scanId: string, options: WaitForScanOptions): Promise<Scan> {
+  const graceEnds = options.clock.now() + (options.graceMs ?? 300_000);
+  const step = Math.min(options.pollIntervalMs, 5_000);
+  for (;;) {
+    const scan = await getScan(client, scanId);
+    if (isTerminal(scan.status) || options.clock.now() >= graceEnds) return scan;
+    await options.clock.sleep(step, options.signal);
+  }
+}
+
+function scanFailed(scan: Scan, elapsedMs: number): ScanError {
+  const reason = scan.failure_reason ?? 'UNKNOWN';
+  const hint =
+    reason === 'CANCELED'
+      ? 'it was canceled in InsightAppSec or by another run'
+      : reason === 'CONFIGURATION_INVALID' || reason === 'SWAGGER_PARSING_ERROR'
+        ? 'fix the scan configuration in InsightAppSec'
+        : reason === 'BAD_AUTH'
+          ? "check the scan configuration's authentication settings"
+          : "see the scan's event logs in InsightAppSec";
+  return new ScanError('SCAN_FAILED', `Scan ${scan.id} failed with reason ${reason}; ${hint}.`, { scanId: scan.id, lastStatus: scan.status, failureReason: reason, elapsedMs });
+}
