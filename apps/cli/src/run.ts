@@ -1,0 +1,116 @@
+import { Command, CommanderError, Option } from 'commander';
+import {
+  EXIT_CODES,
+  formatUserAgent,
+  parseConfig,
+  redactSecrets,
+  runScanJob,
+  type Clock,
+  type FetchLike,
+  type ReportSink,
+} from '@ias/core';
+import { createFileReportSink } from './file-sink';
+import { readScanInputs, SCAN_OPTIONS } from './inputs';
+import { registerOfflineCommands } from './offline-commands';
+import { createCliLogger, createEventRenderer, printOutcome, type Terminal } from './outputs';
+
+/** What the CLI needs from its process; tests pass fakes, `main.ts` passes the real ones. */
+export interface CliHost extends Terminal {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  fetch: FetchLike;
+  clock: Clock;
+  signal?: AbortSignal;
+  version: string;
+  /** e.g. `node/20.20.2; linux` */
+  runtime: string;
+  /** @default files in the output directory */
+  createSink?: (directory: string) => ReportSink;
+  /** Reads a text file (baseline, suppressions, stored findings). */
+  readText(path: string): Promise<string>;
+}
+
+/** Runs the `ias` command line and returns the exit status. */
+export async function run(host: CliHost): Promise<number> {
+  if (host.argv.some((a) => a === '--api-key' || a.startsWith('--api-key='))) {
+    host.err('--api-key is not accepted: flags show up in process lists and logs; set the key in the IAS_API_KEY variable instead.\n');
+    return EXIT_CODES.configError;
+  }
+  let exitCode: number = EXIT_CODES.passed;
+  const program = new Command('ias')
+    .description('Run Rapid7 InsightAppSec DAST scans from CI/CD pipelines.')
+    .version(host.version, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => host.out(s), writeErr: (s) => host.err(s) })
+    .showHelpAfterError('(run with --help for the options)');
+
+  const scan = program
+    .command('scan')
+    .description(
+      'Launch a scan (or attach to one), follow it, write reports and evaluate the gate.\n' +
+        'The API key comes from the IAS_API_KEY variable only. Every option can also be set with the IAS_* variable shown.\n' +
+        'Exit status: 0 passed, 1 gate failed, 2 bad input, 3 scan failed, 4 budget ran out, 5 API or network error, 130 interrupted.',
+    )
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => host.out(s), writeErr: (s) => host.err(s) });
+  for (const option of SCAN_OPTIONS) {
+    const def = option.shownDefault === undefined ? '' : ` (default: ${option.shownDefault})`;
+    scan.addOption(new Option(`${option.flag} <${option.placeholder}>`, `${option.help}${def} [${option.env}]`));
+  }
+  scan.addOption(new Option('--json', 'print the outcome as one JSON object on stdout (human lines go to stderr)'));
+  scan.addOption(new Option('--debug', 'log every retry and request decision (the API key is never shown) [IAS_DEBUG]'));
+  scan.action(async (flags: Record<string, unknown>) => {
+    exitCode = await runScan(host, flags);
+  });
+
+  registerOfflineCommands(program, host, (code) => {
+    exitCode = code;
+  });
+
+  try {
+    await program.parseAsync(['node', 'ias', ...host.argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.passed;
+      return EXIT_CODES.configError;
+    }
+    throw error;
+  }
+  if (host.argv.length === 0) {
+    program.outputHelp();
+    return EXIT_CODES.configError;
+  }
+  return exitCode;
+}
+
+async function runScan(host: CliHost, flags: Record<string, unknown>): Promise<number> {
+  const json = flags.json === true;
+  const debug = flags.debug === true || /^(1|true|yes)$/i.test(host.env.IAS_DEBUG ?? '');
+  const logger = createCliLogger(host, { json, debug, now: () => host.clock.now() });
+  const { raw, names } = readScanInputs({ flags, env: host.env });
+  const parsed = parseConfig(raw, { names });
+  for (const warning of parsed.warnings) logger.warn(warning);
+  if (!parsed.ok) {
+    for (const issue of parsed.errors) {
+      logger.error(`${redactSecrets(issue.message, [raw.apiKey?.toString()])}.`);
+      if (issue.detail !== undefined) (json ? host.err : host.out)(`${redactSecrets(issue.detail, [raw.apiKey?.toString()])}\n`);
+    }
+    if (json) host.out(`${JSON.stringify({ scanId: null, status: null, exitCode: EXIT_CODES.configError, result: 'config-error', error: { code: 'CONFIG_INVALID', message: parsed.errors.map((e) => e.message).join('; ') }, gate: null, counts: { total: 0, bySeverity: {} }, reports: [] })}\n`);
+    return EXIT_CODES.configError;
+  }
+  const job = parsed.job;
+  const outputDir = job.outputDir ?? 'ias-reports';
+  const sink = (host.createSink ?? createFileReportSink)(outputDir);
+  const outcome = await runScanJob(job, {
+    fetch: host.fetch,
+    clock: host.clock,
+    logger,
+    sink,
+    userAgent: formatUserAgent('cli', host.version, host.runtime),
+    inputNames: names,
+    onEvent: createEventRenderer(logger),
+    ...(host.signal === undefined ? {} : { signal: host.signal }),
+  });
+  printOutcome(host, outcome, json);
+  return outcome.exitCode;
+}
