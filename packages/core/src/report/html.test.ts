@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureContext, fixtureRecords, runReport } from './__golden__/fixtures';
+import type { FindingRecord, ReportContext } from './finding-record';
+import type { HtmlReportOptions } from './html';
+import { createHtmlReport, escapeHtml, HTML_FILE_NAME } from './html';
+import { createMemoryReportSink } from './sink';
+
+async function build(records: Iterable<FindingRecord> = fixtureRecords(), context: ReportContext = fixtureContext(), options: HtmlReportOptions = {}) {
+  const sink = createMemoryReportSink();
+  const outcome = await runReport(await createHtmlReport(sink, options), records, context);
+  return { html: sink.files.get(HTML_FILE_NAME) ?? '', outcome };
+}
+
+const hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
+
+function hostileRecord(): FindingRecord {
+  return {
+    vulnerability: {
+      id: `id${hostile}`,
+      severity: `HIGH${hostile}`,
+      status: hostile,
+      root_cause: { url: `https://x.example/${hostile}`, method: `GET${hostile}`, parameter: `p${hostile}` },
+      variances: [{ module: { id: 'm' }, attack: { id: 'a' }, message: `<svg onload=alert(3)>` }],
+    },
+    moduleId: 'm',
+    moduleName: `Module</td>${hostile}`,
+    attackId: 'a',
+    gateMatched: true,
+  };
+}
+
+describe('HTML report', () => {
+  it('matches the golden file', async () => {
+    const { html, outcome } = await build();
+    await expect(html).toMatchFileSnapshot('./__golden__/insightappsec-scan-report.html');
+    expect(outcome).toEqual({ format: 'html', path: HTML_FILE_NAME, notes: [] });
+  });
+
+  it('is self-contained: no scripts, no external resources, a CSP that forbids both', async () => {
+    const { html } = await build();
+    expect(html).not.toMatch(/<script|<link|<iframe|<object|<embed|@import|url\(/i);
+    expect(html).not.toMatch(/\s(src|srcset)=/i);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs.every((h) => h !== undefined && !/^[a-z]+:|^\/\//i.test(h))).toBe(true);
+  });
+
+  it('draws the severity chart as inline SVG bars, one per severity', async () => {
+    const { html } = await build();
+    const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+    expect(svg.match(/<rect /g)).toHaveLength(7);
+    expect(svg).toContain('<title>CRITICAL: 1</title>');
+    expect(svg).toContain('<title>SEVERE: 1</title>');
+  });
+
+  it('shows the verdict, the summary and every finding', async () => {
+    const { html } = await build();
+    expect(html).toContain('<p class="verdict fail">❌ Failed: 3 findings matched the gate');
+    expect(html).toContain('<dt>Application</dt><dd>Shop &lt;Prod&gt; &amp; &quot;Friends&quot;</dd>');
+    expect(html.match(/<tr data-id=/g)).toHaveLength(8);
+    expect(html).toContain('<a href="insightappsec-scan.sarif">insightappsec-scan.sarif</a>');
+  });
+
+  it.each([
+    ['URL, parameter, method, severity, status and module', [hostileRecord()], fixtureContext()],
+    [
+      'application, configuration, scan id and gate query',
+      [],
+      fixtureContext({
+        scanId: hostile,
+        status: hostile,
+        app: { id: 'a', name: hostile },
+        scanConfig: { id: 'c', name: hostile },
+        gate: { passed: false, matched: 1, query: hostile, failOn: hostile },
+        counts: { total: 1, bySeverity: { [hostile]: 1 }, byModule: { [hostile]: 1 } },
+        reportFiles: [{ format: hostile, path: `/out/${hostile}` }],
+      }),
+    ],
+  ])('makes HTML injection through the %s impossible', async (_label, records, context) => {
+    const { html } = await build(records, context);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<svg onload');
+    // No element gains an event handler: with quoted attribute values blanked, no `on…=` is left inside a tag.
+    expect(html.replace(/"[^"]*"/g, '""')).not.toMatch(/<[a-z]+[^>]*\son[a-z]+=/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('caps the findings table and says how many were left out', async () => {
+    const records = fixtureRecords();
+    const { html, outcome } = await build(records, fixtureContext(), { maxRows: 3 });
+    expect(html.match(/<tr data-id=/g)).toHaveLength(3);
+    expect(html).toContain('the 3 most severe of 8 findings are listed; 5 were left out (limit 3).');
+    expect(outcome.notes).toEqual(['HTML report: the 3 most severe of 8 findings are listed; 5 were left out (limit 3).']);
+  });
+
+  it('escapes quotes and drops control characters', () => {
+    expect(escapeHtml(`a"b'c<d>&\u0000\u0007e\n`)).toBe('a&quot;b&#39;c&lt;d&gt;&amp;e\n');
+  });
+});

@@ -1,0 +1,399 @@
+import type { AttackDocumentation } from '../api/schemas';
+import type { FindingRecord, FindingSummary, ReportContext, RuleInfo, StreamingReport } from './finding-record';
+import { createSeveritySelection, parseApiTime, ruleKey, summarizeFinding, truncate } from './finding-record';
+import { escapeMarkdown } from './markdown';
+import { securitySeverity, sarifLevel } from './security-severity';
+import type { ReportSink } from './sink';
+import { createBufferedWriter } from './sink';
+
+/** The SARIF file name. */
+export const SARIF_FILE_NAME = 'insightappsec-scan.sarif';
+
+/** The schema URI written into `$schema` (the OASIS 2.1.0 errata 01 schema that tests validate against). */
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+/** GitHub's limit of results per run (hosts.md §2.5); a larger run is rejected on upload. */
+export const GITHUB_MAX_RESULTS_PER_RUN = 25_000;
+
+/** The `partialFingerprints` key under which the root-cause hash is written. Changing it re-opens every alert. */
+export const FINGERPRINT_KEY = 'insightappsecRootCause/v1';
+
+/** Options of {@link createSarifReport}. */
+export interface SarifReportOptions {
+  /**
+   * File name passed to the sink.
+   * @default 'insightappsec-scan.sarif'
+   */
+  fileName?: string;
+  /**
+   * The most results written; above it the most severe are kept (earliest first among equals) and the cut is
+   * reported in `run.invocations[0].toolExecutionNotifications` and in the returned notes.
+   * @default 25000 (GitHub's results-per-run limit)
+   */
+  maxResults?: number;
+  /**
+   * A repository file to point every result's physical location at (for example the OpenAPI definition).
+   * By default each result points at a stable pseudo-path built from the finding's host and path
+   * (`shop.example.com/api/login`), line 1, since a DAST finding has no source file.
+   */
+  artifactUri?: string;
+}
+
+/**
+ * A 64-bit non-cryptographic string hash (two 32-bit multiply-xorshift lanes, cyrb53-style), as 16 hex digits.
+ * Pure JS because core has no `node:crypto`; stable across platforms and versions, which is all a
+ * fingerprint needs.
+ */
+export function hash64(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * The fingerprint of a finding's root cause: app, URL, method, parameter, module and attack. Stable across
+ * scans (so GitHub keeps one alert per root cause) and independent of the IAS vulnerability id.
+ */
+export function rootCauseFingerprint(parts: {
+  appId: string;
+  url: string;
+  method: string;
+  parameter: string | undefined;
+  moduleId: string | undefined;
+  attackId: string | undefined;
+}): string {
+  // NUL separators keep ("ab", "c") and ("a", "bc") apart.
+  return hash64(
+    [parts.appId, parts.url, parts.method.toUpperCase(), parts.parameter ?? '', parts.moduleId ?? '', parts.attackId ?? ''].join('\u0000'),
+  );
+}
+
+/** The stable SARIF rule id of a module/attack pair. */
+export function sarifRuleId(moduleId: string | undefined, attackId: string | undefined): string {
+  return `insightappsec/${moduleId ?? 'unknown-module'}${attackId === undefined ? '' : `/${attackId}`}`;
+}
+
+interface SarifItem {
+  summary: FindingSummary;
+  /** Computed at `add`; `undefined` when the vulnerability lacks `app.id` (the context's app id is used at finish). */
+  fingerprint: string | undefined;
+}
+
+interface SeenRule {
+  moduleId: string | undefined;
+  attackId: string | undefined;
+  moduleName: string;
+  bestRank: number;
+  bestSeverity: string;
+  results: number;
+}
+
+// RFC 3986 path characters; everything else is percent-encoded so `artifactLocation.uri` is a valid reference.
+function encodeUriPath(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (/[A-Za-z0-9\-._~!$&'()*+,;=:@/]/.test(ch)) out += ch;
+    else for (const byte of new TextEncoder().encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** A pseudo-path for a finding's URL: host (port after `_`) and path, no scheme, no query. */
+export function artifactUriForUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'insightappsec/unknown-location';
+  }
+  const host = `${parsed.hostname}${parsed.port === '' ? '' : `_${parsed.port}`}`.replace(/[^A-Za-z0-9.-]/g, '_') || 'unknown-host';
+  let path = '';
+  try {
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    path = parsed.pathname;
+  }
+  return encodeUriPath(`${host}${path === '' ? '/' : path}`);
+}
+
+/** Plain text from the HTML that attack documentation may hold. */
+export function htmlToText(html: string): string {
+  const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+  return html
+    .replace(/<\s*(script|style)\b[\s\S]*?<\s*\/\s*\1\s*>/gi, '')
+    .replace(/<\s*br\s*\/?\s*>/gi, '\n')
+    .replace(/<\s*\/\s*(p|div|li|h[1-6]|ul|ol|tr)\s*>/gi, '\n')
+    .replace(/<\s*li\b[^>]*>/gi, '- ')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+      if (name.startsWith('#')) {
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return entities[name.toLowerCase()] ?? whole;
+    })
+    .split('\n')
+    .map((line) => line.replace(/[ \t\f\v\r]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function pascalName(text: string): string {
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+  const name = words.map((w) => (w[0] ?? '').toUpperCase() + w.slice(1)).join('');
+  return name === '' ? 'UnknownModule' : name;
+}
+
+function httpUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function referenceLines(documentation: AttackDocumentation | undefined): { text: string[]; markdown: string[] } {
+  const text: string[] = [];
+  const markdown: string[] = [];
+  for (const [name, url] of Object.entries(documentation?.references ?? {})) {
+    const safe = httpUrl(url);
+    text.push(`- ${name}: ${url}`);
+    markdown.push(safe === undefined ? `- ${escapeMarkdown(name)}` : `- [${escapeMarkdown(name)}](<${safe.replace(/[<>\s]/g, encodeURIComponent)}>)`);
+  }
+  return { text, markdown };
+}
+
+function buildRule(id: string, seen: SeenRule, info: RuleInfo | undefined): Record<string, unknown> {
+  const moduleName = info?.moduleName ?? seen.moduleName;
+  const attackId = info?.attackId ?? seen.attackId;
+  const description = htmlToText(info?.documentation?.description ?? '');
+  const recommendation = htmlToText(info?.documentation?.recommendation ?? '');
+  const moduleDescription = htmlToText(info?.moduleDescription ?? '');
+  const attackDescription = htmlToText(info?.attack?.description ?? '');
+  const short = attackId === undefined ? moduleName : `${moduleName} (${attackId})`;
+  const fallback =
+    seen.moduleId === undefined && info === undefined
+      ? 'A finding the API returned without variances, so its module and attack are unknown.'
+      : `Found by the InsightAppSec module ${moduleName}${attackId === undefined ? '' : ` (attack ${attackId})`}.`;
+  const full = description || moduleDescription || attackDescription || fallback;
+  const references = referenceLines(info?.documentation);
+
+  const textParts = [full];
+  const markdownParts = [`**${escapeMarkdown(moduleName)}**`, escapeMarkdown(full)];
+  if (recommendation !== '') {
+    textParts.push(`Recommendation:\n${recommendation}`);
+    markdownParts.push(`## Recommendation\n\n${escapeMarkdown(recommendation)}`);
+  }
+  if (references.text.length > 0) {
+    textParts.push(`References:\n${references.text.join('\n')}`);
+    markdownParts.push(`## References\n\n${references.markdown.join('\n')}`);
+  }
+  if (info?.documentation === undefined) {
+    textParts.push('Attack documentation was not available; see the finding in InsightAppSec for details.');
+    markdownParts.push('_Attack documentation was not available; see the finding in InsightAppSec for details._');
+  }
+
+  const tags = ['security', 'dast', 'insightappsec'];
+  for (const extra of [info?.attack?.class, info?.attack?.type]) {
+    if (typeof extra === 'string' && extra.trim() !== '' && !tags.includes(extra.trim())) tags.push(extra.trim());
+  }
+  const properties: Record<string, unknown> = { tags: tags.slice(0, 20), precision: 'medium' };
+  const score = securitySeverity(seen.bestSeverity);
+  if (score !== undefined) properties['security-severity'] = score;
+  properties['moduleId'] = info?.moduleId ?? seen.moduleId ?? null;
+  if (attackId !== undefined) properties['attackId'] = attackId;
+
+  return {
+    id,
+    name: `${pascalName(moduleName)}${attackId === undefined ? '' : `/${attackId}`}`,
+    shortDescription: { text: truncate(short, 1024) },
+    fullDescription: { text: truncate(full, 1024) },
+    help: { text: textParts.join('\n\n'), markdown: markdownParts.join('\n\n') },
+    defaultConfiguration: { level: sarifLevel(seen.bestSeverity) },
+    properties,
+  };
+}
+
+function buildResult(item: SarifItem, ruleIndex: number, ruleId: string, appId: string, artifactUri: string | undefined): Record<string, unknown> {
+  const s = item.summary;
+  const fingerprint =
+    item.fingerprint ??
+    rootCauseFingerprint({ appId, url: s.url, method: s.method, parameter: s.parameter, moduleId: s.moduleId, attackId: s.attackId });
+  const where = `${s.method} ${s.url || '(no URL)'}`;
+  const parameter = s.parameter === undefined ? 'no parameter' : `parameter "${s.parameter}"`;
+  const message = s.message?.trim() ?? '';
+  const detail = message === '' ? '' : ` ${message}${/[.!?]$/.test(message) ? '' : '.'}`;
+  const logicalLocations: Record<string, unknown>[] = [{ name: s.url || '(no URL)', fullyQualifiedName: where, kind: 'resource' }];
+  if (s.parameter !== undefined) {
+    logicalLocations.push({ name: s.parameter, fullyQualifiedName: `${where} (parameter ${s.parameter})`, kind: 'parameter', parentIndex: 0 });
+  }
+  const properties: Record<string, unknown> = {};
+  const score = securitySeverity(s.severity, s.score);
+  if (score !== undefined) properties['security-severity'] = score;
+  Object.assign(properties, {
+    severity: s.severity,
+    vulnerabilityId: s.id,
+    url: s.url,
+    method: s.method,
+    parameter: s.parameter ?? null,
+    status: s.status ?? null,
+    gateMatched: s.gateMatched,
+  });
+  if (s.score !== undefined) properties['vulnerabilityScore'] = s.score;
+  if (s.newlyDiscovered !== undefined) properties['newlyDiscovered'] = s.newlyDiscovered;
+  return {
+    ruleId,
+    ruleIndex,
+    level: sarifLevel(s.severity),
+    message: { text: `${s.moduleName} at ${where} (${parameter}).${detail}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri ?? artifactUriForUrl(s.url) },
+          region: { startLine: 1 },
+        },
+        logicalLocations,
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
+    properties,
+  };
+}
+
+function indent(text: string, pad: string): string {
+  return text
+    .split('\n')
+    .map((line) => pad + line)
+    .join('\n');
+}
+
+function isoUtc(value: string | undefined): string | undefined {
+  return parseApiTime(value)?.toISOString();
+}
+
+/**
+ * Creates the SARIF 2.1.0 report (`insightappsec-scan.sarif`) for GitHub code scanning: one rule per
+ * module/attack pair, one result per vulnerability.
+ *
+ * Memory: per finding a compact summary and its fingerprint are kept in a selection bounded by `maxResults`
+ * (which results survive GitHub's cap is known only when the stream ends), plus one entry per distinct rule.
+ * The full vulnerability is never kept. Results are written at `finish`, most severe first.
+ */
+export async function createSarifReport(sink: ReportSink, options: SarifReportOptions = {}): Promise<StreamingReport> {
+  const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS_PER_RUN;
+  const writer = createBufferedWriter(await sink.create(options.fileName ?? SARIF_FILE_NAME));
+  const selection = createSeveritySelection<SarifItem>(maxResults);
+  const rules = new Map<string, SeenRule>();
+
+  return {
+    format: 'sarif',
+    async add(record: FindingRecord) {
+      const summary = summarizeFinding(record);
+      const v = record.vulnerability;
+      const appId = v.app?.id;
+      const fingerprint = appId === undefined ? undefined : rootCauseFingerprint({
+        appId,
+        url: v.root_cause?.url ?? '',
+        method: summary.method,
+        parameter: v.root_cause?.parameter ?? undefined,
+        moduleId: record.moduleId,
+        attackId: record.attackId,
+      });
+      selection.add({ summary, fingerprint }, summary.rank);
+      const key = ruleKey(record.moduleId, record.attackId);
+      const seen = rules.get(key);
+      if (seen === undefined) {
+        rules.set(key, {
+          moduleId: record.moduleId,
+          attackId: record.attackId,
+          moduleName: summary.moduleName,
+          bestRank: summary.rank,
+          bestSeverity: summary.severity,
+          results: 1,
+        });
+      } else {
+        seen.results += 1;
+        if (summary.rank < seen.bestRank) {
+          seen.bestRank = summary.rank;
+          seen.bestSeverity = summary.severity;
+        }
+      }
+    },
+    async finish(context: ReportContext) {
+      const notes: string[] = [];
+      const ruleEntries = [...rules.entries()]
+        .map(([key, seen]) => ({ key, seen, id: sarifRuleId(seen.moduleId, seen.attackId) }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const ruleIndexByKey = new Map(ruleEntries.map((entry, index) => [entry.key, index]));
+      const sarifRules = ruleEntries.map((entry) => buildRule(entry.id, entry.seen, context.rules.get(entry.key)));
+
+      const notifications: Record<string, unknown>[] = [];
+      if (selection.dropped > 0) {
+        const text =
+          `SARIF: ${selection.dropped} of ${selection.seen} results were left out because GitHub accepts at most ` +
+          `${maxResults} results per run; the ${selection.seen - selection.dropped} most severe are included. ` +
+          'See the HTML report or the findings file for all of them.';
+        notes.push(text);
+        notifications.push({ level: 'warning', message: { text }, descriptor: { id: 'insightappsec/results-capped' } });
+      }
+      const invocation: Record<string, unknown> = { executionSuccessful: context.status.toUpperCase() !== 'FAILED' };
+      const start = isoUtc(context.submitTime);
+      const end = isoUtc(context.completionTime);
+      if (start !== undefined) invocation['startTimeUtc'] = start;
+      if (end !== undefined) invocation['endTimeUtc'] = end;
+      if (notifications.length > 0) invocation['toolExecutionNotifications'] = notifications;
+
+      const driver: Record<string, unknown> = {
+        name: context.tool.name,
+        version: context.tool.version,
+        informationUri: context.tool.informationUri,
+      };
+      if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(context.tool.version)) {
+        driver['semanticVersion'] = context.tool.version;
+      }
+      driver['rules'] = sarifRules;
+
+      const run = {
+        tool: { driver },
+        automationDetails: { id: `insightappsec/${context.scanConfig.id}/${context.scanId}` },
+        invocations: [invocation],
+        properties: {
+          scanId: context.scanId,
+          scanStatus: context.status,
+          app: context.app,
+          scanConfig: context.scanConfig,
+          totalFindings: context.counts.total,
+          resultsWritten: selection.seen - selection.dropped,
+          generatedAt: context.generatedAt,
+        },
+      };
+
+      await writer.write(`{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n`);
+      const runText = JSON.stringify(run, null, 2);
+      await writer.write(`${indent(runText.slice(0, runText.lastIndexOf('\n}')), '    ')},\n      "results": [`);
+      let first = true;
+      for (const item of selection.items()) {
+        const key = ruleKey(item.summary.moduleId, item.summary.attackId);
+        const index = ruleIndexByKey.get(key) ?? 0;
+        const id = ruleEntries[index]?.id ?? sarifRuleId(item.summary.moduleId, item.summary.attackId);
+        const result = buildResult(item, index, id, context.app.id, options.artifactUri);
+        await writer.write(`${first ? '' : ','}\n${indent(JSON.stringify(result, null, 2), '        ')}`);
+        first = false;
+      }
+      await writer.write(`${first ? '' : '\n      '}]\n    }\n  ]\n}\n`);
+      await writer.close();
+      return { format: 'sarif', path: writer.path, notes };
+    },
+  };
+}
