@@ -35,7 +35,7 @@ export async function launchScan(client: ApiClient, scanConfigId: string, option
         path: '/scans',
         route: 'POST /scans',
         json: { scan_config: { id: scanConfigId } },
-        retry: false,
+        retry: 'rate-limit',
       });
       return scanIdFromLocation(response.headers.get('location'), client.baseUrl);
     } catch (error) {

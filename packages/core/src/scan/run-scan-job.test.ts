@@ -38,7 +38,22 @@ describe('runScanJob against the simulator', () => {
     expect(outcome.gate?.query).toBe(`vulnerability.scans.id='${outcome.scanId}' && (vulnerability.severity = 'CRITICAL' || vulnerability.severity = 'HIGH')`);
     expect(outcome.gate?.matches.every((m) => m.severity === 'CRITICAL' || m.severity === 'HIGH')).toBe(true);
     expect(outcome.gate?.matches.every((m) => m.module !== 'Unknown')).toBe(true);
-    expect([...h.sink.files.keys()].sort()).toEqual(['insightappsec-scan-findings.json', 'insightappsec-scan-metrics.json', 'insightappsec-scan-result.json']);
+    expect([...h.sink.files.keys()].sort()).toEqual([
+      'insightappsec-scan-findings.json',
+      'insightappsec-scan-junit.xml',
+      'insightappsec-scan-metrics.json',
+      'insightappsec-scan-report.html',
+      'insightappsec-scan-result.json',
+      'insightappsec-scan-summary.md',
+      'insightappsec-scan.sarif',
+    ]);
+    expect(outcome.reports.map((r) => r.format)).toEqual(['findings', 'metrics', 'sarif', 'junit', 'markdown', 'html', 'result']);
+    const junit = h.sink.files.get('insightappsec-scan-junit.xml') ?? '';
+    expect(junit.match(/<failure /g)?.length).toBe(expected + 1);
+    const sarif = JSON.parse(h.sink.files.get('insightappsec-scan.sarif') ?? '{}') as { runs: { results: unknown[]; tool: { driver: { rules: { help?: unknown }[] } } }[] };
+    expect(sarif.runs[0]?.results).toHaveLength(outcome.counts.total);
+    expect(sarif.runs[0]?.tool.driver.rules.every((r) => r.help !== undefined)).toBe(true);
+    expect(h.sink.files.get('insightappsec-scan-summary.md')).toMatch(/❌/);
   });
 
   it('passes the gate when nothing matches', async () => {
@@ -57,10 +72,13 @@ describe('runScanJob against the simulator', () => {
     expect(outcome.exitCode).toBe(expected > 0 ? 1 : 0);
   });
 
-  it('costs at most 10 requests after COMPLETE for 5,000 findings over 25 modules', async () => {
+  it.each([
+    ['metrics,findings,junit,markdown,result', 0],
+    ['all', 1],
+  ])('costs at most 10 requests after COMPLETE for 5,000 findings over 25 modules (reports %s, + documentation per distinct attack × %d)', async (reports, perAttack) => {
     const h = createHarness({ scenario: generateScenario({ findings: 5000, modules: 25, seed: 7 }) });
     let afterComplete = -1;
-    const outcome = await runScanJob(h.job({ app: 'Generated App', scanConfig: 'Generated Scan', gateQuery: "vulnerability.severity='CRITICAL'" }), {
+    const outcome = await runScanJob(h.job({ app: 'Generated App', scanConfig: 'Generated Scan', gateQuery: "vulnerability.severity='CRITICAL'", reports }), {
       ...h.effects,
       onEvent: (event) => {
         if (event.type === 'status' && event.status === 'COMPLETE') afterComplete = h.sim.counters.total();
@@ -69,9 +87,12 @@ describe('runScanJob against the simulator', () => {
     expect(outcome.counts.total).toBe(5000);
     expect(Object.keys(outcome.counts.byModule)).toHaveLength(25);
     expect(afterComplete).toBeGreaterThan(0);
-    const requests = h.sim.counters.total() - afterComplete;
-    // 5 search pages of 1000 + GET /modules + the gate search.
+    const documentation = h.sim.counters.get('GET /modules/{id}/attacks/{id}/documentation');
+    const requests = h.sim.counters.total() - afterComplete - documentation;
+    // 5 search pages of 1000 + GET /modules + the gate search; SARIF and HTML add one documentation request per distinct attack.
     expect(requests).toBeLessThanOrEqual(10);
+    const distinctAttacks = new Set(h.sim.state.vulnerabilities().map((v) => `${v.variances[0]?.module.id}/${v.variances[0]?.attack.id}`)).size;
+    expect(documentation).toBe(perAttack * distinctAttacks);
     expect(h.sim.counters.get('GET /modules')).toBe(1);
     expect(h.sim.counters.get('GET /modules/{id}')).toBe(0);
   });

@@ -7,10 +7,13 @@ import { ConfigError, IasError, redactSecrets } from '../errors';
 import { createGateTally, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
 import { hasGate, planGate } from '../gate/gate-query';
 import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
+import { ruleKey, type RuleInfo } from '../report/finding-record';
+import { openReportSet } from '../report/report-set';
 import { buildMetricsReport, createMetricsCounter, METRICS_FILE } from '../report/metrics';
 import { RESULT_FILE } from '../report/result';
 import type { ReportSink } from '../report/sink';
 import { collectFindings } from './collect-findings';
+import { fetchRuleDocumentation } from './rule-documentation';
 import { launchScan } from './launch-scan';
 import { EXIT_CODES, exitCodeForError, resultForExitCode, type ExitCode, type Outcome, type OutcomeMatch } from './outcome';
 import type { RunEventListener } from './run-events';
@@ -32,6 +35,8 @@ export interface RunScanJobEffects {
   onEvent?: RunEventListener;
   /** How the front end names its inputs, for messages. @default the config keys */
   inputNames?: InputNames;
+  /** Names the tool in SARIF and HTML reports. @default the user agent's product and version */
+  tool?: { name: string; version: string; informationUri: string };
   /** Client tuning (tests shorten back-off). */
   retries?: number;
   retryBaseMs?: number;
@@ -229,15 +234,24 @@ async function execute(
   const tally = plan === undefined ? undefined : createGateTally(plan, server);
   const counter = createMetricsCounter();
   const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
+  const reportSet = await openReportSet(job.reports, effects.sink);
+  const rules = new Map<string, RuleInfo>();
+  let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
   try {
-    await collectFindings(client, scanId, {
+    const collected = await collectFindings(client, scanId, {
       ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);
-        tally?.add(finding.vulnerability, finding.moduleName);
+        const gateMatched = tally?.add(finding.vulnerability, finding.moduleName) ?? false;
         await findings?.add(finding.vulnerability);
+        if (finding.moduleId !== undefined) {
+          const key = ruleKey(finding.moduleId, finding.attackId);
+          if (!rules.has(key)) rules.set(key, { moduleId: finding.moduleId, attackId: finding.attackId, moduleName: finding.moduleName });
+        }
+        await reportSet.add({ ...finding, gateMatched });
       },
     });
+    modules = collected.modules;
   } finally {
     await findings?.close();
   }
@@ -257,6 +271,39 @@ async function execute(
   if (gate !== undefined) {
     state.gate = gateForOutcome(gate);
     reportGate(gate, scanId, effects, state);
+  }
+
+  if (reportSet.plannedFiles.length > 0) {
+    if (reportSet.wantsRuleDocumentation) {
+      const pairs = [...rules].flatMap(([key, rule]) => (rule.attackId === undefined ? [] : [{ key, moduleId: rule.moduleId, attackId: rule.attackId }]));
+      const docs = await fetchRuleDocumentation(client, pairs, logger);
+      for (const [key, rule] of rules) {
+        const description = modules.get(rule.moduleId)?.description;
+        const documentation = docs.get(key);
+        rules.set(key, { ...rule, ...(description ? { moduleDescription: description } : {}), ...(documentation === undefined ? {} : { documentation }) });
+      }
+    }
+    const written = await reportSet.finish({
+      scanId,
+      status: wait.scan.status,
+      app: state.app ?? { id: '', name: '' },
+      scanConfig: state.scanConfig ?? { id: '', name: '' },
+      ...(wait.scan.submit_time ? { submitTime: wait.scan.submit_time } : {}),
+      ...(wait.scan.completion_time ? { completionTime: wait.scan.completion_time } : {}),
+      generatedAt: new Date(clock.now()).toISOString(),
+      tool: effects.tool ?? { name: 'ias-ci', version: effects.userAgent.split('/')[1]?.split(' ')[0] ?? '0.0.0', informationUri: 'https://github.com/ias-ci/ias-ci' },
+      counts: state.counts,
+      gate: gate === undefined ? null : { passed: gate.passed, matched: gate.matched, query: gate.condition, ...(job.failOn === undefined ? {} : { failOn: job.failOn }) },
+      rules,
+      reportFiles: [...state.reports, ...reportSet.plannedFiles, ...(job.reports.includes('result') ? [{ format: 'result', path: RESULT_FILE }] : [])],
+    });
+    for (const report of written) {
+      addReport(state, effects, report.format, report.path);
+      for (const note of report.notes) {
+        state.warnings.push(note);
+        logger.warn(note);
+      }
+    }
   }
   const budgetNote = wait.stoppedOnBudget === undefined ? undefined : `the ${wait.stoppedOnBudget} budget ran out, so the scan was stopped early and the step fails`;
   if (budgetNote !== undefined) {

@@ -86,9 +86,9 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
     if (startedAt === undefined && (STARTED_STATUSES.has(status))) {
       startedAt = now;
     }
-    if (status === 'COMPLETE') return { scan, reason: 'completed', startedRunningAt: startedAt };
     if (status === 'FAILED') throw scanFailed(scan, now - options.launchedAt);
     if (options.advanceOn === 'started' && startedAt !== undefined) return { scan, reason: 'started', startedRunningAt: startedAt };
+    if (status === 'COMPLETE') return { scan, reason: 'completed', startedRunningAt: startedAt };
 
     const pendingEnds = startedAt === undefined && options.maxPendingMs !== undefined ? options.launchedAt + options.maxPendingMs : undefined;
     const executionEnds = startedAt !== undefined && options.maxExecutionMs !== undefined ? startedAt + options.maxExecutionMs : undefined;
