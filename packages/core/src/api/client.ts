@@ -43,8 +43,11 @@ export interface RequestOptions<T> {
   json?: unknown;
   /** Validates the JSON body; omitted means no body is read. */
   schema?: z.ZodType<T>;
-  /** Retry on 408/429/5xx, timeouts and network errors. @default true (POST /scans passes false) */
-  retry?: boolean;
+  /**
+   * `true`: retry on 408/429/5xx, timeouts and network errors. `'rate-limit'`: retry only a 429, which the API
+   * answers without acting (for requests that must not be repeated blindly, like `POST /scans`). @default true
+   */
+  retry?: boolean | 'rate-limit';
 }
 
 /** A successful response. */
@@ -128,8 +131,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   async function request<T>(req: RequestOptions<T>): Promise<ApiResponse<T>> {
     const url = urlFor(req.path, req.query);
     const shownUrl = redact(url.toString());
-    const canRetry = req.retry ?? true;
-    const maxAttempts = canRetry ? retries + 1 : 1;
+    const retryMode = req.retry ?? true;
+    const canRetry = retryMode === true;
+    const maxAttempts = retryMode === false ? 1 : retries + 1;
     const context = { method: req.method, url: shownUrl, route: req.route };
     let attempt = 0;
     for (;;) {
@@ -145,7 +149,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       } catch (error) {
         throwIfAborted(options.signal, context, error);
         const timedOut = isTimeout(error);
-        if (attempt < maxAttempts) {
+        if (canRetry && attempt < maxAttempts) {
           const wait = backoff(attempt - 1, null);
           logger.debug(`${req.route}: ${timedOut ? 'timed out' : `network error (${describeCause(error)})`}; retry ${attempt}/${retries} in ${wait}ms`);
           await sleepOrAbort(options, wait, context);
@@ -161,7 +165,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const correlationId = response.headers.get('r7-correlation-id') ?? undefined;
       if (!response.ok) {
         const body = await readText(response);
-        if (canRetry && RETRYABLE_STATUS.has(response.status) && attempt < maxAttempts) {
+        const retryable = canRetry ? RETRYABLE_STATUS.has(response.status) : retryMode === 'rate-limit' && response.status === 429;
+        if (retryable && attempt < maxAttempts) {
           const wait = backoff(attempt - 1, response.headers.get('retry-after'));
           logger.debug(`${req.route}: ${response.status}; retry ${attempt}/${retries} in ${wait}ms`);
           await sleepOrAbort(options, wait, context);
@@ -179,7 +184,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         text = await response.text();
       } catch (error) {
         throwIfAborted(options.signal, context, error);
-        if (attempt < maxAttempts) {
+        if (canRetry && attempt < maxAttempts) {
           await sleepOrAbort(options, backoff(attempt - 1, null), context);
           continue;
         }
@@ -217,7 +222,7 @@ function httpError(
   const statusText = STATUS_TEXT[status] ?? response.statusText ?? '';
   const head = `${req.route} failed with ${status}${statusText ? ` ${statusText}` : ''}`;
   const apiMessage = apiMessageOf(body);
-  const detail = apiMessage === undefined ? '' : `: ${redact(apiMessage)}`;
+  const detail = apiMessage === undefined || apiMessage.toLowerCase() === statusText.toLowerCase() ? '' : `: ${redact(apiMessage)}`;
   const ctx = { ...context, status, bodyExcerpt: redact(body.slice(0, 300)) };
   if (status === 401) {
     return new ApiError('AUTH_FAILED', `${head}; check the API key and the region (${baseUrl}).`, ctx);
