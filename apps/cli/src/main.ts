@@ -1,28 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
+import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
 import { run } from './run';
 import { version } from '../package.json';
 
 // The only file with side effects: wires the process into run() and exits with its status.
-const controller = new AbortController();
-let interrupts = 0;
-const onSignal = (signal: NodeJS.Signals): void => {
-  interrupts += 1;
-  if (interrupts > 1) process.exit(130);
-  process.stderr.write(`\nReceived ${signal}: stopping the run and canceling the scan…\n`);
-  controller.abort(new Error(`received ${signal}`));
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+const interrupt = createInterruptSignal(process, {
+  onFirst: (signal) => process.stderr.write(`\nReceived ${signal}: stopping the run and canceling the scan…\n`),
+  onRepeat: () => process.exit(130),
+});
 
 run({
   argv: process.argv.slice(2),
   env: process.env,
-  fetch: globalThis.fetch,
+  fetch: createNodeFetch(process.env),
   clock: systemClock,
-  signal: controller.signal,
+  signal: interrupt.signal,
   version,
-  runtime: `node/${process.versions.node}; ${process.platform}`,
+  runtime: nodeRuntime(),
   isTTY: process.stdout.isTTY === true,
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -9,7 +9,7 @@ import {
   type FetchLike,
   type ReportSink,
 } from '@ias/core';
-import { createFileReportSink } from './file-sink';
+import { createFileReportSink } from '@ias/host-node';
 import { readScanInputs, SCAN_OPTIONS } from './inputs';
 import { registerOfflineCommands } from './offline-commands';
 import { createCliLogger, createEventRenderer, printOutcome, type Terminal } from './outputs';

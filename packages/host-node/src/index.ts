@@ -1,0 +1,7 @@
+// Node.js implementations of @ias/core's effects, shared by the adapters.
+export { createFileReportSink } from './file-sink';
+export { createInterruptSignal } from './interrupt';
+export type { InterruptSignal, SignalSource } from './interrupt';
+export { createNodeFetch } from './node-fetch';
+export type { ProxyOptions } from './node-fetch';
+export { nodeRuntime } from './runtime';
