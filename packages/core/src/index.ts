@@ -23,6 +23,7 @@ export {
   getAttackDocumentation,
   getExecutionDetails,
   getScan,
+  getScanEvents,
   getScanConfig,
   listApps,
   listModules,
@@ -45,6 +46,9 @@ export { collectFindings } from './scan/collect-findings';
 export type { CollectedFinding, CollectFindingsOptions, CollectResult } from './scan/collect-findings';
 export { isTerminal, parseApiDate } from './scan/scan-status';
 export { formatUserAgent, runScanJob } from './scan/run-scan-job';
+export { parseStatusQuery, readScanStatus } from './scan/read-scan-status';
+export type { ScanStatus, StatusQuery } from './scan/read-scan-status';
+export { failureAdvice, KNOWN_FAILURE_REASONS } from './scan/failure-reasons';
 export type { RunScanJobEffects } from './scan/run-scan-job';
 export type { RunEvent, RunEventListener } from './scan/run-events';
 export { EXIT_CODES, exitCodeForError, resultForExitCode } from './scan/outcome';
@@ -74,3 +78,11 @@ export { buildMetricsReport, createMetricsCounter, METRICS_FILE } from './report
 export type { MetricsCounter } from './report/metrics';
 export { createFindingsReport, FINDINGS_FILE } from './report/findings';
 export { RESULT_FILE } from './report/result';
+
+export { findingFingerprint, fingerprintInput, FINGERPRINT_VERSION, normaliseFindingUrl } from './gate/fingerprint';
+export { parseBaseline } from './gate/baseline';
+export type { Baseline, BaselineClass, BaselineSummary } from './gate/baseline';
+export { parseSuppressions } from './gate/suppressions';
+export type { ParseSuppressionsResult, SuppressionEntry, SuppressionMatch, SuppressionMatcher, SuppressionMatchOptions, Suppressions } from './gate/suppressions';
+export { evaluateStoredFindings, parseFindingsReport } from './gate/stored-findings';
+export type { StoredFindingsOptions, StoredFindingsResult, SuppressedGateMatch } from './gate/stored-findings';

@@ -118,6 +118,13 @@ export async function getExecutionDetails(client: ApiClient, scanId: string): Pr
   return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}/execution-details`, route: 'GET /scans/{id}/execution-details', schema: executionDetailsSchema })).data;
 }
 
+const eventSchema = z.looseObject({ time: z.string().nullish(), event: z.string().nullish() });
+
+/** `GET /scans/{id}/engine-events` or `/platform-events`: a bare array of `{time, event}`. */
+export async function getScanEvents(client: ApiClient, scanId: string, kind: 'engine' | 'platform'): Promise<{ time?: string | null | undefined; event?: string | null | undefined }[]> {
+  return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}/${kind}-events`, route: `GET /scans/{id}/${kind}-events`, schema: z.array(eventSchema) })).data;
+}
+
 /** `GET /modules`: every module in one call (a bare array; a page envelope is tolerated). */
 export async function listModules(client: ApiClient): Promise<Module[]> {
   const schema = z.union([z.array(moduleSchema), pageSchema.transform((page) => z.array(moduleSchema).parse(page.data))]);

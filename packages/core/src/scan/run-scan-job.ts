@@ -99,6 +99,9 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
     } else if (caught instanceof IasError) {
       exitCode = exitCodeForError(caught.code);
       message = redactSecrets(caught.message, [job.apiKey]);
+      if (exitCode === EXIT_CODES.apiError && state.scanId !== null && (state.status === null || !isTerminal(state.status))) {
+        message += ` Scan ${state.scanId} may still be running; attach to it again with its scan id to collect and gate it.`;
+      }
       error = { code: caught.code, message };
       if (caught.code === 'SCAN_FAILED' || caught.code === 'SCAN_TIMEOUT') {
         const scan = caught as IasError & { lastStatus?: string; failureReason?: string };

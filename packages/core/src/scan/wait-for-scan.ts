@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api/client';
-import { getScan, submitScanAction } from '../api/resources';
+import { getExecutionDetails, getScan, getScanEvents, submitScanAction } from '../api/resources';
+import { failureAdvice } from './failure-reasons';
 import type { Scan } from '../api/schemas';
 import type { AdvanceOn, OnTimeout } from '../config/schema';
 import { formatDuration } from '../config/duration';
@@ -22,6 +23,8 @@ export interface WaitForScanOptions {
   clock: Clock;
   logger: Logger;
   onEvent?: RunEventListener;
+  /** Read execution details for progress events while the scan runs. @default true when `onEvent` is set */
+  progressDetails?: boolean;
   /** Called with every status read, so the caller always knows the last one. */
   onStatus?: (status: string) => void;
   signal?: AbortSignal;
@@ -77,6 +80,9 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
     if (status !== previous) {
       options.onEvent?.({ type: 'status', scanId, status, previous, elapsedMs: now - options.launchedAt });
       logger.info(`Scan ${scanId}: ${status}${previous === undefined ? '' : ` (was ${previous})`} after ${formatDuration(now - options.launchedAt)}`);
+      if (status === 'AWAITING_AUTHENTICATION') {
+        logger.warn(`Scan ${scanId} is waiting for someone to complete its authentication in the InsightAppSec UI; the pending budget keeps running`);
+      }
       if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
         unknownSeen.add(status);
         logger.warn(`Scan status '${status}' is new to this tool; treating it as still in progress`);
@@ -86,7 +92,14 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
     if (startedAt === undefined && (STARTED_STATUSES.has(status))) {
       startedAt = now;
     }
-    if (status === 'FAILED') throw scanFailed(scan, now - options.launchedAt);
+    if (options.onEvent !== undefined && !isTerminal(status)) {
+      const details = startedAt !== undefined && options.progressDetails !== false ? await getExecutionDetails(client, scanId).catch(() => undefined) : undefined;
+      options.onEvent({ type: 'progress', scanId, status, elapsedMs: now - options.launchedAt, ...(details === undefined ? {} : { details }) });
+    }
+    if (status === 'FAILED') {
+      await logLastEvents(client, scanId, logger);
+      throw scanFailed(scan, now - options.launchedAt);
+    }
     if (options.advanceOn === 'started' && startedAt !== undefined) return { scan, reason: 'started', startedRunningAt: startedAt };
     if (status === 'COMPLETE') return { scan, reason: 'completed', startedRunningAt: startedAt };
 
@@ -142,13 +155,20 @@ async function settle(client: ApiClient, scanId: string, options: WaitForScanOpt
 
 function scanFailed(scan: Scan, elapsedMs: number): ScanError {
   const reason = scan.failure_reason ?? 'UNKNOWN';
-  const hint =
-    reason === 'CANCELED'
-      ? 'it was canceled in InsightAppSec or by another run'
-      : reason === 'CONFIGURATION_INVALID' || reason === 'SWAGGER_PARSING_ERROR'
-        ? 'fix the scan configuration in InsightAppSec'
-        : reason === 'BAD_AUTH'
-          ? "check the scan configuration's authentication settings"
-          : "see the scan's event logs in InsightAppSec";
-  return new ScanError('SCAN_FAILED', `Scan ${scan.id} failed with reason ${reason}; ${hint}.`, { scanId: scan.id, lastStatus: scan.status, failureReason: reason, elapsedMs });
+  return new ScanError('SCAN_FAILED', `Scan ${scan.id} failed with reason ${reason}; ${failureAdvice(reason)}.`, { scanId: scan.id, lastStatus: scan.status, failureReason: reason, elapsedMs });
+}
+
+/** Logs the last engine and platform events of a failed scan, the evidence behind its failure reason. */
+async function logLastEvents(client: ApiClient, scanId: string, logger: Logger): Promise<void> {
+  for (const kind of ['platform', 'engine'] as const) {
+    try {
+      const events = await getScanEvents(client, scanId, kind);
+      const last = events.slice(-5);
+      if (last.length === 0) continue;
+      logger.info(`Last ${kind} events of scan ${scanId}:`);
+      for (const event of last) logger.info(`  ${event.time ?? ''} ${event.event ?? ''}`.trimEnd());
+    } catch (error) {
+      logger.debug(`Could not read the ${kind} events of scan ${scanId}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }
