@@ -1,4 +1,4 @@
-import type { Logger, Outcome, RunEvent } from '@ias/core';
+import { formatDuration, type Logger, type Outcome, type RunEvent } from '@ias/core';
 
 /** Where the CLI writes. */
 export interface Terminal {
@@ -36,10 +36,56 @@ export function createCliLogger(terminal: Terminal, options: { json: boolean; de
   };
 }
 
-/** Renders the events the logger does not already tell (report paths). */
-export function createEventRenderer(logger: Logger): (event: RunEvent) => void {
-  return (event) => {
-    if (event.type === 'report') logger.info(`Wrote ${event.format} report: ${event.path}`);
+/** A logger plus the live status line a TTY shows while a scan runs. */
+export interface CliRenderer {
+  logger: Logger;
+  onEvent(event: RunEvent): void;
+  /** Clears the live line (before the final verdict). */
+  finish(): void;
+}
+
+/**
+ * Renders a run for humans. On a TTY, a single live line shows the status, the elapsed time and the engine's
+ * counters, redrawn on every poll; log lines are printed above it. Elsewhere (CI logs), one line per status
+ * change plus a heartbeat line per poll.
+ */
+export function createCliRenderer(terminal: Terminal, options: { json: boolean; debug: boolean; now: () => number }): CliRenderer {
+  const live = terminal.isTTY && !options.json;
+  let liveText = '';
+  const clear = (): void => {
+    if (liveText !== '') terminal.out('\r\u001b[2K');
+  };
+  const redraw = (): void => {
+    if (liveText !== '') terminal.out(`${COLOR.dim}${liveText}${COLOR.reset}`);
+  };
+  const base = createCliLogger(terminal, options);
+  const wrap = (fn: (m: string) => void) => (message: string) => {
+    if (!live) return fn(message);
+    clear();
+    fn(message);
+    redraw();
+  };
+  const logger: Logger = { debug: wrap(base.debug), info: wrap(base.info), warn: wrap(base.warn), error: wrap(base.error) };
+  return {
+    logger,
+    onEvent(event) {
+      if (event.type === 'report') logger.info(`Wrote ${event.format} report: ${event.path}`);
+      if (event.type !== 'progress') return;
+      const d = event.details;
+      const counters = d === undefined ? '' : ` · ${d.links_crawled ?? 0} links crawled, ${d.requests ?? 0} requests, ${d.attacked ?? 0} attacked, ${d.vulnerable ?? 0} vulnerable`;
+      const text = `${event.status} for ${formatDuration(event.elapsedMs)}${counters}`;
+      if (live) {
+        clear();
+        liveText = `⏳ Scan ${event.scanId}: ${text}`;
+        redraw();
+      } else {
+        logger.info(`Scan ${event.scanId}: ${text}`);
+      }
+    },
+    finish() {
+      if (live) clear();
+      liveText = '';
+    },
   };
 }
 

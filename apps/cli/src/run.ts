@@ -1,7 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import {
   EXIT_CODES,
+  exitCodeForError,
+  failureAdvice,
   formatUserAgent,
+  IasError,
+  parseStatusQuery,
+  readScanStatus,
   parseConfig,
   redactSecrets,
   runScanJob,
@@ -12,7 +17,7 @@ import {
 import { createFileReportSink } from '@ias/host-node';
 import { readScanInputs, SCAN_OPTIONS } from './inputs';
 import { registerOfflineCommands } from './offline-commands';
-import { createCliLogger, createEventRenderer, printOutcome, type Terminal } from './outputs';
+import { createCliRenderer, printOutcome, type Terminal } from './outputs';
 
 /** What the CLI needs from its process; tests pass fakes, `main.ts` passes the real ones. */
 export interface CliHost extends Terminal {
@@ -63,6 +68,19 @@ export async function run(host: CliHost): Promise<number> {
     exitCode = await runScan(host, flags);
   });
 
+  program
+    .command('status')
+    .description('Print a scan\'s state (status, failure reason, engine counters) and exit 0. The API key comes from IAS_API_KEY.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => host.out(s), writeErr: (s) => host.err(s) })
+    .addOption(new Option('--scan-id <UUID>', 'the scan [IAS_SCAN_ID]'))
+    .addOption(new Option('--region <REGION>', 'InsightAppSec region (default: us) [IAS_REGION]'))
+    .addOption(new Option('--base-url <URL>', 'full API base URL, overrides --region [IAS_BASE_URL]'))
+    .addOption(new Option('--json', 'print the scan as JSON'))
+    .action(async (flags: Record<string, unknown>) => {
+      exitCode = await runStatus(host, flags);
+    });
+
   registerOfflineCommands(program, host, (code) => {
     exitCode = code;
   });
@@ -83,10 +101,35 @@ export async function run(host: CliHost): Promise<number> {
   return exitCode;
 }
 
+async function runStatus(host: CliHost, flags: Record<string, unknown>): Promise<number> {
+  const json = flags.json === true;
+  const logger = createCliRenderer(host, { json, debug: false, now: () => host.clock.now() }).logger;
+  const { raw, names } = readScanInputs({ flags, env: host.env });
+  try {
+    const query = parseStatusQuery(raw, names);
+    const { scan, details } = await readScanStatus(query, { fetch: host.fetch, clock: host.clock, logger, userAgent: formatUserAgent('cli', host.version, host.runtime), ...(host.signal === undefined ? {} : { signal: host.signal }) });
+    if (json) {
+      host.out(`${JSON.stringify({ scan, executionDetails: details ?? null })}\n`);
+    } else {
+      host.out(`Scan ${scan.id}: ${scan.status}${scan.failure_reason ? ` (${scan.failure_reason}: ${failureAdvice(scan.failure_reason)})` : ''}\n`);
+      host.out(`Submitted ${scan.submit_time ?? 'unknown'}${scan.completion_time ? `, completed ${scan.completion_time}` : ''}\n`);
+      if (details !== undefined) host.out(`${details.links_crawled ?? 0} links crawled, ${details.requests ?? 0} requests, ${details.attacked ?? 0} attacked, ${details.vulnerable ?? 0} vulnerable\n`);
+    }
+    return EXIT_CODES.passed;
+  } catch (error) {
+    if (error instanceof IasError) {
+      logger.error(redactSecrets(error.message, [raw.apiKey?.toString()]));
+      return exitCodeForError(error.code);
+    }
+    throw error;
+  }
+}
+
 async function runScan(host: CliHost, flags: Record<string, unknown>): Promise<number> {
   const json = flags.json === true;
   const debug = flags.debug === true || /^(1|true|yes)$/i.test(host.env.IAS_DEBUG ?? '');
-  const logger = createCliLogger(host, { json, debug, now: () => host.clock.now() });
+  const renderer = createCliRenderer(host, { json, debug, now: () => host.clock.now() });
+  const logger = renderer.logger;
   const { raw, names } = readScanInputs({ flags, env: host.env });
   const parsed = parseConfig(raw, { names });
   for (const warning of parsed.warnings) logger.warn(warning);
@@ -108,9 +151,10 @@ async function runScan(host: CliHost, flags: Record<string, unknown>): Promise<n
     sink,
     userAgent: formatUserAgent('cli', host.version, host.runtime),
     inputNames: names,
-    onEvent: createEventRenderer(logger),
+    onEvent: (event) => renderer.onEvent(event),
     ...(host.signal === undefined ? {} : { signal: host.signal }),
   });
+  renderer.finish();
   printOutcome(host, outcome, json);
   return outcome.exitCode;
 }
