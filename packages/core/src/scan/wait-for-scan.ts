@@ -130,8 +130,9 @@ async function onBudget(
   if (options.onTimeout === 'fail') {
     throw new ScanError('SCAN_TIMEOUT', `${what}; the scan was left running as --on-timeout fail asks, cancel it in InsightAppSec if it is not wanted.`, { scanId: scan.id, lastStatus: scan.status, elapsedMs });
   }
-  const action = options.onTimeout === 'cancel' ? 'CANCEL' : 'STOP';
-  options.logger.warn(`${what}; sending ${action}`);
+  // A scan that never started has nothing to stop and collect: it is canceled instead.
+  const action = options.onTimeout === 'cancel' || budget === 'pending' ? 'CANCEL' : 'STOP';
+  options.logger.warn(`${what}; sending ${action}${action === 'CANCEL' && options.onTimeout === 'stop' ? ' (a scan that never started has nothing to stop and collect)' : ''}`);
   await submitScanAction(client, scan.id, action);
   const settled = await settle(client, scan.id, options);
   if (action === 'STOP' && settled.status === 'COMPLETE') {
