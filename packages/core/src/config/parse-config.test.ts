@@ -64,7 +64,9 @@ describe('parseConfig', () => {
     [{ failOn: 'SEVERE' }, '--fail-on must be a severity: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE'],
     [{ reports: 'pdf' }, "--reports 'pdf' is not a report format; use all, none or a list of metrics, findings, sarif, junit, markdown, html, result"],
     [{ scanId: '42' }, '--scan-id must be a scan id (a UUID) to attach to an existing scan'],
-    [{ gateQuery: 'vulnerability.severity="HIGH"' }, "--gate-query contains a double quote at position 24; IAS queries take single-quoted values, e.g. vulnerability.severity='HIGH'"],
+    [{ gateQuery: 'vulnerability.severity="HIGH"' }, "--gate-query is not a valid query: Double quotes are not accepted around values; write the value in single quotes, as in 'HIGH'"],
+    [{ gateQuery: "vulnerability.severity='HIGH’" }, "--gate-query is not a valid query: The typographic quote ’ does not close a value; replace it with a straight single quote (')"],
+    [{ gateQuery: "vulnerability.severty='HIGH'" }, '--gate-query is not a valid query: Unknown field vulnerability.severty; did you mean vulnerability.severity?'],
     [{ cancelOnInterrupt: 'maybe' }, "--cancel-on-interrupt 'maybe' is not a yes/no value; use true or false"],
   ])('rejects %j naming the input', (input, message) => {
     const names = {
@@ -83,6 +85,13 @@ describe('parseConfig', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => e.message)).toEqual([message]);
+  });
+
+  it('carries the caret diagnostic of a bad gate query', () => {
+    const result = parseConfig({ ...base, gateQuery: "vulnerability.severity='HIGH' AND vulnerability.status='VERIFIED'" });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.detail).toBe("vulnerability.severity='HIGH' AND vulnerability.status='VERIFIED'\n                              ^^^");
   });
 
   it('reports every missing required input, and never echoes the key', () => {

@@ -34,7 +34,7 @@ describe('scan lifecycle against the simulator (manual clock)', () => {
     expect(outcome.exitCode).toBe(3);
     expect(outcome.failureReason).toBe('SWAGGER_PARSING_ERROR');
     expect(outcome.status).toBe('FAILED');
-    expect(outcome.message).toMatch(/failed with reason SWAGGER_PARSING_ERROR; fix the scan configuration in InsightAppSec/);
+    expect(outcome.message).toMatch(/failed with reason SWAGGER_PARSING_ERROR; the API definition \(Swagger\/OpenAPI\) attached to the scan configuration could not be parsed; fix or replace it\./);
   });
 
   it('exits 2 before launching when the scan configuration has errors', async () => {

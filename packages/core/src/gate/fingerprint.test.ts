@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { Vulnerability } from '../api/schemas';
+import { findingFingerprint, fingerprintInput, fnv1a64, normaliseFindingUrl } from './fingerprint';
+
+function vuln(overrides: Partial<Vulnerability> = {}): Vulnerability {
+  return {
+    id: '11111111-1111-4111-8111-111111111111',
+    severity: 'HIGH',
+    status: 'UNREVIEWED',
+    root_cause: { url: 'https://shop.example/login', method: 'POST', parameter: 'user' },
+    variances: [{ module: { id: 'AAAAAAAA-0000-4000-8000-000000000001' }, attack: { id: 'SQLi_01' } }],
+    ...overrides,
+  };
+}
+
+describe('fnv1a64', () => {
+  it.each([
+    ['', 'cbf29ce484222325'],
+    ['a', 'af63dc4c8601ec8c'],
+    ['foobar', '85944171f73967e8'],
+  ])('hashes %j to the published FNV-1a 64 test vector', (input, expected) => {
+    expect(fnv1a64(input)).toBe(expected);
+  });
+
+  it('hashes UTF-8 bytes, not UTF-16 code units', () => {
+    expect(fnv1a64('é')).toBe(fnv1a64('\u00e9'));
+    expect(fnv1a64('é')).not.toBe(fnv1a64('e\u0301'));
+  });
+});
+
+describe('normaliseFindingUrl', () => {
+  it.each([
+    ['HTTPS://Shop.Example:443/Login/', 'https://shop.example/Login'],
+    ['http://shop.example:80/', 'http://shop.example'],
+    ['http://shop.example:8080/a', 'http://shop.example:8080/a'],
+    ['https://shop.example/search?q=shoes&page=2&a=1#top', 'https://shop.example/search?a&page&q'],
+    ['https://shop.example/search?q=1&q=2', 'https://shop.example/search?q'],
+    ['https://user:pw@shop.example/x', 'https://shop.example/x'],
+    ['/relative/path/?b=1&a=2#f', '/relative/path?a&b'],
+    ['  https://shop.example/x  ', 'https://shop.example/x'],
+    ['', ''],
+  ])('%j becomes %j', (raw, expected) => {
+    expect(normaliseFindingUrl(raw)).toBe(expected);
+  });
+});
+
+describe('findingFingerprint', () => {
+  it('is 16 hex digits and documents its input', () => {
+    const v = vuln();
+    expect(findingFingerprint(v)).toMatch(/^[0-9a-f]{16}$/);
+    expect(fingerprintInput(v)).toBe('ias-fp-1\naaaaaaaa-0000-4000-8000-000000000001\nSQLi_01\nPOST\nhttps://shop.example/login\nuser');
+    expect(findingFingerprint(v)).toBe(fnv1a64(fingerprintInput(v)));
+  });
+
+  it('ignores what changes between scans: id, severity, status, dates, query values and order, fragment, default port, case of scheme and host', () => {
+    const a = vuln();
+    const b = vuln({
+      id: '22222222-2222-4222-8222-222222222222',
+      severity: 'LOW',
+      status: 'VERIFIED',
+      first_discovered: '2026-01-01T00:00:00',
+      root_cause: { url: 'HTTPS://SHOP.example:443/login/#x', method: 'post', parameter: 'user' },
+    });
+    expect(findingFingerprint(b)).toBe(findingFingerprint(a));
+    const withValue = (value: string): Vulnerability => vuln({ root_cause: { url: `https://shop.example/login?next=${value}&lang=en`, method: 'POST', parameter: 'user' } });
+    expect(findingFingerprint(withValue('/a'))).toBe(findingFingerprint(vuln({ root_cause: { url: 'https://shop.example/login?lang=de&next=/b', method: 'POST', parameter: 'user' } })));
+    expect(findingFingerprint(withValue('/a'))).not.toBe(findingFingerprint(a));
+  });
+
+  it.each([
+    ['module', vuln({ variances: [{ module: { id: 'bbbbbbbb-0000-4000-8000-000000000002' }, attack: { id: 'SQLi_01' } }] })],
+    ['attack', vuln({ variances: [{ module: { id: 'aaaaaaaa-0000-4000-8000-000000000001' }, attack: { id: 'SQLi_02' } }] })],
+    ['method', vuln({ root_cause: { url: 'https://shop.example/login', method: 'GET', parameter: 'user' } })],
+    ['path', vuln({ root_cause: { url: 'https://shop.example/logout', method: 'POST', parameter: 'user' } })],
+    ['host', vuln({ root_cause: { url: 'https://admin.shop.example/login', method: 'POST', parameter: 'user' } })],
+    ['query parameter names', vuln({ root_cause: { url: 'https://shop.example/login?next=/', method: 'POST', parameter: 'user' } })],
+    ['parameter', vuln({ root_cause: { url: 'https://shop.example/login', method: 'POST', parameter: 'password' } })],
+    ['missing parameter', vuln({ root_cause: { url: 'https://shop.example/login', method: 'POST' } })],
+  ])('changes with the %s', (_what, other) => {
+    expect(findingFingerprint(other)).not.toBe(findingFingerprint(vuln()));
+  });
+
+  it('reads missing or odd fields without throwing', () => {
+    expect(findingFingerprint({ id: 'x', severity: 'LOW' })).toMatch(/^[0-9a-f]{16}$/);
+    expect(findingFingerprint({ id: 'x', severity: 'LOW', root_cause: null, variances: null })).toBe(findingFingerprint({ id: 'y', severity: 'HIGH' }));
+    expect(() => findingFingerprint({ id: 'x', severity: 'LOW', root_cause: { url: 'http://[bad' } })).not.toThrow();
+  });
+});
