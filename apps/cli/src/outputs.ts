@@ -103,6 +103,8 @@ export function printOutcome(terminal: Terminal, outcome: Outcome, json: boolean
     outcome.scanId === null ? undefined : `Scan:    ${outcome.scanId} (${outcome.status ?? 'unknown'}${outcome.failureReason ? `, ${outcome.failureReason}` : ''})`,
     outcome.collected ? `Findings: ${outcome.counts.total}${counts ? ` (${counts})` : ''}` : undefined,
     outcome.reports.length > 0 ? `Reports: ${outcome.reports.map((r) => r.path).join('\n         ')}` : undefined,
+    outcome.baseline === null ? undefined : `Baseline: ${outcome.baseline.new} new, ${outcome.baseline.known} known, ${outcome.baseline.fixed} fixed`,
+    outcome.suppressed === null ? undefined : `Suppressed: ${outcome.suppressed.count}`,
     outcome.gate === null ? undefined : `Gate:    ${outcome.gate.passed ? 'passed' : `FAILED, ${outcome.gate.matched} matching finding${outcome.gate.matched === 1 ? '' : 's'}`} (${outcome.gate.condition})`,
   ].filter((l): l is string => l !== undefined);
   const verdict = `${ok ? '✔' : '✖'} ${outcome.message} (exit ${outcome.exitCode})`;

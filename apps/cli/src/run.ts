@@ -17,6 +17,7 @@ import {
 import { createFileReportSink } from '@ias/host-node';
 import { readScanInputs, SCAN_OPTIONS } from './inputs';
 import { registerOfflineCommands } from './offline-commands';
+import { registerDiscoverCommand } from './discover-command';
 import { createCliRenderer, printOutcome, type Terminal } from './outputs';
 
 /** What the CLI needs from its process; tests pass fakes, `main.ts` passes the real ones. */
@@ -84,6 +85,7 @@ export async function run(host: CliHost): Promise<number> {
   registerOfflineCommands(program, host, (code) => {
     exitCode = code;
   });
+  registerDiscoverCommand(program, host, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(['node', 'ias', ...host.argv]);
@@ -151,6 +153,7 @@ async function runScan(host: CliHost, flags: Record<string, unknown>): Promise<n
     sink,
     userAgent: formatUserAgent('cli', host.version, host.runtime),
     inputNames: names,
+    readText: host.readText,
     onEvent: (event) => renderer.onEvent(event),
     ...(host.signal === undefined ? {} : { signal: host.signal }),
   });

@@ -33,6 +33,9 @@ export function parseConfig(raw: RawConfig, options: ParseConfigOptions = {}): P
   if (queryProblem !== undefined) {
     errors.push({ path: nameOf('gateQuery'), message: `${nameOf('gateQuery')} is not a valid query: ${queryProblem.message}`, detail: queryProblem.diagnostic });
   }
+  if (job.newOnly && job.baseline === undefined) {
+    errors.push({ path: nameOf('newOnly'), message: `${nameOf('newOnly')} needs a baseline; give ${nameOf('baseline')} the findings report of an earlier run` });
+  }
   if (job.baseUrl.startsWith('http:') && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(job.baseUrl)) {
     warnings.push(`${nameOf('baseUrl')} uses plain http; the API key travels unencrypted`);
   }

@@ -44,6 +44,9 @@ export const CONFIG_KEYS = [
   'gateQuery',
   'failOn',
   'failOnStatuses',
+  'baseline',
+  'newOnly',
+  'suppressions',
   'requestTimeout',
 ] as const;
 /** One configuration key. */
@@ -181,6 +184,9 @@ export const configSchema = z.object({
         return value.split(/[\s,]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
       }),
   ),
+  baseline: text,
+  newOnly: flag(false),
+  suppressions: text,
   requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
 });
 
@@ -215,6 +221,12 @@ export interface ScanJob {
   failOn: Severity | undefined;
   /** Statuses `failOn` ignores. */
   ignoredStatuses: string[];
+  /** A findings report of an earlier run: findings are marked new or known. */
+  baseline: string | undefined;
+  /** Gate on new findings only (needs a baseline). */
+  newOnly: boolean;
+  /** A file of reviewed exceptions (YAML or JSON): suppressed findings are reported but never gate. */
+  suppressions: string | undefined;
   requestTimeoutMs: number;
 }
 
@@ -241,6 +253,9 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     gateQuery: parsed.gateQuery,
     failOn: parsed.failOn,
     ignoredStatuses: parsed.failOnStatuses,
+    baseline: parsed.baseline,
+    newOnly: parsed.newOnly,
+    suppressions: parsed.suppressions,
     requestTimeoutMs: parsed.requestTimeout ?? 60_000,
   };
 }

@@ -55,11 +55,17 @@ export async function searchServerGate(client: ApiClient, plan: GatePlan): Promi
 
 /** Tracks the gate through the streaming pass: local verdicts per finding, then the comparison with the server. */
 export interface GateTally {
-  /** Evaluates one finding locally; true when it matches (locally or per the server). */
-  add(vulnerability: Vulnerability, moduleName: string): boolean;
+  /**
+   * Evaluates one finding locally; true when it gates (matched locally or per the server, and not exempt).
+   * @param exemption why the finding may not gate: a suppression, or known to the baseline under new-only gating.
+   */
+  add(vulnerability: Vulnerability, moduleName: string, exemption?: GateExemption): boolean;
   /** The verdict once every finding has been seen. */
   finish(): GateVerdict;
 }
+
+/** Why a matching finding does not gate. */
+export type GateExemption = { kind: 'suppressed'; reason: string } | { kind: 'known' };
 
 /** The gate's verdict. A failed gate is a value, not an exception. */
 export interface GateVerdict {
@@ -73,6 +79,8 @@ export interface GateVerdict {
   serverMatched: number | null;
   /** Findings one side matched and the other did not. */
   disagreements: { id: string; matchedBy: 'local' | 'server' }[];
+  /** Matching findings that did not gate: suppressed, or known to the baseline under new-only gating. */
+  exempted: { suppressed: number; known: number };
   /** The first matches, with module names. */
   matches: (GateMatch & { module: string })[];
 }
@@ -81,13 +89,20 @@ export interface GateVerdict {
 export function createGateTally(plan: GatePlan, server: ServerGateResult | undefined, maxListed = 1000): GateTally {
   const local = new Set<string>();
   const seen = new Set<string>();
+  const exempt = new Set<string>();
+  const exempted = { suppressed: 0, known: 0 };
   const matches: (GateMatch & { module: string })[] = [];
   return {
-    add(vulnerability, moduleName) {
+    add(vulnerability, moduleName, exemption) {
       seen.add(vulnerability.id);
       const here = plan.test(vulnerability);
       if (here) local.add(vulnerability.id);
       const matched = here || server?.matchedIds.has(vulnerability.id) === true;
+      if (matched && exemption !== undefined) {
+        exempt.add(vulnerability.id);
+        exempted[exemption.kind] += 1;
+        return false;
+      }
       if (matched && matches.length < maxListed) matches.push({ ...toGateMatch(vulnerability), module: moduleName });
       return matched;
     },
@@ -105,6 +120,8 @@ export function createGateTally(plan: GatePlan, server: ServerGateResult | undef
           }
         }
       }
+      // A finding the server matched but the collection never saw cannot be checked for exemptions: it gates.
+      for (const id of exempt) all.delete(id);
       return {
         passed: all.size === 0,
         matched: all.size,
@@ -113,6 +130,7 @@ export function createGateTally(plan: GatePlan, server: ServerGateResult | undef
         localMatched: local.size,
         serverMatched: server === undefined ? null : server.matchedIds.size,
         disagreements,
+        exempted,
         matches,
       };
     },

@@ -107,8 +107,14 @@ export interface Outcome {
     localMatched: number;
     serverMatched: number | null;
     disagreements: { id: string; matchedBy: 'local' | 'server' }[];
+    /** Matching findings that did not gate: suppressed, or known to the baseline under new-only gating. */
+    exempted: { suppressed: number; known: number };
     matches: OutcomeMatch[];
   };
+  /** New, known and fixed findings against the baseline, or `null` without one. */
+  baseline: { new: number; known: number; fixed: number } | null;
+  /** Findings the suppressions file exempted from the gate (listed up to 1,000), or `null` without one. */
+  suppressed: { count: number; findings: { id: string; severity: string; reason: string; entry: number }[] } | null;
   counts: { total: number; bySeverity: Record<string, number>; byModule: Record<string, number> };
   /** Findings were collected (false when the run advanced early or ended before). */
   collected: boolean;

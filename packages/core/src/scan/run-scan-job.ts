@@ -13,6 +13,8 @@ import { buildMetricsReport, createMetricsCounter, METRICS_FILE } from '../repor
 import { RESULT_FILE } from '../report/result';
 import type { ReportSink } from '../report/sink';
 import { collectFindings } from './collect-findings';
+import { findingFingerprint } from '../gate/fingerprint';
+import { loadGateInputs } from './gate-inputs';
 import { fetchRuleDocumentation } from './rule-documentation';
 import { launchScan } from './launch-scan';
 import { EXIT_CODES, exitCodeForError, resultForExitCode, type ExitCode, type Outcome, type OutcomeMatch } from './outcome';
@@ -37,6 +39,8 @@ export interface RunScanJobEffects {
   inputNames?: InputNames;
   /** Names the tool in SARIF and HTML reports. @default the user agent's product and version */
   tool?: { name: string; version: string; informationUri: string };
+  /** Reads a text file (baseline, suppressions); without it those inputs are refused. */
+  readText?: (path: string) => Promise<string>;
   /** Client tuning (tests shorten back-off). */
   retries?: number;
   retryBaseMs?: number;
@@ -66,6 +70,8 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
     gate: null,
     counts: { total: 0, bySeverity: {}, byModule: {} },
     collected: false,
+    baseline: null,
+    suppressed: null,
     reports: [],
     warnings: [],
     launchedAt: null,
@@ -129,6 +135,8 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
     gate: state.gate,
     counts: state.counts,
     collected: state.collected,
+    baseline: state.baseline,
+    suppressed: state.suppressed,
     reports: state.reports,
     warnings: state.warnings,
     timings: {
@@ -163,6 +171,8 @@ interface RunState {
   gate: Outcome['gate'];
   counts: Outcome['counts'];
   collected: boolean;
+  baseline: Outcome['baseline'];
+  suppressed: Outcome['suppressed'];
   reports: Outcome['reports'];
   warnings: string[];
   launchedAt: number | null;
@@ -183,6 +193,13 @@ async function execute(
     state.warnings.push(`the gate is not evaluated when the step advances on ${job.advanceOn}; use --advance-on completed to gate`);
     logger.warn(`The gate is not evaluated when the step advances on ${job.advanceOn}`);
   }
+
+  const gateInputs = await loadGateInputs(job, effects.readText, names, clock.now());
+  for (const warning of gateInputs.warnings) {
+    state.warnings.push(warning);
+    logger.warn(warning);
+  }
+  const { baseline, suppressions } = gateInputs;
 
   const target = await resolveTarget(client, { app: job.app, scanConfig: job.scanConfig }, { app: names.app ?? 'app', scanConfig: names.scanConfig ?? 'scanConfig' }, logger);
   state.app = { id: target.app.id, name: target.app.name };
@@ -239,13 +256,21 @@ async function execute(
   const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
   const reportSet = await openReportSet(job.reports, effects.sink);
   const rules = new Map<string, RuleInfo>();
+  const suppressed: NonNullable<Outcome['suppressed']>['findings'] = [];
+  let suppressedCount = 0;
   let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
   try {
     const collected = await collectFindings(client, scanId, {
       ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);
-        const gateMatched = tally?.add(finding.vulnerability, finding.moduleName) ?? false;
+        const fingerprint = baseline !== undefined || suppressions !== undefined ? findingFingerprint(finding.vulnerability) : undefined;
+        const known = baseline?.classify(finding.vulnerability, fingerprint) === 'known';
+        const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
+        if (suppression !== undefined && suppressed.length < 1000) suppressed.push({ id: finding.vulnerability.id, severity: finding.vulnerability.severity, reason: suppression.reason, entry: suppression.entry });
+        if (suppression !== undefined) suppressedCount += 1;
+        const exemption = suppression !== undefined ? { kind: 'suppressed' as const, reason: suppression.reason } : job.newOnly && known ? { kind: 'known' as const } : undefined;
+        const gateMatched = tally?.add(finding.vulnerability, finding.moduleName, exemption) ?? false;
         await findings?.add(finding.vulnerability);
         if (finding.moduleId !== undefined) {
           const key = ruleKey(finding.moduleId, finding.attackId);
@@ -268,6 +293,20 @@ async function execute(
     await writer.write(buildMetricsReport(counter));
     await writer.close();
     addReport(state, effects, 'metrics', writer.path);
+  }
+
+  if (baseline !== undefined) {
+    state.baseline = baseline.summary();
+    logger.info(`Against the baseline ${baseline.source}: ${state.baseline.new} new, ${state.baseline.known} known, ${state.baseline.fixed} fixed`);
+  }
+  if (suppressions !== undefined) {
+    state.suppressed = { count: suppressedCount, findings: suppressed };
+    logger.info(`Suppressed ${suppressedCount} finding${suppressedCount === 1 ? '' : 's'} by ${suppressions.source}`);
+    for (const entry of suppressions.unused()) {
+      const note = `Suppression entry ${entry.entry} (line ${entry.line}) of ${suppressions.source} matched no finding; remove it if the problem is gone`;
+      state.warnings.push(note);
+      logger.warn(note);
+    }
   }
 
   const gate = tally?.finish();
@@ -336,6 +375,7 @@ function gateForOutcome(gate: GateVerdict): NonNullable<Outcome['gate']> {
     localMatched: gate.localMatched,
     serverMatched: gate.serverMatched,
     disagreements: gate.disagreements,
+    exempted: gate.exempted,
     matches,
   };
 }
