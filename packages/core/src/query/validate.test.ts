@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery } from './parse-query';
-import { editDistance, suggestField } from './validate';
+import { editDistance } from '../closest-names';
+import { suggestField } from './validate';
 
 const ID = "'3f1c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6'";
 

@@ -3,6 +3,7 @@
  * type, operators that make sense for the type. Returns a tree with canonical field names and
  * normalised values (enum values upper-cased, dates parsed).
  */
+import { editDistance } from '../closest-names';
 import type { SourceSpan } from '../errors';
 import type { ConditionNode, FieldRef, QueryExpression, QueryValue } from './ast';
 import { parseIsoDate } from './dates';
@@ -12,22 +13,6 @@ import { VULNERABILITY_FIELD_NAMES, VULNERABILITY_PREFIX, findField, severityRan
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DATE_FORMS = "'YYYY-MM-DD' or 'YYYY-MM-DDThh:mm:ss' (UTC unless a zone such as Z or +02:00 follows)";
-
-/** Levenshtein distance, case-insensitive. */
-export function editDistance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let previous = Array.from({ length: y.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= x.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= y.length; j += 1) {
-      const cost = x.charAt(i - 1) === y.charAt(j - 1) ? 0 : 1;
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
-    }
-    previous = current;
-  }
-  return previous[y.length] ?? 0;
-}
 
 /** The catalogue name closest to an unknown `name`, if one is close enough to be a likely typo. */
 export function suggestField(name: string): string | undefined {

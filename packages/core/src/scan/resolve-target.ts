@@ -3,7 +3,7 @@ import { getApp, getScanConfig, listApps, listScanConfigs, quoteValue, search, U
 import type { App, ScanConfig } from '../api/schemas';
 import type { Logger } from '../effects';
 import { ApiError, ConfigError } from '../errors';
-import { closestNames } from './closest-names';
+import { closestNames } from '../closest-names';
 
 /** The application and scan configuration a run scans. */
 export interface ResolvedTarget {
