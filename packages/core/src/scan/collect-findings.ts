@@ -31,7 +31,7 @@ export interface CollectResult {
 /**
  * Streams every finding of a scan: `POST /search` for `vulnerability.scans.id='ID'` in pages of 1000, with one
  * `GET /modules` (fetched alongside the first page) to name modules. Each page is handed on as it arrives and
- * then dropped. A finding seen twice (the set shifting while paging) is passed on once.
+ * then dropped, while the next one is fetched (at most two pages in memory). A finding seen twice (the set shifting while paging) is passed on once.
  * @throws ApiError on any failure: collection fails closed; when fewer findings arrive than the API counted, too.
  */
 export async function collectFindings(client: ApiClient, scanId: string, options: CollectFindingsOptions): Promise<CollectResult> {
@@ -42,7 +42,16 @@ export async function collectFindings(client: ApiClient, scanId: string, options
   const seen = new Set<string>();
   let reported: number | undefined;
   const query = `vulnerability.scans.id=${quoteValue(scanId)}`;
-  for await (const page of search(client, 'VULNERABILITY', query, { pageSize: options.pageSize ?? MAX_PAGE_SIZE })) {
+  // One page ahead: the next page is requested while this one is handed on, so the API's time and ours overlap.
+  const pages = search(client, 'VULNERABILITY', query, { pageSize: options.pageSize ?? MAX_PAGE_SIZE });
+  let ahead = pages.next();
+  for (;;) {
+    const result = await ahead;
+    if (result.done === true) break;
+    const page = result.value;
+    ahead = pages.next();
+    // Settled here so a failure while this page is handed on is never unhandled; it is rethrown by the await above.
+    ahead.catch(() => undefined);
     reported ??= page.totalData;
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
     for (const vulnerability of page.items) {

@@ -40,7 +40,7 @@ describe('budgets × on-timeout actions', () => {
   it.each([
     ['pending', 'cancel', 'FAILED', /pending budget of 5m ran out while scan .* was PENDING; the scan was canceled\./],
     ['pending', 'stop', 'FAILED', /pending budget of 5m ran out .*; the scan was canceled\./],
-    ['pending', 'fail', 'PENDING', /pending budget of 5m ran out .*; the scan was left running as --on-timeout fail asks/],
+    ['pending', 'fail', 'PENDING', /pending budget of 5m ran out .*; the scan was left running, as the on-timeout setting 'fail' asks/],
     ['execution', 'cancel', 'FAILED', /execution budget of 5m ran out while scan .* was RUNNING; the scan was canceled\./],
     ['execution', 'stop', 'COMPLETE', /COMPLETE with \d+ findings, but the execution budget ran out, so the scan was stopped early and the step fails\./],
     ['execution', 'fail', 'RUNNING', /execution budget of 5m ran out .*; the scan was left running/],

@@ -190,7 +190,7 @@ async function execute(
   const { clock, logger } = effects;
   const gateSpec = { query: job.gateQuery, failOn: job.failOn, ignoredStatuses: job.ignoredStatuses };
   if (hasGate(gateSpec) && job.advanceOn !== 'completed') {
-    state.warnings.push(`the gate is not evaluated when the step advances on ${job.advanceOn}; use --advance-on completed to gate`);
+    state.warnings.push(`the gate is not evaluated when the step advances on ${job.advanceOn}; set ${names.advanceOn ?? 'advanceOn'} to completed to gate`);
     logger.warn(`The gate is not evaluated when the step advances on ${job.advanceOn}`);
   }
 

@@ -128,7 +128,7 @@ async function onBudget(
   options.onEvent?.({ type: 'budget', budget, action: options.onTimeout });
   const elapsedMs = now - options.launchedAt;
   if (options.onTimeout === 'fail') {
-    throw new ScanError('SCAN_TIMEOUT', `${what}; the scan was left running as --on-timeout fail asks, cancel it in InsightAppSec if it is not wanted.`, { scanId: scan.id, lastStatus: scan.status, elapsedMs });
+    throw new ScanError('SCAN_TIMEOUT', `${what}; the scan was left running, as the on-timeout setting 'fail' asks; cancel it in InsightAppSec if it is not wanted.`, { scanId: scan.id, lastStatus: scan.status, elapsedMs });
   }
   // A scan that never started has nothing to stop and collect: it is canceled instead.
   const action = options.onTimeout === 'cancel' || budget === 'pending' ? 'CANCEL' : 'STOP';

@@ -1,0 +1,196 @@
+import { relative, isAbsolute } from 'node:path';
+import { redactSecrets, type Logger, type Outcome, type ReportSink, type RunEvent } from '@ias/core';
+import type { ReportFile } from '@ias/host-node';
+
+/** Where the task writes: Bamboo records stdout as the build log and stderr as error lines (the Error summary). */
+export interface BambooTerminal {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/**
+ * The task's logger. Bamboo timestamps every line itself and has no run-time masking, so every line (debug
+ * included) goes through {@link redactSecrets} with the API key and proxy password before it is written.
+ */
+export function createBambooLogger(terminal: BambooTerminal, options: { secrets: readonly string[]; debug: boolean }): Logger & { redact(text: string): string } {
+  const redact = (text: string): string => redactSecrets(text, options.secrets);
+  const write = (to: 'out' | 'err', prefix: string, message: string): void => {
+    const lines = redact(message).split('\n');
+    terminal[to](`${lines.map((l) => `${prefix}${l}`).join('\n')}\n`);
+  };
+  return {
+    redact,
+    debug: (m) => {
+      if (options.debug) write('out', 'DEBUG: ', m);
+    },
+    info: (m) => write('out', '', m),
+    warn: (m) => write('out', 'WARNING: ', m),
+    error: (m) => write('err', 'ERROR: ', m),
+  };
+}
+
+/** Renders what core's own log lines do not say: the scan id to resume with, and each report as it is written. */
+export function createEventRenderer(logger: Logger): (event: RunEvent) => void {
+  return (event) => {
+    if (event.type === 'launched' && !event.attached) logger.info(`Scan ID: ${event.scanId} (set ias.scanId to this value to attach to it from another build)`);
+    if (event.type === 'report') logger.info(`Wrote ${event.format} report: ${event.path}`);
+  };
+}
+
+/** What the end of a run needs, whether or not core ran. */
+export interface RunSummary {
+  exitCode: number;
+  result: Outcome['result'];
+  message: string;
+  scanId: string | null;
+  status: string | null;
+  advancedOn: Outcome['advancedOn'];
+  collected: boolean;
+  total: number;
+  gate: { passed: boolean; matched: number; condition: string } | null;
+  reports: { format: string; path: string }[];
+}
+
+/** The summary of a run that core finished. */
+export function summarize(outcome: Outcome): RunSummary {
+  return {
+    exitCode: outcome.exitCode,
+    result: outcome.result,
+    message: outcome.message,
+    scanId: outcome.scanId,
+    status: outcome.status,
+    advancedOn: outcome.advancedOn,
+    collected: outcome.collected,
+    total: outcome.counts.total,
+    gate: outcome.gate === null ? null : { passed: outcome.gate.passed, matched: outcome.gate.matched, condition: outcome.gate.condition },
+    reports: outcome.reports,
+  };
+}
+
+/** The summary of a run stopped by bad input before core ran. */
+export function configErrorSummary(message: string): RunSummary {
+  return { exitCode: 2, result: 'config-error', message, scanId: null, status: null, advancedOn: null, collected: false, total: 0, gate: null, reports: [] };
+}
+
+const VERDICT: Record<Outcome['result'], string> = {
+  passed: 'PASSED',
+  'gate-failed': 'FAILED (vulnerability query matched)',
+  'config-error': 'FAILED (configuration error)',
+  'scan-failed': 'FAILED (scan failed)',
+  'budget-exceeded': 'FAILED (scan timed out)',
+  'api-error': 'FAILED (API error)',
+  interrupted: 'STOPPED (build stopped)',
+};
+
+/** The last line of the task's log: the verdict, the number of matching findings and the exit status. */
+export function formatVerdictLine(summary: RunSummary): string {
+  const matched = summary.gate?.matched ?? 0;
+  const findings = `${matched} matching finding${matched === 1 ? '' : 's'}`;
+  let context: string;
+  if (summary.gate !== null) {
+    context = `for ${summary.gate.condition}, of ${summary.total} finding${summary.total === 1 ? '' : 's'} in scan ${summary.scanId ?? '(none)'}`;
+  } else if (summary.collected) {
+    context = `(no vulnerability query enforced; ${summary.total} finding${summary.total === 1 ? '' : 's'} in scan ${summary.scanId ?? '(none)'})`;
+  } else if (summary.exitCode === 0 && summary.advancedOn !== null && summary.advancedOn !== 'completed') {
+    context = `(scan ${summary.scanId ?? '(none)'} advanced once ${summary.advancedOn.toUpperCase()}; findings not collected)`;
+  } else {
+    context = `(findings not evaluated: ${summary.message.replace(/\.$/, '')})`;
+  }
+  return `InsightAppSec verdict: ${VERDICT[summary.result]}, ${findings} ${context}; exit ${summary.exitCode}`;
+}
+
+const JUNIT_FILE = 'insightappsec-scan-junit.xml';
+/** The `key=value` file for Bamboo's "Inject Bamboo variables" task. */
+export const VARIABLES_FILE = 'insightappsec-scan-variables.properties';
+
+/**
+ * Bamboo's JUnit Parser fails a job that has no result file, so when core wrote none (the task advanced early, the
+ * scan failed, the input was wrong) this writes one test case that carries the outcome.
+ */
+export async function writeOutcomeJunit(sink: ReportSink, summary: RunSummary, now: Date): Promise<string> {
+  const passed = summary.exitCode === 0;
+  const kind = summary.result === 'api-error' || summary.result === 'config-error' || summary.result === 'interrupted' ? 'error' : 'failure';
+  const text = `${summary.message}${summary.scanId === null ? '' : `\nScan: ${summary.scanId} (${summary.status ?? 'unknown status'})`}`;
+  const testcase = passed
+    ? '    <testcase name="InsightAppSec scan" classname="insightappsec.scan" time="0"/>\n'
+    : `    <testcase name="InsightAppSec scan" classname="insightappsec.scan" time="0">\n      <${kind} type="${xml(summary.result)}" message="${xml(oneLine(summary.message))}">${xml(text, false)}</${kind}>\n    </testcase>\n`;
+  const content =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' +
+    `  <testsuite name="InsightAppSec scan" package="insightappsec.scan" id="0" timestamp="${now.toISOString().slice(0, 19)}" hostname="localhost" tests="1" failures="${!passed && kind === 'failure' ? 1 : 0}" errors="${!passed && kind === 'error' ? 1 : 0}" time="0">\n` +
+    '    <properties>\n' +
+    (summary.scanId === null ? '' : `      <property name="scan.id" value="${xml(summary.scanId)}"/>\n`) +
+    `      <property name="result" value="${xml(summary.result)}"/>\n` +
+    '    </properties>\n' +
+    testcase +
+    `    <system-out>${xml(text, false)}</system-out>\n    <system-err/>\n  </testsuite>\n</testsuites>\n`;
+  const writer = await sink.create(JUNIT_FILE);
+  await writer.write(content);
+  await writer.close();
+  return writer.path;
+}
+
+/** Writes the values later tasks can read through "Inject Bamboo variables" (e.g. `${bamboo.ias.scanId}`). */
+export async function writeVariablesFile(sink: ReportSink, summary: RunSummary): Promise<string> {
+  const values: [string, string][] = [
+    ['scanId', summary.scanId ?? ''],
+    ['scanStatus', summary.status ?? ''],
+    ['result', summary.result],
+    ['exitCode', String(summary.exitCode)],
+    ['findings', String(summary.total)],
+    ['matchingFindings', String(summary.gate?.matched ?? 0)],
+  ];
+  const writer = await sink.create(VARIABLES_FILE);
+  await writer.write(values.map(([k, v]) => `${k}=${v.replace(/[\r\n]+/g, ' ')}`).join('\n') + '\n');
+  await writer.close();
+  return writer.path;
+}
+
+/**
+ * Logs which report files exist in the report folder and, for the two the official task wrote, why one is missing;
+ * warns when the folder is outside the working directory, where artifact patterns cannot reach it.
+ */
+export function logReportFiles(logger: Logger, files: readonly ReportFile[], context: { outputDir: string; workingDirectory: string; summary: RunSummary; findingsReport: boolean }): void {
+  const { summary } = context;
+  const where = relative(context.workingDirectory, context.outputDir);
+  if (files.length === 0) {
+    logger.warn(`No report files in ${context.outputDir}`);
+  } else {
+    logger.info(`Report files in ${context.outputDir}${where === '' ? ' (the build working directory)' : ''}:`);
+    for (const file of files) logger.info(`  ${file.name} (${formatBytes(file.bytes)})`);
+  }
+  const has = (name: string): boolean => files.some((f) => f.name === name);
+  if (!has('insightappsec-scan-metrics.json') || (!has('insightappsec-scan-findings.json') && context.findingsReport)) {
+    let why: string;
+    if (!summary.collected && summary.exitCode === 0 && summary.advancedOn !== null && summary.advancedOn !== 'completed') {
+      why = `the task advanced once the scan was ${summary.advancedOn.toUpperCase()}, before it completed; set ias.advanceOn to COMPLETED to get them`;
+    } else if (summary.result === 'config-error') {
+      why = 'the settings are invalid, so no scan ran (see the errors above)';
+    } else if (!summary.collected) {
+      why = 'the scan did not complete (see the errors above)';
+    } else {
+      why = 'ias.reports leaves them out';
+    }
+    logger.info(`No metrics or findings report: ${why}.`);
+  }
+  if (!context.findingsReport && summary.collected) logger.info('No findings report: ias.findingsReport (Findings Report Generation) is false.');
+  if (where.startsWith('..') || isAbsolute(where)) {
+    logger.warn(`The report folder ${context.outputDir} is outside the build working directory ${context.workingDirectory}; Bamboo artifact definitions cannot collect files from there`);
+  } else if (where !== '') {
+    logger.info(`Artifact copy pattern for these files: ${where.split('\\').join('/')}/insightappsec-scan-*`);
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+// XML 1.0 forbids most control characters; they become U+FFFD.
+function xml(text: string, attribute = true): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return attribute ? clean.replace(/"/g, '&quot;').replace(/\n/g, '&#10;') : clean;
+}

@@ -1,0 +1,134 @@
+import { formatUserAgent, parseConfig, runScanJob, type Clock, type FetchLike, type Logger, type ReportSink } from '@ias/core';
+import { createFileReportSink, createTracingFetch, listReportFiles } from '@ias/host-node';
+import { readBambooInputs, type BambooInputs } from './inputs';
+import {
+  configErrorSummary,
+  createBambooLogger,
+  createEventRenderer,
+  formatVerdictLine,
+  logReportFiles,
+  summarize,
+  writeOutcomeJunit,
+  writeVariablesFile,
+  type BambooTerminal,
+  type RunSummary,
+} from './outputs';
+import { API_KEY_VARIABLE, environmentName, SETTINGS } from './settings';
+
+/** What the task needs from its process; tests pass fakes, `main.ts` the real ones. */
+export interface BambooHost extends BambooTerminal {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** The process's working directory (Bamboo starts Script tasks in the build working directory). */
+  cwd: string;
+  /** Builds the fetch, with the proxy from `ias.proxy` when set. */
+  createFetch(proxy: string | undefined): FetchLike;
+  clock: Clock;
+  signal?: AbortSignal;
+  version: string;
+  /** e.g. `node/20.20.2; linux` */
+  runtime: string;
+  /** @default files in the report folder */
+  createSink?: (directory: string) => ReportSink;
+}
+
+/** Runs the Bamboo task and returns its exit status (architecture §4.2). */
+export async function run(host: BambooHost): Promise<number> {
+  const inputs = readBambooInputs(host.argv, host.env, host.cwd);
+  const logger = createBambooLogger(host, { secrets: inputs.secrets, debug: inputs.debug });
+  if (inputs.help) {
+    host.out(usage(host.version));
+    return 0;
+  }
+  if (inputs.version) {
+    host.out(`${host.version}\n`);
+    return 0;
+  }
+  logger.info(`Rapid7 InsightAppSec scan (ias-bamboo ${host.version}, ${host.runtime})`);
+  for (const warning of inputs.warnings) logger.warn(warning);
+  logSources(logger, inputs);
+
+  const sink = (host.createSink ?? createFileReportSink)(inputs.outputDir);
+  if (inputs.errors.length > 0) {
+    for (const error of inputs.errors) logger.error(`${error}.`);
+    return finish(host, logger, inputs, sink, configErrorSummary(inputs.errors[0] ?? 'The settings are invalid.'), true);
+  }
+  const parsed = parseConfig(inputs.raw, { names: inputs.names });
+  for (const warning of parsed.warnings) logger.warn(warning);
+  if (!parsed.ok) {
+    for (const issue of parsed.errors) {
+      logger.error(`${issue.message}.`);
+      if (issue.detail !== undefined) logger.error(issue.detail);
+    }
+    return finish(host, logger, inputs, sink, configErrorSummary(`${parsed.errors[0]?.message ?? 'The settings are invalid'}.`), true);
+  }
+  const job = parsed.job;
+  logger.info(`Application: ${job.app}; scan configuration: ${job.scanConfig}; advance when the scan has been ${job.advanceOn.toUpperCase()}; reports in ${inputs.outputDir}`);
+
+  const baseFetch = host.createFetch(inputs.proxy);
+  const fetch = inputs.debug ? createTracingFetch(baseFetch, (line) => logger.debug(line), () => host.clock.now()) : baseFetch;
+  const outcome = await runScanJob(job, {
+    fetch,
+    clock: host.clock,
+    logger,
+    sink,
+    userAgent: formatUserAgent('bamboo', host.version, host.runtime),
+    inputNames: inputs.names,
+    onEvent: createEventRenderer(logger),
+    ...(host.signal === undefined ? {} : { signal: host.signal }),
+  });
+  return finish(host, logger, inputs, sink, summarize(outcome), job.reports.includes('junit'), job.findingsReport);
+}
+
+async function finish(host: BambooHost, logger: Logger, inputs: BambooInputs, sink: ReportSink, summary: RunSummary, wantsJunit: boolean, findingsReport = true): Promise<number> {
+  const now = new Date(host.clock.now());
+  try {
+    if (wantsJunit && !summary.reports.some((r) => r.format === 'junit')) {
+      const path = await writeOutcomeJunit(sink, summary, now);
+      logger.info(`Wrote junit report (the outcome as one test case): ${path}`);
+    }
+    await writeVariablesFile(sink, summary);
+  } catch (error) {
+    logger.error(`Could not write to the report folder ${inputs.outputDir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  logReportFiles(logger, await listReportFiles(inputs.outputDir), { outputDir: inputs.outputDir, workingDirectory: inputs.workingDirectory, summary, findingsReport });
+  logger.info(formatVerdictLine(summary));
+  return summary.exitCode;
+}
+
+function logSources(logger: Logger, inputs: BambooInputs): void {
+  if (!inputs.debug) return;
+  logger.debug(`Working directory: ${inputs.workingDirectory}`);
+  for (const source of inputs.sources) {
+    const value = source.value === undefined ? '(not set, default)' : `'${source.value}'`;
+    logger.debug(`${source.variable} = ${value}${source.origin === undefined ? '' : ` from ${source.origin}`}`);
+  }
+  const key = inputs.raw.apiKey;
+  logger.debug(`API key: ${typeof key === 'string' && key !== '' ? `set (${key.length} characters, from ${inputs.names.apiKey ?? API_KEY_VARIABLE})` : 'not set'}`);
+}
+
+function usage(version: string): string {
+  const rows = SETTINGS.map((s) => {
+    const def = s.shownDefault === undefined ? '' : ` (default: ${s.shownDefault})`;
+    return `  --${s.flag.padEnd(20)} ${s.variable} → ${environmentName(s.variable)}\n  ${''.padEnd(22)} ${s.help}${def}${s.field === undefined ? '' : ` [task field: ${s.field}]`}`;
+  });
+  return [
+    `ias-bamboo ${version}: run a Rapid7 InsightAppSec scan from a Bamboo Script or Command task.`,
+    '',
+    'Usage: node ias-bamboo.js [flags]',
+    '',
+    'Settings come from Bamboo variables (plan, global or deployment), which reach the task as bamboo_* environment',
+    'variables (dots become underscores, letter case is kept); a flag overrides its variable.',
+    `The API key comes from the variable ${API_KEY_VARIABLE} (${environmentName(API_KEY_VARIABLE)}), or the one named by`,
+    '--api-key-variable NAME (its name must contain "password" so Bamboo masks it), or IAS_API_KEY set in the',
+    "task's Environment variables field. There is no --api-key flag.",
+    '',
+    ...rows,
+    '  --api-key-variable NAME  the Bamboo variable holding the API key (must contain "password")',
+    '  --help, --version',
+    '',
+    'Exit status: 0 passed, 1 vulnerability query matched, 2 bad settings, 3 scan failed, 4 scan timed out,',
+    '5 API or network error, 130 build stopped (the scan is canceled).',
+    '',
+  ].join('\n');
+}

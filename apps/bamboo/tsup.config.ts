@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+import { binaryPreset } from '../../tooling/config/tsup.preset';
+
+export default defineConfig(binaryPreset({ entry: { 'ias-bamboo': 'src/main.ts' } }));

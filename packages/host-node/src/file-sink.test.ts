@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileReportSink, createFileSpool } from './file-sink';
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+function scratch(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'ias-sink-test-'));
+  folders.push(folder);
+  return folder;
+}
+
+describe('file sink spool', () => {
+  it('reads chunks back in any order, multi-byte text included, and deletes its file on close', async () => {
+    const parent = scratch();
+    const spool = await createFileSpool(parent);
+    const texts = ['<a/>', 'é ✓ 𝒳 snowman ☃', '', 'x'.repeat(200_000), 'end'];
+    const indexes: number[] = [];
+    for (const text of texts) indexes.push(await spool.append(text));
+    expect(indexes).toEqual([0, 1, 2, 3, 4]);
+    expect(await spool.read(3)).toBe(texts[3]);
+    expect(await spool.read(1)).toBe(texts[1]);
+    expect(await spool.read(0)).toBe(texts[0]);
+    expect(await spool.read(2)).toBe('');
+    await expect(spool.read(9)).rejects.toThrow(RangeError);
+    expect(readdirSync(parent)).toHaveLength(1);
+    await spool.close();
+    await spool.close();
+    expect(readdirSync(parent)).toHaveLength(0);
+  });
+
+  it('is offered by the file sink', async () => {
+    const sink = createFileReportSink(scratch());
+    expect(sink.createSpool).toBeTypeOf('function');
+    const spool = await sink.createSpool!();
+    expect(await spool.read(await spool.append('hello'))).toBe('hello');
+    await spool.close();
+  });
+
+  it('writes report files', async () => {
+    const dir = scratch();
+    const writer = await createFileReportSink(join(dir, 'out')).create('a.txt');
+    await writer.write('one ');
+    await writer.write('two');
+    await writer.close();
+    expect(existsSync(join(dir, 'out', 'a.txt'))).toBe(true);
+  });
+});
