@@ -10,4 +10,3 @@ export type { ReportFile } from './report-files';
 export { createTracingFetch } from './tracing-fetch';
 export { zipFiles } from './zip-files';
 export type { ZipEntry } from './zip-files';
-export { withPlainRequests } from './plain-request-fetch';

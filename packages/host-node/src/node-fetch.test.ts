@@ -55,6 +55,15 @@ describe('createNodeFetch', () => {
     expect(t.paths).toEqual(['/ias/v1/apps']);
   });
 
+  it('takes Request objects through the proxy, body and headers included (what the API client sends)', async () => {
+    const t = await target('posted');
+    const proxy = await proxyTo(t.port);
+    const request = new Request('http://ias.example.test/ias/v1/search', { method: 'POST', headers: { 'x-api-key': 'k' }, body: '{"type":"APP"}' });
+    const response = await createNodeFetch({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url })(request);
+    expect(await response.text()).toBe('posted');
+    expect(t.paths).toEqual(['/ias/v1/search']);
+  });
+
   it('honours NO_PROXY', async () => {
     const t = await target('direct');
     const proxy = await proxyTo(t.port);

@@ -1,5 +1,6 @@
 import type { FetchLike } from '@ias/core';
 import { EnvHttpProxyAgent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici';
+import { withPlainRequests } from './plain-request-fetch';
 
 /** Proxy settings: an explicit proxy (Azure DevOps agent settings, a CLI flag) or the environment's. */
 export interface ProxyOptions {
@@ -31,5 +32,6 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
   }
   if (dispatcher === undefined) return (input, init) => globalThis.fetch(input, init);
   const via = dispatcher;
-  return (input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via }) as unknown as Promise<Response>;
+  // undici's own fetch does not know the global Request class that ky hands over: take requests apart first.
+  return withPlainRequests((input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via }) as unknown as Promise<Response>);
 }

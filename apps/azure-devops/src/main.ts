@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { systemClock } from '@ias/core';
+import { createFileReportSink, createInterruptSignal, createNodeFetch, nodeRuntime, zipFiles } from '@ias/host-node';
+import { runTask } from './run';
+import { createTaskLibHost } from './task-lib-host';
+import { version } from '../package.json';
+
+// The only file with side effects: wires the agent's process into runTask().
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const host = createTaskLibHost(out);
+const interrupt = createInterruptSignal(process, {
+  onFirst: (signal) => out(`Received ${signal}: the pipeline was canceled; canceling the scan…`),
+  onRepeat: () => process.exit(130),
+});
+
+runTask(host, {
+  createFetch: (route) => (route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url }) : createNodeFetch(route.mode === 'direct' ? {} : process.env)),
+  clock: systemClock,
+  createSink: createFileReportSink,
+  signal: interrupt.signal,
+  version,
+  runtime: nodeRuntime(),
+  platform: process.platform,
+  zip: zipFiles,
+  exists: existsSync,
+})
+  .then(() => {
+    interrupt.dispose();
+  })
+  .catch((error: unknown) => {
+    const text = error instanceof Error ? error.message : String(error);
+    host.setResult('Failed', `Internal error in the InsightAppSec task: ${text.split(/\r?\n/)[0] ?? ''}`);
+    process.exitCode = 1;
+  });
