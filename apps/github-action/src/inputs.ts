@@ -1,0 +1,154 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ConfigKey, InputNames, RawConfig } from '@ias/core';
+
+/** The part of `@actions/core` that reads inputs. */
+export interface InputReader {
+  /** `core.getInput`: the trimmed value of `INPUT_<NAME>`, or `''`. */
+  getInput(name: string): string;
+  /** `core.getBooleanInput`: YAML 1.2 core-schema booleans only; throws a `TypeError` otherwise. */
+  getBooleanInput(name: string): boolean;
+}
+
+/** One input of action.yml that maps onto a core configuration key. */
+export interface CoreInput {
+  id: string;
+  key: ConfigKey;
+  boolean?: true;
+}
+
+/** Every core option, as the action names it (kebab-case); action.yml declares exactly these plus the rest below. */
+export const CORE_INPUTS: readonly CoreInput[] = [
+  { id: 'region', key: 'region' },
+  { id: 'base-url', key: 'baseUrl' },
+  { id: 'api-key', key: 'apiKey' },
+  { id: 'app', key: 'app' },
+  { id: 'scan-config', key: 'scanConfig' },
+  { id: 'scan-id', key: 'scanId' },
+  { id: 'advance-on', key: 'advanceOn' },
+  { id: 'poll-interval', key: 'pollInterval' },
+  { id: 'max-pending', key: 'maxPending' },
+  { id: 'max-execution', key: 'maxExecution' },
+  { id: 'on-timeout', key: 'onTimeout' },
+  { id: 'cancel-on-interrupt', key: 'cancelOnInterrupt', boolean: true },
+  { id: 'gate-query', key: 'gateQuery' },
+  { id: 'fail-on', key: 'failOn' },
+  { id: 'fail-on-statuses', key: 'failOnStatuses' },
+  { id: 'baseline', key: 'baseline' },
+  { id: 'suppressions', key: 'suppressions' },
+  { id: 'new-only', key: 'newOnly', boolean: true },
+  { id: 'reports', key: 'reports' },
+  { id: 'findings-report', key: 'findingsReport', boolean: true },
+  { id: 'output-dir', key: 'outputDir' },
+  { id: 'request-timeout', key: 'requestTimeout' },
+];
+
+/** Inputs of the action itself (not core options). */
+export const ACTION_INPUTS = ['summary', 'annotations'] as const;
+
+/** The official Rapid7 action's inputs, accepted unchanged so a workflow can switch by changing only `uses:`. */
+export const COMPAT_INPUTS = ['scan-config-id', 'vuln-query', 'wait-for-scan-complete', 'scan-timeout-mins'] as const;
+
+/** The report folder when `output-dir` is not given (hosts.md §5), inside the workspace. */
+export const DEFAULT_OUTPUT_DIR = 'insightappsec-reports';
+
+/** What the action read: raw config for core, how to name each key, and the action's own switches. */
+export interface ActionInputs {
+  raw: RawConfig;
+  names: InputNames;
+  /** Absolute report folder. */
+  outputDir: string;
+  /** Append the markdown summary to the job summary. */
+  summary: boolean;
+  /** Turn gate matches into error annotations. */
+  annotations: boolean;
+  /** Problems found before core sees the values, one sentence each, naming the input. */
+  problems: string[];
+  /** Notes about how compatibility inputs were read. */
+  notes: string[];
+}
+
+/**
+ * Reads the action's inputs into raw core configuration. Values stay strings for core to coerce (so a bad value is
+ * reported by core, naming the input as the workflow spells it); booleans follow the toolkit's YAML 1.2 rules. A
+ * relative `output-dir` is taken from `workspace` (`GITHUB_WORKSPACE`).
+ */
+export function readActionInputs(reader: InputReader, workspace: string): ActionInputs {
+  const raw: RawConfig = {};
+  const names: InputNames = {};
+  const problems: string[] = [];
+  const notes: string[] = [];
+
+  const readBoolean = (id: string): boolean | undefined => {
+    if (reader.getInput(id) === '') return undefined;
+    try {
+      return reader.getBooleanInput(id);
+    } catch {
+      problems.push(`${id} must be true or false (YAML 1.2 booleans: true, True, TRUE, false, False, FALSE)`);
+      return undefined;
+    }
+  };
+
+  for (const input of CORE_INPUTS) {
+    names[input.key] = input.id;
+    const value = input.boolean ? readBoolean(input.id) : nonEmpty(reader.getInput(input.id));
+    if (value !== undefined) raw[input.key] = value;
+  }
+
+  // The official action's inputs: each fills its modern counterpart when that one is not given.
+  const alias = (id: string, key: ConfigKey, value: string | boolean | undefined): void => {
+    if (value === undefined) return;
+    const modern = CORE_INPUTS.find((i) => i.key === key)?.id ?? key;
+    if (raw[key] !== undefined && raw[key] !== value) {
+      problems.push(`${id} and ${modern} disagree ('${String(value)}' and '${String(raw[key])}'); give only one of them`);
+      return;
+    }
+    if (raw[key] === undefined) {
+      raw[key] = value;
+      names[key] = id;
+    }
+  };
+  alias('scan-config-id', 'scanConfig', nonEmpty(reader.getInput('scan-config-id')));
+  alias('vuln-query', 'gateQuery', nonEmpty(reader.getInput('vuln-query')));
+  const wait = readBoolean('wait-for-scan-complete');
+  if (wait !== undefined) {
+    if (raw.advanceOn === undefined) {
+      raw.advanceOn = wait ? 'completed' : 'submitted';
+      names.advanceOn = 'wait-for-scan-complete';
+    } else if ((raw.advanceOn === 'completed') !== wait) {
+      problems.push(`wait-for-scan-complete '${String(wait)}' and advance-on '${String(raw.advanceOn)}' disagree; give only advance-on`);
+    }
+  }
+  const timeout = nonEmpty(reader.getInput('scan-timeout-mins'));
+  if (timeout !== undefined) {
+    if (!/^\d+$/.test(timeout) || Number(timeout) < 1) {
+      problems.push(`scan-timeout-mins '${timeout}' must be a whole number of minutes, such as 60`);
+    } else {
+      // The official action counts one budget from the launch; here it bounds each phase (pending, then running).
+      for (const key of ['maxPending', 'maxExecution'] as const) {
+        if (raw[key] === undefined) {
+          raw[key] = `${timeout}m`;
+          names[key] = 'scan-timeout-mins';
+        }
+      }
+      notes.push(`scan-timeout-mins ${timeout} bounds both the wait for the scan to start and its execution`);
+    }
+  }
+
+  const given = typeof raw.outputDir === 'string' ? raw.outputDir : undefined;
+  const outputDir = given === undefined ? join(workspace, DEFAULT_OUTPUT_DIR) : isAbsolute(given) ? given : resolve(workspace, given);
+  raw.outputDir = outputDir;
+
+  return {
+    raw,
+    names,
+    outputDir,
+    summary: readBoolean('summary') ?? true,
+    annotations: readBoolean('annotations') ?? true,
+    problems,
+    notes,
+  };
+}
+
+function nonEmpty(value: string): string | undefined {
+  return value === '' ? undefined : value;
+}

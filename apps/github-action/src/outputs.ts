@@ -1,0 +1,177 @@
+import { redactSecrets, severityRank, type Logger, type Outcome, type OutcomeMatch, type RunEvent } from '@ias/core';
+import { scanLink } from './scan-link';
+import type { ActionToolkit } from './toolkit';
+
+/** The part of core's outcome the action reports (runs that end before core's run have only this much). */
+export type ActionOutcome = Pick<
+  Outcome,
+  'scanId' | 'status' | 'failureReason' | 'exitCode' | 'result' | 'message' | 'app' | 'scanConfig' | 'advancedOn' | 'gate' | 'counts' | 'collected' | 'reports'
+>;
+
+/** Gate matches shown as error annotations; the rest are counted in one notice. */
+export const MAX_ANNOTATIONS = 10;
+
+/** Every output the action sets (action.yml declares exactly these). */
+export const OUTPUT_NAMES = ['scan-id', 'status', 'result', 'gate-result', 'findings-count', 'counts', 'report-dir', 'sarif-file', 'scan-findings'] as const;
+
+/**
+ * Core's log lines on the runner: debug lines only with step debug logging, warnings as warning annotations, and
+ * errors as plain red lines (the one failure annotation is the step's result, set once at the end). Every line is
+ * redacted, whatever core already did.
+ */
+export function createActionLogger(toolkit: ActionToolkit, secrets: readonly (string | undefined)[]): Logger {
+  const clean = (text: string): string => redactSecrets(text, secrets);
+  return {
+    debug: (m) => toolkit.debug(clean(m)),
+    info: (m) => toolkit.info(clean(m)),
+    warn: (m) => toolkit.warning(clean(m)),
+    error: (m) => toolkit.info(`\u001b[31m${clean(m)}\u001b[0m`),
+  };
+}
+
+/**
+ * Folds the run's log into collapsible groups, one per phase: launch, monitoring, findings and reports. It also
+ * records the scan id the moment it exists (an output for later steps, state for the `post:` step).
+ */
+export function createProgress(toolkit: ActionToolkit, onLaunched: (scanId: string) => void): { onEvent: (event: RunEvent) => void; begin(): void; end(): void } {
+  let open = false;
+  let phase: 'launch' | 'monitor' | 'collect' | undefined;
+  const enter = (next: typeof phase, title: string): void => {
+    if (phase === next) return;
+    if (open) toolkit.endGroup();
+    toolkit.startGroup(title);
+    open = true;
+    phase = next;
+  };
+  return {
+    begin: () => enter('launch', 'InsightAppSec: resolve and launch'),
+    end: () => {
+      if (open) toolkit.endGroup();
+      open = false;
+    },
+    onEvent: (event) => {
+      switch (event.type) {
+        case 'launched':
+          onLaunched(event.scanId);
+          enter('monitor', `InsightAppSec: scan ${event.scanId}`);
+          return;
+        case 'findings':
+          enter('collect', 'InsightAppSec: findings, reports and gate');
+          return;
+        case 'report':
+          toolkit.info(`Wrote ${event.format} report: ${event.path}`);
+          return;
+        default:
+          return;
+      }
+    },
+  };
+}
+
+/** What the outputs need besides the outcome. */
+export interface OutputContext {
+  outputDir: string;
+  /** The UI address up to `#`, when a finding showed it. */
+  uiPrefix: string | undefined;
+}
+
+/** The `gate-result` output: `passed`, `failed`, or `none` (no gate, or the run ended before gating). */
+export function gateResult(outcome: ActionOutcome): 'passed' | 'failed' | 'none' {
+  if (outcome.gate === null) return 'none';
+  return outcome.gate.passed ? 'passed' : 'failed';
+}
+
+/**
+ * The official action's `scan-findings` output: `Scan ID: <id>` when the step did not wait, otherwise
+ * `{vulnerabilities: {SEVERITY: count}, scanLink}` pretty-printed, counting the findings that match the gate (all
+ * findings without one), with `scanLink` left out when nothing is counted. `undefined` when the run ended without a
+ * completed scan.
+ */
+export function officialScanFindings(outcome: ActionOutcome, uiPrefix: string | undefined): string | undefined {
+  if (outcome.scanId === null) return undefined;
+  if (outcome.advancedOn === 'submitted' || outcome.advancedOn === 'started') return `Scan ID: ${outcome.scanId}`;
+  if (!outcome.collected) return undefined;
+  const counts: Record<string, number> = {};
+  if (outcome.gate === null) {
+    Object.assign(counts, outcome.counts.bySeverity);
+  } else {
+    for (const match of outcome.gate.matches) counts[match.severity] = (counts[match.severity] ?? 0) + 1;
+  }
+  const vulnerabilities = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => severityRank(b) - severityRank(a)));
+  const body: { vulnerabilities: Record<string, number>; scanLink?: string } = { vulnerabilities };
+  if (Object.keys(vulnerabilities).length > 0 && uiPrefix !== undefined && outcome.app !== null && outcome.scanConfig !== null) {
+    body.scanLink = scanLink(uiPrefix, outcome.app.id, outcome.scanConfig.id, outcome.scanId);
+  }
+  return JSON.stringify(body, null, 2);
+}
+
+/** Sets every output from the outcome. */
+export function setOutputs(toolkit: ActionToolkit, outcome: ActionOutcome, context: OutputContext): void {
+  const sarif = outcome.reports.find((r) => r.format === 'sarif');
+  const values: Record<(typeof OUTPUT_NAMES)[number], string | undefined> = {
+    'scan-id': outcome.scanId ?? '',
+    status: outcome.status ?? '',
+    result: outcome.result,
+    'gate-result': gateResult(outcome),
+    'findings-count': outcome.collected ? String(outcome.counts.total) : '',
+    counts: JSON.stringify(outcome.counts),
+    'report-dir': context.outputDir,
+    'sarif-file': sarif?.path ?? '',
+    'scan-findings': officialScanFindings(outcome, context.uiPrefix),
+  };
+  for (const name of OUTPUT_NAMES) {
+    const value = values[name];
+    if (value !== undefined) toolkit.setOutput(name, value);
+  }
+}
+
+/** The gate's matches as error annotations, the most severe first, capped with a notice for the rest. */
+export function annotateMatches(toolkit: ActionToolkit, outcome: ActionOutcome, outputDir: string): void {
+  const gate = outcome.gate;
+  if (gate === null || gate.passed) return;
+  const sorted = [...gate.matches].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  for (const match of sorted.slice(0, MAX_ANNOTATIONS)) {
+    toolkit.error(describeMatch(match), { title: `InsightAppSec ${match.severity}: ${match.module}` });
+  }
+  const rest = gate.matched - Math.min(MAX_ANNOTATIONS, sorted.length);
+  if (rest > 0) {
+    toolkit.notice(`${rest} more finding${rest === 1 ? '' : 's'} match the gate; see the job summary and the reports in ${outputDir}. Gate: ${gate.condition}.`, {
+      title: `InsightAppSec: ${gate.matched} findings match the gate`,
+    });
+  }
+}
+
+function describeMatch(match: OutcomeMatch): string {
+  const where = [match.method, match.url].filter((p) => p !== undefined && p !== '').join(' ');
+  return `${match.module} at ${where === '' ? 'an unknown location' : where}${match.parameter ? ` (parameter ${match.parameter})` : ''}; vulnerability ${match.id}`;
+}
+
+/** A short markdown summary for runs that wrote no markdown report (bad input, failed scan, early advance). */
+export function fallbackSummary(outcome: ActionOutcome): string {
+  const rows: [string, string][] = [
+    ['Result', `${outcome.result} (exit ${outcome.exitCode})`],
+    ...(outcome.app === null ? [] : [['Application', escapeCell(outcome.app.name)] as [string, string]]),
+    ...(outcome.scanConfig === null ? [] : [['Scan configuration', escapeCell(outcome.scanConfig.name)] as [string, string]]),
+    ...(outcome.scanId === null ? [] : [['Scan', `\`${outcome.scanId}\``] as [string, string]]),
+    ...(outcome.status === null ? [] : [['Status', `${outcome.status}${outcome.failureReason ? ` (${outcome.failureReason})` : ''}`] as [string, string]]),
+  ];
+  return [
+    `## ${outcome.exitCode === 0 ? '✅' : '❌'} InsightAppSec scan`,
+    '',
+    escapeCell(outcome.message),
+    '',
+    '| | |',
+    '|---|---|',
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+  ].join('\n');
+}
+
+/** The one-line reason `setFailed` shows. */
+export function failureLine(outcome: ActionOutcome): string {
+  return outcome.message.replace(/\s+/g, ' ').trim();
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
+}

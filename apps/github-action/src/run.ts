@@ -1,0 +1,209 @@
+import {
+  ApiError,
+  createApiClient,
+  EXIT_CODES,
+  exitCodeForError,
+  formatUserAgent,
+  getScanConfig,
+  isIasError,
+  isTerminal,
+  parseConfig,
+  redactSecrets,
+  resultForExitCode,
+  runScanJob,
+  type Clock,
+  type ExitCode,
+  type FetchLike,
+  type Logger,
+  type Outcome,
+  type ReportSink,
+  type ScanJob,
+} from '@ias/core';
+import { isAbsolute, resolve } from 'node:path';
+import { createFileReportSink } from '@ias/host-node';
+import { readActionInputs, type ActionInputs } from './inputs';
+import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, fallbackSummary, setOutputs } from './outputs';
+import { watchUiLink } from './scan-link';
+import { STATE, type ActionToolkit } from './toolkit';
+
+/** What the action needs from its process; `main.ts` passes the real ones, tests pass fakes. */
+export interface ActionHost {
+  toolkit: ActionToolkit;
+  fetch: FetchLike;
+  clock: Clock;
+  /** Aborted on SIGINT/SIGTERM (a canceled workflow). */
+  signal?: AbortSignal;
+  version: string;
+  /** e.g. `node/20.20.2; linux` */
+  runtime: string;
+  /** `GITHUB_WORKSPACE`: the default home of the report folder. */
+  workspace: string;
+  readText(path: string): Promise<string>;
+  /** @default files in the report folder */
+  createSink?: (directory: string) => ReportSink;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The main step: inputs → core's run → outputs, annotations, job summary and result. Returns the exit status. */
+export async function run(host: ActionHost): Promise<number> {
+  const { toolkit } = host;
+  const apiKey = toolkit.getInput('api-key');
+  registerSecret(toolkit, apiKey);
+  toolkit.saveState(STATE.isPost, 'true');
+
+  const inputs = readActionInputs(toolkit, host.workspace);
+  const logger = createActionLogger(toolkit, [apiKey]);
+  for (const note of inputs.notes) logger.info(note);
+  if (inputs.problems.length > 0) return finishEarly(host, inputs, logger, inputs.problems);
+
+  // The official action takes only a scan configuration id; its application is read from the configuration.
+  const appFromConfig = inputs.raw.app === undefined && typeof inputs.raw.scanConfig === 'string' && UUID.test(inputs.raw.scanConfig.trim());
+  const parsed = parseConfig(appFromConfig ? { ...inputs.raw, app: inputs.raw.scanConfig } : inputs.raw, { names: inputs.names });
+  for (const warning of parsed.warnings) logger.warn(warning);
+  if (!parsed.ok) {
+    for (const issue of parsed.errors) if (issue.detail !== undefined) toolkit.info(redactSecrets(issue.detail, [apiKey]));
+    return finishEarly(host, inputs, logger, parsed.errors.map((e) => e.message));
+  }
+
+  const userAgent = formatUserAgent('github-action', host.version, host.runtime);
+  const progress = createProgress(toolkit, (scanId) => {
+    toolkit.setOutput('scan-id', scanId);
+    toolkit.saveState(STATE.scanId, scanId);
+  });
+  progress.begin();
+  let job: ScanJob = parsed.job;
+  if (appFromConfig) {
+    const found = await applicationOfConfig(host, job, inputs, logger, userAgent);
+    if (typeof found !== 'string') {
+      progress.end();
+      return finish(host, inputs, preRunOutcome(found.exitCode, found.message));
+    }
+    job = { ...job, app: found };
+  }
+
+  const link = watchUiLink((host.createSink ?? createFileReportSink)(inputs.outputDir));
+  const outcome = await runScanJob(job, {
+    fetch: host.fetch,
+    clock: host.clock,
+    logger,
+    sink: link.sink,
+    userAgent,
+    inputNames: inputs.names,
+    onEvent: progress.onEvent,
+    // Baseline and suppressions files; a relative path is taken from the workspace, like output-dir.
+    readText: (path) => host.readText(isAbsolute(path) ? path : resolve(host.workspace, path)),
+    ...(host.signal === undefined ? {} : { signal: host.signal }),
+  });
+  progress.end();
+  if (outcome.scanId !== null && isSettled(job, outcome)) toolkit.saveState(STATE.settled, 'true');
+  return finish(host, inputs, outcome, link.uiPrefix());
+}
+
+/** Registers the key (and its URL-encoded form) with the runner's masking before anything can print it. */
+export function registerSecret(toolkit: ActionToolkit, apiKey: string): void {
+  if (apiKey === '') return;
+  toolkit.setSecret(apiKey);
+  const encoded = encodeURIComponent(apiKey);
+  if (encoded !== apiKey) toolkit.setSecret(encoded);
+}
+
+/**
+ * Whether the main step is done with the scan: it ended, was canceled, or was left running on purpose (early
+ * advance, `on-timeout: fail`, `cancel-on-interrupt: false`). Otherwise the `post:` step tries to cancel it.
+ */
+function isSettled(job: ScanJob, outcome: Outcome): boolean {
+  if (outcome.result !== 'interrupted') return true;
+  if (!job.cancelOnInterrupt) return true;
+  return outcome.status === 'CANCELING' || (outcome.status !== null && isTerminal(outcome.status));
+}
+
+async function applicationOfConfig(
+  host: ActionHost,
+  job: ScanJob,
+  inputs: ActionInputs,
+  logger: Logger,
+  userAgent: string,
+): Promise<string | { exitCode: ExitCode; message: string }> {
+  const name = inputs.names.scanConfig ?? 'scan-config';
+  const client = createApiClient({
+    baseUrl: job.baseUrl,
+    apiKey: job.apiKey,
+    fetch: host.fetch,
+    userAgent,
+    clock: host.clock,
+    logger,
+    timeoutMs: job.requestTimeoutMs,
+    ...(host.signal === undefined ? {} : { signal: host.signal }),
+  });
+  try {
+    const config = await getScanConfig(client, job.scanConfig);
+    const appId = config.app?.id;
+    if (appId === undefined || appId === null || appId === '') {
+      return { exitCode: EXIT_CODES.configError, message: `Scan configuration ${job.scanConfig} does not name its application; set the app input.` };
+    }
+    logger.info(`Scan configuration '${config.name}' belongs to application ${appId}`);
+    return appId;
+  } catch (error) {
+    if (host.signal?.aborted === true) return { exitCode: EXIT_CODES.interrupted, message: 'The run was interrupted before a scan was launched.' };
+    if (error instanceof ApiError && error.status === 404) {
+      return { exitCode: EXIT_CODES.configError, message: `${name} '${job.scanConfig}' is not the id of a scan configuration this API key can see; check the id and the region.` };
+    }
+    if (isIasError(error)) return { exitCode: exitCodeForError(error.code), message: redactSecrets(error.message, [job.apiKey]) };
+    throw error;
+  }
+}
+
+async function finishEarly(host: ActionHost, inputs: ActionInputs, logger: Logger, problems: readonly string[]): Promise<number> {
+  for (const problem of problems) logger.error(`${problem}.`);
+  const first = problems[0] ?? 'the inputs are invalid';
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}, listed above)` : '';
+  return finish(host, inputs, preRunOutcome(EXIT_CODES.configError, `${first}${more}.`));
+}
+
+/** An outcome for runs that ended before core's run started (bad inputs, or the configuration's app not found). */
+function preRunOutcome(exitCode: ExitCode, message: string): ActionOutcome {
+  return {
+    scanId: null,
+    status: null,
+    failureReason: null,
+    exitCode,
+    result: resultForExitCode(exitCode),
+    message,
+    app: null,
+    scanConfig: null,
+    advancedOn: null,
+    gate: null,
+    counts: { total: 0, bySeverity: {}, byModule: {} },
+    collected: false,
+    reports: [],
+  };
+}
+
+async function finish(host: ActionHost, inputs: ActionInputs, outcome: ActionOutcome, uiPrefix?: string): Promise<number> {
+  const { toolkit } = host;
+  setOutputs(toolkit, outcome, { outputDir: inputs.outputDir, uiPrefix });
+  if (inputs.annotations) annotateMatches(toolkit, outcome, inputs.outputDir);
+  if (inputs.summary) {
+    try {
+      await toolkit.appendSummary(await summaryOf(host, outcome));
+    } catch (error) {
+      toolkit.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (outcome.exitCode === EXIT_CODES.passed) toolkit.info(`✔ ${failureLine(outcome)}`);
+  else toolkit.setFailed(failureLine(outcome));
+  return outcome.exitCode;
+}
+
+async function summaryOf(host: ActionHost, outcome: ActionOutcome): Promise<string> {
+  const markdown = outcome.reports.find((r) => r.format === 'markdown');
+  if (markdown !== undefined) {
+    try {
+      return await host.readText(markdown.path);
+    } catch {
+      // Fall back to the short summary below.
+    }
+  }
+  return fallbackSummary(outcome);
+}
