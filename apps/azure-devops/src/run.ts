@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { formatUserAgent, parseConfig, redactSecrets, runScanJob, type Clock, type FetchLike, type ReportSink } from '@ias/core';
 import { readTaskInputs } from './inputs';
 import { createEventHandler, createTaskLogger, publishOutcome, type PublishEffects } from './outputs';
@@ -54,6 +55,8 @@ export async function runTask(host: TaskHost, effects: TaskRunEffects): Promise<
     logger,
     sink: effects.createSink(inputs.options.outputDir),
     userAgent: formatUserAgent('azure-devops', effects.version, effects.runtime),
+    // Baseline and suppressions paths are read relative to the step's working directory.
+    readText: (path) => readFile(path, 'utf8'),
     inputNames: inputs.names,
     onEvent: createEventHandler(host),
     ...(effects.signal === undefined ? {} : { signal: effects.signal }),

@@ -33,7 +33,7 @@ export interface BambooInputs {
   version: boolean;
 }
 
-// Settings core is gaining (new-only gating against a baseline, reviewed exceptions); read when core knows them.
+// New-only gating against a baseline, and reviewed exceptions.
 const PASS_THROUGH = [
   { key: 'baseline', variable: 'ias.baseline', flag: 'baseline' },
   { key: 'suppressions', variable: 'ias.suppressions', flag: 'suppressions' },

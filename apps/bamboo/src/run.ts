@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { formatUserAgent, parseConfig, runScanJob, type Clock, type FetchLike, type Logger, type ReportSink } from '@ias/core';
 import { createFileReportSink, createTracingFetch, listReportFiles } from '@ias/host-node';
 import { readBambooInputs, type BambooInputs } from './inputs';
@@ -73,6 +74,8 @@ export async function run(host: BambooHost): Promise<number> {
     logger,
     sink,
     userAgent: formatUserAgent('bamboo', host.version, host.runtime),
+    // Baseline and suppressions paths are read relative to the step's working directory.
+    readText: (path) => readFile(path, 'utf8'),
     inputNames: inputs.names,
     onEvent: createEventRenderer(logger),
     ...(host.signal === undefined ? {} : { signal: host.signal }),

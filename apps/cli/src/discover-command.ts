@@ -20,7 +20,7 @@ import {
   type Logger,
 } from '@ias/core';
 import { createCliLogger } from './outputs';
-import type { CliHost } from './run';
+import type { CliHost } from './host';
 
 /** One `ias discover azure-apim` option: flag, variable, help and the default shown in `--help`. */
 interface DiscoverOption {

@@ -10,31 +10,16 @@ import {
   parseConfig,
   redactSecrets,
   runScanJob,
-  type Clock,
-  type FetchLike,
-  type ReportSink,
 } from '@ias/core';
 import { createFileReportSink } from '@ias/host-node';
 import { readScanInputs, SCAN_OPTIONS } from './inputs';
+import type { CliHost } from './host';
 import { registerOfflineCommands } from './offline-commands';
 import { registerDiscoverCommand } from './discover-command';
-import { createCliRenderer, printOutcome, type Terminal } from './outputs';
+import { createCliRenderer, printOutcome } from './outputs';
 
-/** What the CLI needs from its process; tests pass fakes, `main.ts` passes the real ones. */
-export interface CliHost extends Terminal {
-  argv: readonly string[];
-  env: Readonly<Record<string, string | undefined>>;
-  fetch: FetchLike;
-  clock: Clock;
-  signal?: AbortSignal;
-  version: string;
-  /** e.g. `node/20.20.2; linux` */
-  runtime: string;
-  /** @default files in the output directory */
-  createSink?: (directory: string) => ReportSink;
-  /** Reads a text file (baseline, suppressions, stored findings). */
-  readText(path: string): Promise<string>;
-}
+
+export type { CliHost } from './host';
 
 /** Runs the `ias` command line and returns the exit status. */
 export async function run(host: CliHost): Promise<number> {

@@ -86,3 +86,18 @@ export { parseSuppressions } from './gate/suppressions';
 export type { ParseSuppressionsResult, SuppressionEntry, SuppressionMatch, SuppressionMatcher, SuppressionMatchOptions, Suppressions } from './gate/suppressions';
 export { evaluateStoredFindings, parseFindingsReport } from './gate/stored-findings';
 export type { StoredFindingsOptions, StoredFindingsResult, SuppressedGateMatch } from './gate/stored-findings';
+
+export { AZURE_CLOUDS, DEFAULT_APIM_API_VERSION } from './discovery/azure/clouds';
+export type { AzureCloud } from './discovery/azure/clouds';
+export { EXPORT_FORMATS } from './discovery/azure/export';
+export type { ExportFormat } from './discovery/azure/export';
+export { discoverAzureApim, specFile, validateDiscoveryOptions } from './discovery/discover-azure-apim';
+export type { DiscoverAzureApimEffects, DiscoverAzureApimOptions, DiscoveryOutcome } from './discovery/discover-azure-apim';
+export { API_STATUSES, createMemoryDiscoveryFiles, diffOperations, INVENTORY_FILE, parseInventory, serializeInventory } from './discovery/inventory';
+export type { ApiStatus, DiscoveryFiles, Inventory, InventoryApi, InventoryLink, InventoryService, InventorySpec } from './discovery/inventory';
+export { applySpecToOptions, diffOptions } from './discovery/link-spec';
+export type { PushResult } from './discovery/link-spec';
+export { parseLinksFile } from './discovery/links-file';
+export type { ApiLink, ParseLinksResult } from './discovery/links-file';
+export { canonicalJson, listOperations, parseSpecText, sha256Hex } from './discovery/spec-document';
+export type { SpecFormat } from './discovery/spec-document';

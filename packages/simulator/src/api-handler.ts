@@ -224,6 +224,7 @@ class ApiRoutes {
       return errorResponse(422, 'Validation failed', [{ type: 'OBJECT', context: 'options', explanation: 'The options document must be a JSON object' }]);
     }
     this.ctx.state.options.set(id, body);
+    this.ctx.state.optionWrites.push({ configId: id, body: this.req.body });
     return empty(200);
   }
 

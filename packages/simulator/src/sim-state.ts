@@ -33,6 +33,8 @@ export class SimState {
   readonly configs: ScenarioScanConfig[];
   readonly configsById: Map<string, ScenarioScanConfig>;
   readonly options = new Map<string, unknown>();
+  /** Every options document written by `PUT /scan-configs/{id}/options`, in order, as the raw request body. */
+  readonly optionWrites: { configId: string; body: string }[] = [];
   readonly modules: ScenarioModule[];
   readonly modulesById: Map<string, ScenarioModule>;
   readonly attacks = new Map<string, ScenarioAttack>();

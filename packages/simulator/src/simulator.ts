@@ -96,6 +96,9 @@ export interface Simulator {
     scanConfigs(): SimScanConfig[];
     /** Vulnerabilities discovered so far (by completed scans). */
     vulnerabilities(): SimVulnerability[];
+    /** The current options document of a scan configuration, and every one written (raw PUT bodies, in order). */
+    options(configId: string): unknown;
+    optionWrites(): { configId: string; body: string }[];
   };
   /** Closes every listener this simulator opened. */
   close(): Promise<void>;
@@ -214,6 +217,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
           (v) => ({ ...withoutLinks(vulnerabilityJson(v, '')), scans: v.scanIds.map((id) => ({ id })) }) as unknown as SimVulnerability,
         );
       },
+      options: (configId) => structuredClone(state.options.get(configId)),
+      optionWrites: () => state.optionWrites.map((w) => ({ ...w })),
     },
     async close() {
       const open = [...listeners];

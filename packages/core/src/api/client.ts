@@ -4,6 +4,7 @@ import type { Clock, FetchLike, Logger } from '../effects';
 import { silentLogger } from '../effects';
 import { ApiError, redactSecrets } from '../errors';
 import { errorBodySchema } from './schemas';
+import { describeCause, parseRetryAfter, readBodyText } from './transport';
 
 /** Options of {@link createApiClient}. */
 export interface ApiClientOptions {
@@ -164,7 +165,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
       const correlationId = response.headers.get('r7-correlation-id') ?? undefined;
       if (!response.ok) {
-        const body = await readText(response);
+        const body = await readBodyText(response);
         const retryable = canRetry ? RETRYABLE_STATUS.has(response.status) : retryMode === 'rate-limit' && response.status === 429;
         if (retryable && attempt < maxAttempts) {
           const wait = backoff(attempt - 1, response.headers.get('retry-after'));
@@ -257,27 +258,11 @@ function attemptsText(attempt: number): string {
   return attempt > 1 ? ` after ${attempt} attempts` : '';
 }
 
-async function readText(response: Response): Promise<string> {
-  try {
-    return await response.text();
-  } catch {
-    return '';
-  }
-}
 
 function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === 'TimeoutError' || (error as { code?: string }).code === 'ETIMEDOUT');
 }
 
-function describeCause(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = current.cause;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
 
 function throwIfAborted(signal: AbortSignal | undefined, context: { method: string; url: string; route: string }, cause?: unknown): void {
   if (signal?.aborted) {
@@ -294,12 +279,4 @@ async function sleepOrAbort(options: ApiClientOptions, ms: number, context: { me
   }
 }
 
-/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
+export { parseRetryAfter } from './transport';

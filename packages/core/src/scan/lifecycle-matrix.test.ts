@@ -4,7 +4,6 @@ import { createHarness } from '../testing/sim-harness';
 import { KNOWN_FAILURE_REASONS } from './failure-reasons';
 import { runScanJob } from './run-scan-job';
 
-const SHOP = 'a0000000-0000-4000-8000-000000000001';
 
 /** The demo scenario plus configs that fail with each reason and one whose scans pass through an unknown status. */
 function matrixScenario(): Scenario {

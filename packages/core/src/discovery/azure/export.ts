@@ -1,0 +1,65 @@
+import { ApiError } from '../../errors';
+import { parseSpecText, type SpecFormat } from '../spec-document';
+import type { ArmClient } from './arm';
+import { readBodyText } from '../../api/transport';
+import { sendWithRetry, shownUrl, type AzureHttpContext } from './azure-http';
+
+/** Which definition to ask APIM for. `auto`: OpenAPI 3 JSON, then Swagger 2. */
+export type ExportFormat = 'auto' | 'openapi3' | 'swagger2';
+
+export const EXPORT_FORMATS = ['auto', 'openapi3', 'swagger2'] as const;
+
+/** An exported definition, or why there is none. */
+export type ExportResult =
+  | { kind: 'spec'; format: SpecFormat; document: Record<string, unknown> }
+  | { kind: 'unsupported'; reason: string };
+
+const REQUEST_FORMATS: Record<ExportFormat, readonly string[]> = {
+  auto: ['openapi+json-link', 'swagger-link'],
+  openapi3: ['openapi+json-link'],
+  swagger2: ['swagger-link'],
+};
+
+/**
+ * Exports one API (`GET …/apis/{id}?format=…&export=true`) and downloads the definition from the short-lived
+ * blob link at once, without an Authorization header. A format APIM refuses (400) falls through to the next one.
+ * The link is never logged with its query string, stored or returned.
+ * @throws ApiError for failures other than an unsupported format (the caller marks that API as `error`).
+ */
+export async function exportApiDefinition(arm: ArmClient, http: AzureHttpContext, apiArmId: string, format: ExportFormat): Promise<ExportResult> {
+  const reasons: string[] = [];
+  for (const requested of REQUEST_FORMATS[format]) {
+    let link: string | undefined;
+    try {
+      const body = await arm.get<{ value?: { link?: unknown } }>(apiArmId, 'GET …/apis/{api}?export=true', { format: requested, export: 'true' });
+      link = typeof body.value?.link === 'string' ? body.value.link : undefined;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) {
+        reasons.push(`${requested} export refused`);
+        continue;
+      }
+      throw error;
+    }
+    if (link === undefined) {
+      reasons.push(`${requested} export had no link`);
+      continue;
+    }
+    const text = await download(http, link);
+    const parsed = parseSpecText(text);
+    if (parsed.ok) return { kind: 'spec', format: parsed.format, document: parsed.document };
+    reasons.push(parsed.reason);
+  }
+  return { kind: 'unsupported', reason: `no Swagger 2 or OpenAPI 3 definition could be exported (${reasons.join('; ')})` };
+}
+
+async function download(http: AzureHttpContext, link: string): Promise<string> {
+  const route = 'GET {export blob}';
+  // The bearer token never goes to the blob host: the SAS link is its own credential.
+  const response = await sendWithRetry(http, route, link, () => ({ method: 'GET', headers: { accept: 'application/json, application/yaml, */*' } }));
+  const text = await readBodyText(response);
+  if (!response.ok) {
+    const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+    throw new ApiError('HTTP_ERROR', `Downloading the exported definition from ${shownUrl(link)} failed with ${response.status}${code === undefined ? '' : ` ${code}`}; export links live 5 minutes, run again (and check that no proxy adds an Authorization header).`, { method: 'GET', url: shownUrl(link), route, status: response.status });
+  }
+  return text;
+}

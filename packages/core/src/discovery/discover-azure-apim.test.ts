@@ -1,0 +1,290 @@
+import { createAzureFake, createManualClock, createSimulator, AZURE_FAKE_IDS, DEMO_IDS, echoApiOpenApi3, type AzureFake, type ManualClock, type Simulator } from '@ias/simulator';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../effects';
+import { createRecordingLogger, type RecordingLogger } from '../testing/sim-harness';
+import { discoverAzureApim, type DiscoverAzureApimOptions, type DiscoveryOutcome } from './discover-azure-apim';
+import { createMemoryDiscoveryFiles, INVENTORY_FILE, type Inventory } from './inventory';
+import { parseLinksFile } from './links-file';
+
+const SUB_KEY = 'apim-subscription-key-0f9e8d7c6b5a';
+
+interface World {
+  clock: ManualClock;
+  coreClock: Clock & { slept: number[] };
+  azure: AzureFake;
+  azureUrl: string;
+  sim: Simulator;
+  iasUrl: string;
+  files: ReturnType<typeof createMemoryDiscoveryFiles>;
+  logger: RecordingLogger;
+  outcomes: DiscoveryOutcome[];
+  close(): Promise<void>;
+}
+
+let world: World;
+
+beforeEach(async () => {
+  const clock = createManualClock(Date.UTC(2026, 0, 5, 6, 0, 0));
+  const slept: number[] = [];
+  const coreClock = {
+    slept,
+    now: () => clock.now(),
+    sleep: async (ms: number) => {
+      slept.push(ms);
+      clock.advance(ms);
+    },
+  };
+  const azure = createAzureFake({ clock });
+  const azureListener = await azure.listen({ host: '127.0.0.1', port: 0 });
+  const sim = createSimulator({ scenario: 'demo', clock });
+  const iasListener = await sim.listen({ host: '127.0.0.1', port: 0 });
+  world = {
+    clock,
+    coreClock,
+    azure,
+    azureUrl: azureListener.baseUrl,
+    sim,
+    iasUrl: iasListener.baseUrl,
+    files: createMemoryDiscoveryFiles(),
+    logger: createRecordingLogger(),
+    outcomes: [],
+    close: async () => {
+      await azureListener.close();
+      await iasListener.close();
+    },
+  };
+});
+
+afterEach(async () => {
+  await world.close();
+});
+
+function baseOptions(extra: Partial<DiscoverAzureApimOptions> = {}): DiscoverAzureApimOptions {
+  return {
+    tenantId: AZURE_FAKE_IDS.tenantId,
+    clientId: AZURE_FAKE_IDS.clientId,
+    clientSecret: AZURE_FAKE_IDS.clientSecret,
+    subscriptions: [AZURE_FAKE_IDS.subscriptionId],
+    armEndpoint: world.azureUrl,
+    authorityHost: world.azureUrl,
+    tool: 'ias/0.0.0-test',
+    ...extra,
+  };
+}
+
+async function sync(extra: Partial<DiscoverAzureApimOptions> = {}): Promise<DiscoveryOutcome> {
+  const outcome = await discoverAzureApim(baseOptions(extra), {
+    fetch: globalThis.fetch,
+    clock: world.coreClock,
+    logger: world.logger,
+    files: world.files,
+    readVariable: (name) => (name === 'APIM_SUB_KEY' ? SUB_KEY : undefined),
+  });
+  world.outcomes.push(outcome);
+  return outcome;
+}
+
+function inventoryFile(): Inventory {
+  return JSON.parse(world.files.files.get(INVENTORY_FILE) ?? 'null') as Inventory;
+}
+
+/** Everything a user could see: log lines, outcomes, files written, and what was sent to IAS. */
+function everything(): string {
+  return [
+    world.logger.text(),
+    JSON.stringify(world.outcomes),
+    ...world.files.files.values(),
+    ...world.sim.state.optionWrites().map((w) => w.body),
+  ].join('\n');
+}
+
+describe('discoverAzureApim against the Azure fakes on 127.0.0.1', () => {
+  it('builds the expected inventory on a first sync (golden file)', async () => {
+    const outcome = await sync();
+    expect(outcome.message).toMatch(/^Discovery finished/);
+    expect(outcome.exitCode).toBe(0);
+    const text = (world.files.files.get(INVENTORY_FILE) ?? '').replaceAll(world.azureUrl, 'http://127.0.0.1:PORT');
+    await expect(text).toMatchFileSnapshot('./__golden__/azure-apim-inventory.json');
+    await expect(world.files.files.get('specs/contoso/orders-v2.json')).toMatchFileSnapshot('./__golden__/orders-v2.json');
+    expect([...world.files.files.keys()].sort()).toEqual([INVENTORY_FILE, 'specs/contoso/echo-api.json', 'specs/contoso/orders-v2.json', 'specs/contoso/petstore.json', 'specs/fabrikam/inventory-api.json']);
+    // Export links are fetched without the bearer token and never stored.
+    const blobs = world.azure.requests().filter((r) => r.route === 'GET /blob');
+    expect(blobs.length).toBe(4);
+    expect(blobs.every((r) => !r.hadAuthorization)).toBe(true);
+    expect(everything()).not.toMatch(/sig=|\/blob\//);
+  });
+
+  it('reports exactly one changed API with its operation diff and one removed API on the next sync', async () => {
+    await sync();
+    const firstEcho = inventoryFile().apis.find((a) => a.key === 'contoso/echo-api');
+    world.azure.setSpec('contoso', 'echo-api', { openapi3: echoApiOpenApi3({ '/status': { get: { operationId: 'status', responses: { '200': { description: 'OK' } } } } }) });
+    world.azure.removeApi('fabrikam', 'inventory-api');
+    world.clock.advance(24 * 3600_000);
+    const outcome = await sync({ failOnChange: true });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.result).toBe('changes-found');
+    const inventory = inventoryFile();
+    const changed = inventory.apis.filter((a) => a.status === 'changed');
+    expect(changed.map((a) => a.key)).toEqual(['contoso/echo-api']);
+    expect(changed[0]?.diff).toEqual({ added: ['GET /echo/status'], removed: [] });
+    expect(changed[0]?.previousSha256).toBe(firstEcho?.spec?.sha256);
+    const removed = inventory.apis.filter((a) => a.status === 'removed');
+    expect(removed.map((a) => a.key)).toEqual(['fabrikam/inventory-api']);
+    expect(removed[0]?.diff).toEqual({ added: [], removed: ['GET /inventory/items'] });
+    expect(world.files.files.has('specs/fabrikam/inventory-api.json')).toBe(false);
+    expect(inventory.summary).toEqual({ new: 0, changed: 1, unchanged: 2, removed: 1, skipped: 2, error: 0 });
+    expect(outcome.deleted).toEqual(['specs/fabrikam/inventory-api.json']);
+  });
+
+  it('leaves the inventory byte-identical when nothing changed twice in a row', async () => {
+    await sync();
+    await sync();
+    const second = world.files.files.get(INVENTORY_FILE);
+    world.clock.advance(3600_000);
+    const outcome = await sync({ failOnChange: true });
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.result).toBe('unchanged');
+    expect(world.files.files.get(INVENTORY_FILE)).toBe(second);
+  });
+
+  it('follows nextLink pages and stops at an empty-string nextLink', async () => {
+    await sync();
+    // contoso: 5 current APIs at 2 per page = 3 pages (the last has "nextLink": ""); fabrikam: 1 page; services: 1 page.
+    expect(world.azure.counters.get('GET /apis')).toBe(4);
+    expect(world.azure.counters.get('GET /services')).toBe(1);
+    const pages = world.azure.requests().filter((r) => r.route === 'GET /apis');
+    expect(pages.map((r) => new URL(r.url, 'http://x').searchParams.get('$skip'))).toEqual([null, '2', '4', null]);
+  });
+
+  it('retries a 429 after its Retry-After', async () => {
+    world.azure.faults.add({ route: 'GET /apis', status: 429, retryAfter: 7, times: 1 });
+    const outcome = await sync();
+    expect(outcome.exitCode).toBe(0);
+    expect(world.coreClock.slept).toContain(7000);
+    expect(world.azure.counters.get('GET /apis')).toBe(5);
+  });
+
+  it('renews the token exactly once after a 401', async () => {
+    world.azure.faults.add({ route: 'GET /services', status: 401, times: 1 });
+    const outcome = await sync();
+    expect(outcome.exitCode).toBe(0);
+    expect(world.azure.counters.get('POST /token')).toBe(2);
+  });
+
+  it('renews an expired token once and reuses it afterwards', async () => {
+    await sync();
+    expect(world.azure.counters.get('POST /token')).toBe(1);
+    world.azure.expireTokens();
+    const outcome = await sync();
+    expect(outcome.exitCode).toBe(0);
+    expect(world.azure.counters.get('POST /token')).toBe(2);
+  });
+
+  it('names the role to assign on a 403', async () => {
+    world.azure.faults.add({ route: 'GET /services', status: 403 });
+    const outcome = await sync();
+    expect(outcome.exitCode).toBe(5);
+    expect(outcome.message).toContain("assign the 'API Management Service Reader Role'");
+    expect(world.files.files.size).toBe(0);
+  });
+
+  it('explains a 404 for a wrong resource group as an input error', async () => {
+    const outcome = await sync({ resourceGroup: 'rg-typo' });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.message).toMatch(/ResourceGroupNotFound.*check the subscription id, --resource-group and --service/);
+  });
+
+  it('marks one API as error when its export keeps failing and carries on with the rest', async () => {
+    world.azure.faults.add({ route: 'GET /export', status: 500, pathIncludes: '/apis/petstore' });
+    const outcome = await sync();
+    expect(outcome.exitCode).toBe(5);
+    const inventory = inventoryFile();
+    expect(inventory.apis.find((a) => a.key === 'contoso/petstore')?.status).toBe('error');
+    expect(inventory.apis.filter((a) => a.status === 'new').length).toBe(3);
+    expect(world.coreClock.slept.length).toBe(3);
+  });
+
+  it('gives the AADSTS hint for a wrong secret and never shows the secret', async () => {
+    const outcome = await sync({ clientSecret: 'wrong-secret-0123456789' });
+    expect(outcome.exitCode).toBe(5);
+    expect(outcome.message).toMatch(/AADSTS7000215.*Value \(not its Secret ID\)/);
+    expect(everything()).not.toContain('wrong-secret-0123456789');
+  });
+
+  it('writes nothing with dryRun', async () => {
+    const outcome = await sync({ dryRun: true });
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.inventory?.summary.new).toBe(4);
+    expect(world.files.files.size).toBe(0);
+  });
+});
+
+describe('pushing linked definitions to IAS scan configurations', () => {
+  const linksYaml = `links:
+  contoso/echo-api:
+    scanConfig: Full
+    app: Demo Shop
+    restrictToSpec: true
+    subscriptionKeyEnv: APIM_SUB_KEY
+  contoso/petstore: ${DEMO_IDS.paymentsSmoke}
+`;
+
+  const push = (extra: Partial<DiscoverAzureApimOptions> = {}): Promise<DiscoveryOutcome> => {
+    const parsed = parseLinksFile(linksYaml);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    return sync({ links: parsed.links, push: { baseUrl: world.iasUrl, apiKey: world.sim.apiKey, userAgent: 'ias-test' }, ...extra });
+  };
+
+  it('writes the definition into the linked options and leaves sibling options byte-identical', async () => {
+    const before = world.sim.state.options(DEMO_IDS.full) as Record<string, unknown>;
+    const outcome = await push();
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.pushes.map((p) => [p.key, p.result])).toEqual([
+      ['contoso/echo-api', 'pushed'],
+      ['contoso/petstore', 'pushed'],
+    ]);
+    const writes = world.sim.state.optionWrites();
+    expect(writes.map((w) => w.configId)).toEqual([DEMO_IDS.full, DEMO_IDS.paymentsSmoke]);
+    const written = JSON.parse(writes[0]?.body ?? '{}') as Record<string, Record<string, unknown>>;
+    const spec = world.files.files.get('specs/contoso/echo-api.json');
+    expect(written.web_service_config?.swagger_file_list).toEqual([{ value: spec, preferred_content_type: 'application/json', host_name: 'contoso.azure-api.net' }]);
+    expect(written.crawl_config?.restrict_to_swagger).toBe(true);
+    expect(written.http_headers_config?.custom_headers_list).toEqual([{ value: `Ocp-Apim-Subscription-Key: ${SUB_KEY}` }]);
+    for (const key of Object.keys(before)) {
+      if (['web_service_config', 'crawl_config', 'http_headers_config'].includes(key)) continue;
+      expect(JSON.stringify(written[key])).toBe(JSON.stringify(before[key]));
+    }
+    const crawlBefore = before.crawl_config as Record<string, unknown>;
+    for (const key of Object.keys(crawlBefore)) expect(JSON.stringify(written.crawl_config?.[key])).toBe(JSON.stringify(crawlBefore[key]));
+    expect(JSON.stringify(written.http_headers_config?.user_agent)).toBe(JSON.stringify((before.http_headers_config as Record<string, unknown>).user_agent));
+    // Outside the scope of the demo config (demo-shop.example.com): warned.
+    expect(world.logger.text()).toMatch(/contoso\.azure-api\.net, outside the scope of scan configuration 'Full'/);
+    expect(inventoryFile().apis.find((a) => a.key === 'contoso/echo-api')?.link).toMatchObject({ scanConfig: 'Full', scanConfigId: DEMO_IDS.full, lastPushedSha256: outcome.inventory?.apis.find((a) => a.key === 'contoso/echo-api')?.spec?.sha256 });
+    // The subscription key goes to IAS, and nowhere else.
+    expect(everything().split(SUB_KEY).length - 1).toBe(1);
+  });
+
+  it('pushes again only what changed, and prints the options diff on a dry run', async () => {
+    await push();
+    world.azure.setSpec('contoso', 'echo-api', { openapi3: echoApiOpenApi3({ '/status': { get: { responses: { '200': { description: 'OK' } } } } }) });
+    const dry = await push({ dryRun: true });
+    expect(dry.pushes.map((p) => p.result)).toEqual(['would-push', 'up-to-date']);
+    expect(dry.pushes[0]?.diff).toEqual([expect.stringMatching(/^~ web_service_config\.swagger_file_list\[0\]\.value: <\d+ characters> → <\d+ characters>$/)]);
+    expect(world.sim.state.optionWrites().length).toBe(2);
+    const real = await push();
+    expect(real.pushes.map((p) => p.result)).toEqual(['pushed', 'up-to-date']);
+    expect(world.sim.state.optionWrites().length).toBe(3);
+  });
+
+  it('never lets the client secret, the IAS key or a signed link reach any output', async () => {
+    await push();
+    world.azure.faults.add({ route: 'GET /export', status: 500, pathIncludes: '/apis/orders-v2' });
+    world.azure.faults.add({ route: 'GET /apis', status: 429, retryAfter: 1, times: 1 });
+    await push({ dryRun: true });
+    const all = everything();
+    expect(all).not.toContain(AZURE_FAKE_IDS.clientSecret);
+    expect(all).not.toContain(encodeURIComponent(AZURE_FAKE_IDS.clientSecret));
+    expect(all).not.toContain(world.sim.apiKey);
+    expect(all).not.toMatch(/sig=|fake-arm-token-/);
+  });
+});
