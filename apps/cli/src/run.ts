@@ -5,6 +5,7 @@ import {
   failureAdvice,
   formatUserAgent,
   IasError,
+  outcomeBeforeStart,
   parseStatusQuery,
   readScanStatus,
   parseConfig,
@@ -125,7 +126,7 @@ async function runScan(host: CliHost, flags: Record<string, unknown>): Promise<n
       logger.error(`${redactSecrets(issue.message, [raw.apiKey?.toString()])}.`);
       if (issue.detail !== undefined) (json ? host.err : host.out)(`${redactSecrets(issue.detail, [raw.apiKey?.toString()])}\n`);
     }
-    if (json) host.out(`${JSON.stringify({ scanId: null, status: null, exitCode: EXIT_CODES.configError, result: 'config-error', error: { code: 'CONFIG_INVALID', message: parsed.errors.map((e) => e.message).join('; ') }, gate: null, counts: { total: 0, bySeverity: {} }, reports: [] })}\n`);
+    if (json) host.out(`${JSON.stringify(outcomeBeforeStart(EXIT_CODES.configError, parsed.errors.map((e) => `${e.message}.`).join(' '), { code: 'CONFIG_INVALID' }, host.clock.now()))}\n`);
     return EXIT_CODES.configError;
   }
   const job = parsed.job;

@@ -9,7 +9,7 @@ import {
   isTerminal,
   parseConfig,
   redactSecrets,
-  resultForExitCode,
+  outcomeBeforeStart,
   runScanJob,
   type Clock,
   type ExitCode,
@@ -77,7 +77,7 @@ export async function run(host: ActionHost): Promise<number> {
     const found = await applicationOfConfig(host, job, inputs, logger, userAgent);
     if (typeof found !== 'string') {
       progress.end();
-      return finish(host, inputs, preRunOutcome(found.exitCode, found.message));
+      return finish(host, inputs, outcomeBeforeStart(found.exitCode, found.message, null, host.clock.now()));
     }
     job = { ...job, app: found };
   }
@@ -158,27 +158,9 @@ async function finishEarly(host: ActionHost, inputs: ActionInputs, logger: Logge
   for (const problem of problems) logger.error(`${problem}.`);
   const first = problems[0] ?? 'the inputs are invalid';
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}, listed above)` : '';
-  return finish(host, inputs, preRunOutcome(EXIT_CODES.configError, `${first}${more}.`));
+  return finish(host, inputs, outcomeBeforeStart(EXIT_CODES.configError, `${first}${more}.`, { code: 'CONFIG_INVALID' }, host.clock.now()));
 }
 
-/** An outcome for runs that ended before core's run started (bad inputs, or the configuration's app not found). */
-function preRunOutcome(exitCode: ExitCode, message: string): ActionOutcome {
-  return {
-    scanId: null,
-    status: null,
-    failureReason: null,
-    exitCode,
-    result: resultForExitCode(exitCode),
-    message,
-    app: null,
-    scanConfig: null,
-    advancedOn: null,
-    gate: null,
-    counts: { total: 0, bySeverity: {}, byModule: {} },
-    collected: false,
-    reports: [],
-  };
-}
 
 async function finish(host: ActionHost, inputs: ActionInputs, outcome: ActionOutcome, uiPrefix?: string): Promise<number> {
   const { toolkit } = host;

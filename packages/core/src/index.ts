@@ -51,7 +51,7 @@ export type { ScanStatus, StatusQuery } from './scan/read-scan-status';
 export { failureAdvice, KNOWN_FAILURE_REASONS } from './scan/failure-reasons';
 export type { RunScanJobEffects } from './scan/run-scan-job';
 export type { RunEvent, RunEventListener } from './scan/run-events';
-export { EXIT_CODES, exitCodeForError, resultForExitCode } from './scan/outcome';
+export { EXIT_CODES, exitCodeForError, outcomeBeforeStart, resultForExitCode } from './scan/outcome';
 export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outcome';
 
 export { createGateTally, searchServerGate, toGateMatch } from './gate/evaluate-gate';

@@ -129,3 +129,31 @@ export interface Outcome {
     totalMs: number;
   };
 }
+
+/**
+ * The outcome of a run that ended before it could start (bad input found by an adapter, or a problem the adapter
+ * met before calling {@link runScanJob}): every field present, nothing launched, so hosts render it like any other.
+ */
+export function outcomeBeforeStart(exitCode: ExitCode, message: string, error: { code: ErrorCode } | null, now: number): Outcome {
+  const at = new Date(now).toISOString();
+  return {
+    scanId: null,
+    status: null,
+    failureReason: null,
+    exitCode,
+    result: resultForExitCode(exitCode),
+    message,
+    error: error === null ? null : { code: error.code, message },
+    app: null,
+    scanConfig: null,
+    advancedOn: null,
+    gate: null,
+    baseline: null,
+    suppressed: null,
+    counts: { total: 0, bySeverity: {}, byModule: {} },
+    collected: false,
+    reports: [],
+    warnings: [],
+    timings: { startedAt: at, launchedAt: null, runningAt: null, completedAt: null, finishedAt: at, totalMs: 0 },
+  };
+}
