@@ -87,6 +87,14 @@ describe('parseConfig', () => {
     expect(result.errors.map((e) => e.message)).toEqual([message]);
   });
 
+  it('refuses a gate query over the length limit before anything is launched', () => {
+    const query = Array.from({ length: 400 }, () => "vulnerability.severity='HIGH'").join(' || ');
+    const result = parseConfig({ ...base, gateQuery: query }, { names: { gateQuery: '--gate-query' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.message).toBe(`--gate-query is ${query.length} characters long, over the limit of 10000; use fewer, broader conditions or the severity threshold`);
+  });
+
   it('carries the caret diagnostic of a bad gate query', () => {
     const result = parseConfig({ ...base, gateQuery: "vulnerability.severity='HIGH' AND vulnerability.status='VERIFIED'" });
     expect(result.ok).toBe(false);

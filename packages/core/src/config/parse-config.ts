@@ -31,7 +31,7 @@ export function parseConfig(raw: RawConfig, options: ParseConfigOptions = {}): P
   const errors: ConfigIssue[] = [];
   const queryProblem = job.gateQuery === undefined ? undefined : checkGateQuery(job.gateQuery);
   if (queryProblem !== undefined) {
-    errors.push({ path: nameOf('gateQuery'), message: `${nameOf('gateQuery')} is not a valid query: ${queryProblem.message}`, detail: queryProblem.diagnostic });
+    errors.push({ path: nameOf('gateQuery'), message: `${nameOf('gateQuery')} ${queryProblem.message}`, detail: queryProblem.diagnostic });
   }
   if (job.newOnly && job.baseline === undefined) {
     errors.push({ path: nameOf('newOnly'), message: `${nameOf('newOnly')} needs a baseline; give ${nameOf('baseline')} the findings report of an earlier run` });

@@ -105,6 +105,16 @@ describe('scan lifecycle against the simulator (manual clock)', () => {
   });
 });
 
+describe('attaching to an unknown scan', () => {
+  it('exits 2 naming the scan id input when no scan has that id, launching nothing', async () => {
+    const h = createHarness();
+    const outcome = await runScanJob(h.job({ scanId: '00000000-0000-4000-8000-0000000000aa' }), { ...h.effects, inputNames: { scanId: '--scan-id' } });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.message).toBe("--scan-id '00000000-0000-4000-8000-0000000000aa' is not the id of a scan this API key can see; check the id, or leave it out to launch a new scan.");
+    expect(h.sim.counters.get('POST /scans')).toBe(0);
+  });
+});
+
 describe('exactly-once launch', () => {
   it('finds the scan created by a POST /scans whose connection dropped after the server committed it', async () => {
     const h = createHarness();

@@ -3,7 +3,7 @@ import { getScan, submitScanAction } from '../api/resources';
 import type { ScanJob } from '../config/schema';
 import type { InputNames } from '../config/parse-config';
 import type { Clock, FetchLike, Logger } from '../effects';
-import { ConfigError, IasError, redactSecrets } from '../errors';
+import { ApiError, ConfigError, IasError, redactSecrets } from '../errors';
 import { createGateTally, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
 import { hasGate, planGate } from '../gate/gate-query';
 import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
@@ -208,7 +208,12 @@ async function execute(
   logger.info(`Application '${target.app.name}' (${target.app.id}), scan configuration '${target.scanConfig.name}' (${target.scanConfig.id})`);
 
   if (job.scanId !== undefined) {
-    const existing = await getScan(client, job.scanId);
+    const existing = await getScan(client, job.scanId).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) {
+        throw new ConfigError(`${names.scanId ?? 'scanId'} '${job.scanId}' is not the id of a scan this API key can see; check the id, or leave it out to launch a new scan.`, [{ path: names.scanId ?? 'scanId', message: 'unknown scan id' }], { code: 'NOT_FOUND' });
+      }
+      throw error;
+    });
     if (existing.scan_config?.id !== undefined && existing.scan_config.id !== target.scanConfig.id) {
       throw new ConfigError(`${names.scanId ?? 'scanId'} '${job.scanId}' is a scan of another configuration (${existing.scan_config.id}); give the scan's own configuration or leave the scan id out.`, [{ path: names.scanId ?? 'scanId', message: 'scan of another configuration' }]);
     }
