@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'SCAN_TIMEOUT',
   'QUERY_INVALID',
   'NOT_FOUND',
+  'REPORT_WRITE_FAILED',
   'ABORTED',
 ] as const;
 

@@ -54,7 +54,7 @@ export type { RunEvent, RunEventListener } from './scan/run-events';
 export { EXIT_CODES, exitCodeForError, outcomeBeforeStart, resultForExitCode } from './scan/outcome';
 export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outcome';
 
-export { createGateTally, searchServerGate, toGateMatch } from './gate/evaluate-gate';
+export { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, toGateMatch } from './gate/evaluate-gate';
 export type { GateMatch, GateTally, GateVerdict, ServerGateResult } from './gate/evaluate-gate';
 export { hasGate, planGate, scopedGateQuery, severitiesAtOrAbove } from './gate/gate-query';
 export type { GatePlan, GateSpec } from './gate/gate-query';

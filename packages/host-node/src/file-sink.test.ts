@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,5 +49,16 @@ describe('file sink spool', () => {
     await writer.write('two');
     await writer.close();
     expect(existsSync(join(dir, 'out', 'a.txt'))).toBe(true);
+  });
+});
+
+describe('file sink preparation', () => {
+  it('creates the folder, and rejects a destination below a file before anything is written', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'ias-prepare-'));
+    folders.push(base);
+    await createFileReportSink(join(base, 'new', 'reports')).prepare?.();
+    expect(existsSync(join(base, 'new', 'reports'))).toBe(true);
+    writeFileSync(join(base, 'a-file.txt'), 'x');
+    await expect(createFileReportSink(join(base, 'a-file.txt', 'reports')).prepare?.()).rejects.toMatchObject({ code: 'ENOTDIR' });
   });
 });

@@ -30,27 +30,57 @@ export function toGateMatch(v: Vulnerability): GateMatch {
 /** The server's answer to the scoped gate search. */
 export interface ServerGateResult {
   query: string;
+  /** How many findings the server says match (`total_data`). */
+  total: number;
+  /** The ids read so far: the first page, or every page once {@link completeServerGate} ran. */
   matchedIds: ReadonlySet<string>;
   /** Details of matches, for those the local pass does not see. */
   matches: ReadonlyMap<string, GateMatch>;
+  /** True when every page was read. */
+  complete: boolean;
 }
 
-/**
- * Runs the scoped gate search, page by page. Fails closed: any error propagates and fails the step; it never
- * reads as "no findings".
- * @throws ApiError when the search fails (a query the server rejects answers 400, reported with its message).
- */
-export async function searchServerGate(client: ApiClient, plan: GatePlan): Promise<ServerGateResult | undefined> {
-  if (plan.serverQuery === undefined) return undefined;
+async function readServerGate(client: ApiClient, plan: GatePlan, query: string, allPages: boolean): Promise<ServerGateResult> {
   const matchedIds = new Set<string>();
   const matches = new Map<string, GateMatch>();
-  for await (const page of search(client, 'VULNERABILITY', plan.serverQuery)) {
+  let total = 0;
+  let complete = true;
+  for await (const page of search(client, 'VULNERABILITY', query)) {
+    total = page.totalData ?? total;
     for (const v of page.items) {
       matchedIds.add(v.id);
       if (matches.size < 1000) matches.set(v.id, toGateMatch(v));
     }
+    if (!allPages) {
+      complete = matchedIds.size >= total;
+      break;
+    }
   }
-  return { query: plan.serverQuery, matchedIds, matches };
+  return { query, total: Math.max(total, matchedIds.size), matchedIds, matches, complete };
+}
+
+/**
+ * Runs the scoped gate search and reads its first page: the server's count and a sample of its matches, enough to
+ * cross-check the local evaluation at the cost of one request. {@link needsFullServerGate} says when the rest must
+ * be read too. Fails closed: any error propagates and fails the step; it never reads as "no findings".
+ * @throws ApiError when the search fails (a query the server rejects answers 400, reported with its message).
+ */
+export async function searchServerGate(client: ApiClient, plan: GatePlan): Promise<ServerGateResult | undefined> {
+  if (plan.serverQuery === undefined) return undefined;
+  return readServerGate(client, plan, plan.serverQuery, false);
+}
+
+/** True when the first page does not settle the comparison: the counts differ, or a sampled match is not local. */
+export function needsFullServerGate(server: ServerGateResult, tally: GateTally): boolean {
+  if (server.complete) return false;
+  if (server.total !== tally.localMatched()) return true;
+  for (const id of server.matchedIds) if (!tally.matchedLocally(id)) return true;
+  return false;
+}
+
+/** Reads every page of the scoped gate search, for an exact comparison with the local evaluation. */
+export async function completeServerGate(client: ApiClient, plan: GatePlan, server: ServerGateResult): Promise<ServerGateResult> {
+  return readServerGate(client, plan, server.query, true);
 }
 
 /** Tracks the gate through the streaming pass: local verdicts per finding, then the comparison with the server. */
@@ -60,8 +90,15 @@ export interface GateTally {
    * @param exemption why the finding may not gate: a suppression, or known to the baseline under new-only gating.
    */
   add(vulnerability: Vulnerability, moduleName: string, exemption?: GateExemption): boolean;
-  /** The verdict once every finding has been seen. */
-  finish(): GateVerdict;
+  /** How many findings matched locally so far. */
+  localMatched(): number;
+  /** True when the finding with this id matched locally. */
+  matchedLocally(id: string): boolean;
+  /**
+   * The verdict once every finding has been seen, compared with the server's answer (complete, or its first page
+   * when that page agreed with the local count and matches).
+   */
+  finish(server?: ServerGateResult): GateVerdict;
 }
 
 /** Why a matching finding does not gate. */
@@ -86,7 +123,7 @@ export interface GateVerdict {
 }
 
 /** Creates the tally for a plan and the server's answer (if any). */
-export function createGateTally(plan: GatePlan, server: ServerGateResult | undefined, maxListed = 1000): GateTally {
+export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | undefined, maxListed = 1000): GateTally {
   const local = new Set<string>();
   const seen = new Set<string>();
   const exempt = new Set<string>();
@@ -97,7 +134,7 @@ export function createGateTally(plan: GatePlan, server: ServerGateResult | undef
       seen.add(vulnerability.id);
       const here = plan.test(vulnerability);
       if (here) local.add(vulnerability.id);
-      const matched = here || server?.matchedIds.has(vulnerability.id) === true;
+      const matched = here || firstAnswer?.matchedIds.has(vulnerability.id) === true;
       if (matched && exemption !== undefined) {
         exempt.add(vulnerability.id);
         exempted[exemption.kind] += 1;
@@ -106,11 +143,14 @@ export function createGateTally(plan: GatePlan, server: ServerGateResult | undef
       if (matched && matches.length < maxListed) matches.push({ ...toGateMatch(vulnerability), module: moduleName });
       return matched;
     },
-    finish() {
+    localMatched: () => local.size,
+    matchedLocally: (id) => local.has(id),
+    finish(server = firstAnswer) {
       const disagreements: GateVerdict['disagreements'] = [];
       const all = new Set(local);
       if (server !== undefined) {
-        for (const id of local) if (!server.matchedIds.has(id)) disagreements.push({ id, matchedBy: 'local' });
+        // With only the first page read, the counts agreed and every sampled match was local (needsFullServerGate).
+        if (server.complete) for (const id of local) if (!server.matchedIds.has(id)) disagreements.push({ id, matchedBy: 'local' });
         for (const id of server.matchedIds) {
           all.add(id);
           if (!local.has(id)) {
@@ -128,7 +168,7 @@ export function createGateTally(plan: GatePlan, server: ServerGateResult | undef
         condition: plan.condition,
         serverQuery: server?.query ?? null,
         localMatched: local.size,
-        serverMatched: server === undefined ? null : server.matchedIds.size,
+        serverMatched: server === undefined ? null : server.total,
         disagreements,
         exempted,
         matches,

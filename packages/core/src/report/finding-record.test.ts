@@ -110,3 +110,19 @@ describe('helpers', () => {
     expect(baseName('/out/y.sarif')).toBe('y.sarif');
   });
 });
+
+describe('severity selection accepts', () => {
+  it('says whether an item of a rank would be kept, without adding it', () => {
+    const selection = createSeveritySelection<string>(2);
+    expect(selection.accepts(3)).toBe(true);
+    selection.add('medium', 2);
+    selection.add('low', 3);
+    expect(selection.accepts(3)).toBe(false);
+    expect(selection.accepts(2)).toBe(true);
+    selection.add('high', 1);
+    expect(selection.items()).toEqual(['high', 'medium']);
+    expect(selection.accepts(2)).toBe(false);
+    expect(selection.accepts(0)).toBe(true);
+    expect(selection.seen).toBe(3);
+  });
+});

@@ -131,6 +131,8 @@ export function summarizeFinding(record: FindingRecord): FindingSummary {
  */
 export interface SeveritySelection<T> {
   add(item: T, rank: number): void;
+  /** Whether an item of `rank` added now would be kept, so callers can skip building items that would be dropped. */
+  accepts(rank: number): boolean;
   /** Items kept, most severe first, then in arrival order. */
   items(): T[];
   /** How many items were added in all. */
@@ -159,6 +161,14 @@ export function createSeveritySelection<T>(limit: number): SeveritySelection<T> 
           return;
         }
       }
+    },
+    accepts(rank) {
+      if (kept < limit) return true;
+      const index = Math.min(Math.max(0, Math.trunc(rank)), SEVERITY_RANK_COUNT - 1);
+      for (let worst = SEVERITY_RANK_COUNT - 1; worst > index; worst -= 1) {
+        if ((buckets[worst]?.length ?? 0) > 0) return true;
+      }
+      return false;
     },
     items() {
       return buckets.flat();

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fixtureContext, fixtureRecords, runReport } from './__golden__/fixtures';
 import type { FindingRecord, ReportContext } from './finding-record';
 import type { HtmlReportOptions } from './html';
-import { createHtmlReport, escapeHtml, HTML_FILE_NAME } from './html';
+import { createHtmlReport, escapeHtml, HTML_FILE_NAME, HTML_MAX_EXCHANGE, HTML_SCRIPT, htmlContentSecurityPolicy } from './html';
+
+// Core's tsconfig carries no Node types for src, so the test reaches node:crypto through a narrow typed view.
+const nodeCrypto = 'node:crypto';
+const { createHash } = (await import(/* @vite-ignore */ nodeCrypto)) as {
+  createHash(algorithm: 'sha256'): { update(text: string, encoding: 'utf8'): { digest(encoding: 'base64'): string } };
+};
 import { createMemoryReportSink } from './sink';
 
 async function build(records: Iterable<FindingRecord> = fixtureRecords(), context: ReportContext = fixtureContext(), options: HtmlReportOptions = {}) {
@@ -36,13 +42,49 @@ describe('HTML report', () => {
     expect(outcome).toEqual({ format: 'html', path: HTML_FILE_NAME, notes: [] });
   });
 
-  it('is self-contained: no scripts, no external resources, a CSP that forbids both', async () => {
+  it('is self-contained: one constant inline script allowed by its hash, no external resources', async () => {
     const { html } = await build();
-    expect(html).not.toMatch(/<script|<link|<iframe|<object|<embed|@import|url\(/i);
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html).toContain(`<script>${HTML_SCRIPT}</script>`);
+    expect(html).not.toMatch(/<link|<iframe|<object|<embed|@import|url\(/i);
     expect(html).not.toMatch(/\s(src|srcset)=/i);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    const hash = createHash('sha256').update(HTML_SCRIPT, 'utf8').digest('base64');
+    const csp = await htmlContentSecurityPolicy();
+    expect(csp).toBe(`default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${hash}'; base-uri 'none'; form-action 'none'`);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${csp}">`);
+    expect(HTML_SCRIPT).not.toMatch(/fetch|XMLHttpRequest|import\(|eval|innerHTML|src/);
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
     expect(hrefs.every((h) => h !== undefined && !/^[a-z]+:|^\/\//i.test(h))).toBe(true);
+  });
+
+  it('lists every module with its findings per severity', async () => {
+    const { html } = await build();
+    const table = html.slice(html.indexOf('<table id="modules">'), html.indexOf('</table>', html.indexOf('<table id="modules">')));
+    expect(table.match(/<tr><td>/g)).toHaveLength(7);
+    expect(table).toContain('<tr><td>SQL Injection</td><td class="num">2</td><td class="num">1</td><td class="num">1</td>');
+  });
+
+  it('collapses each finding\'s details: root cause, variances and truncated exchanges', async () => {
+    const records = fixtureRecords();
+    const { html } = await build(records);
+    expect(html.match(/<details>/g)).toHaveLength(8);
+    expect(html).not.toMatch(/<details open/);
+    expect(html).toContain('<dt>Root cause</dt><dd>POST https://shop.example.com/api/login (parameter username)</dd>');
+    expect(html).toContain('<p>Original request</p><pre>POST /api/login HTTP/1.1');
+    expect(html).toContain('&lt;script&gt;welcome(&quot;admin&quot;)&lt;/script&gt;');
+    const big = records[0]!;
+    const huge = { ...big, vulnerability: { ...big.vulnerability, variances: [{ ...big.vulnerability.variances![0]!, original_exchange: { request: 'A'.repeat(100_000), response: 'B'.repeat(100_000) } }] } };
+    const { html: cut } = await build([huge]);
+    expect(cut).toContain(`<pre>${'A'.repeat(HTML_MAX_EXCHANGE - 1)}…</pre>`);
+    expect(cut.length).toBeLessThan(60_000);
+  });
+
+  it('offers a text filter, a severity filter and paging (hidden until the script runs)', async () => {
+    const { html } = await build();
+    expect(html).toContain('<div class="controls" id="findings-controls" hidden>');
+    expect(html).toContain('<option value="CRITICAL">CRITICAL (1)</option>');
+    expect(html).not.toContain('<option value="MEDIUM">MEDIUM (0)</option>');
+    expect(html).toContain('<tr data-id="c0ffee00-0000-4000-8000-000000000003" data-severity="CRITICAL">');
   });
 
   it('draws the severity chart as inline SVG bars, one per severity', async () => {
@@ -78,7 +120,10 @@ describe('HTML report', () => {
     ],
   ])('makes HTML injection through the %s impossible', async (_label, records, context) => {
     const { html } = await build(records, context);
-    expect(html).not.toContain('<script');
+    // The only script is the page's own constant one.
+    expect(html.match(/<script/g)).toHaveLength(1);
+    expect(html.match(/<\/script/gi)).toHaveLength(1);
+    expect(html).toContain(`<script>${HTML_SCRIPT}</script>`);
     expect(html).not.toContain('<img');
     expect(html).not.toContain('<svg onload');
     // No element gains an event handler: with quoted attribute values blanked, no `on…=` is left inside a tag.

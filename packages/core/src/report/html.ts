@@ -1,5 +1,6 @@
+import type { Variance } from '../api/schemas';
 import type { FindingRecord, FindingSummary, ReportContext, StreamingReport } from './finding-record';
-import { baseName, createSeveritySelection, orderedSeverityCounts, parseApiTime, summarizeFinding, topModules, truncate } from './finding-record';
+import { baseName, createSeveritySelection, orderedSeverityCounts, parseApiTime, summarizeFinding, truncate } from './finding-record';
 import { gateSentence, reportVerdict } from './markdown';
 import type { ReportSink } from './sink';
 import { createBufferedWriter } from './sink';
@@ -15,21 +16,25 @@ export interface HtmlReportOptions {
    */
   fileName?: string;
   /**
-   * The most findings listed in the table (the most severe first); a note says how many were left out.
-   * @default 5000
+   * The most findings rendered in the table (the most severe first); a note says how many were left out. The
+   * page shows them {@link HTML_PAGE_SIZE} at a time.
+   * @default 2000
    */
   maxRows?: number;
+  /**
+   * The most modules listed in the module table (most findings first); a note counts the rest.
+   * @default 200
+   */
+  maxModules?: number;
 }
+
+const HTML_DROPPED = /[^\t\n\r\u0020-\u007E\u0080-\u{10FFFF}]/gu;
+const HTML_SPECIAL = /[&<>"']/g;
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Escapes text for HTML element content and quoted attribute values; controls other than whitespace are dropped. */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\u007E\u0080-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return text.replace(HTML_DROPPED, '').replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 const SEVERITY_COLORS: Record<string, string> = {
@@ -56,6 +61,12 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}dt{f
 .sev{display:inline-block;min-width:7em;font-weight:600}
 .note{color:#57606a;font-style:italic}
 svg text{font:12px system-ui,sans-serif}
+.controls{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;margin:0 0 10px}
+.controls input[type=search]{min-width:18em;padding:4px 6px}
+details summary{cursor:pointer;color:#0969da}
+details dl{margin:6px 0}
+pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:6px;margin:4px 0;max-height:20em;overflow:auto;font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
+h4{margin:8px 0 4px;font-size:13px}
 `;
 
 function severityColor(severity: string): string {
@@ -91,7 +102,164 @@ function formatTime(value: string | undefined): string | undefined {
   return date === undefined ? undefined : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-function findingRow(s: FindingSummary): string {
+/** Rows shown per page of the findings table (the page's script pages through the rendered rows). */
+export const HTML_PAGE_SIZE = 100;
+
+/** The longest request or response text kept per exchange in a finding's details; longer ones end with `…`. */
+export const HTML_MAX_EXCHANGE = 600;
+
+/** The most variances detailed per finding (a line counts the rest). */
+const MAX_VARIANCES = 3;
+/** The longest other free text (message, proof, values) in a finding's details. */
+const MAX_DETAIL_FIELD = 400;
+
+/**
+ * The page's only script: text and severity filters and paging over the rendered rows. Constant (no data in
+ * it), so the Content-Security-Policy allows exactly this script by its SHA-256 hash. It is plain ES5 with no
+ * network access; without scripts the page still shows every rendered row.
+ */
+export const HTML_SCRIPT = `(function () {
+  'use strict';
+  var body = document.getElementById('findings-body');
+  var controls = document.getElementById('findings-controls');
+  if (!body || !controls) return;
+  var text = document.getElementById('filter-text');
+  var severity = document.getElementById('filter-severity');
+  var prev = document.getElementById('page-prev');
+  var next = document.getElementById('page-next');
+  var status = document.getElementById('filter-status');
+  var rows = Array.prototype.slice.call(body.rows);
+  var haystack = rows.map(function (row) { return (row.textContent || '').toLowerCase(); });
+  var size = ${HTML_PAGE_SIZE};
+  var page = 0;
+  function apply() {
+    var needle = text.value.trim().toLowerCase();
+    var wanted = severity.value;
+    var matched = [];
+    for (var i = 0; i < rows.length; i += 1) {
+      var ok = (wanted === '' || rows[i].getAttribute('data-severity') === wanted) && (needle === '' || haystack[i].indexOf(needle) !== -1);
+      if (ok) matched.push(i);
+    }
+    var pages = Math.max(1, Math.ceil(matched.length / size));
+    if (page > pages - 1) page = pages - 1;
+    if (page < 0) page = 0;
+    var from = page * size;
+    var to = Math.min(matched.length, from + size);
+    for (var j = 0; j < rows.length; j += 1) rows[j].hidden = true;
+    for (var k = from; k < to; k += 1) rows[matched[k]].hidden = false;
+    status.textContent = matched.length === 0
+      ? 'No listed finding matches the filters.'
+      : 'Showing ' + (from + 1) + '\\u2013' + to + ' of ' + matched.length + ' matching (' + rows.length + ' listed), page ' + (page + 1) + ' of ' + pages + '.';
+    prev.disabled = page === 0;
+    next.disabled = page >= pages - 1;
+  }
+  text.addEventListener('input', function () { page = 0; apply(); });
+  severity.addEventListener('change', function () { page = 0; apply(); });
+  prev.addEventListener('click', function () { page -= 1; apply(); });
+  next.addEventListener('click', function () { page += 1; apply(); });
+  controls.hidden = false;
+  apply();
+})();
+`;
+
+let scriptHash: Promise<string> | undefined;
+
+/** The CSP source of {@link HTML_SCRIPT}: `'sha256-…'` (Web Crypto, present in Node 20+ and browsers). */
+export function htmlScriptHash(): Promise<string> {
+  scriptHash ??= crypto.subtle.digest('SHA-256', new TextEncoder().encode(HTML_SCRIPT)).then((digest) => {
+    let binary = '';
+    for (const byte of new Uint8Array(digest)) binary += String.fromCharCode(byte);
+    return `'sha256-${btoa(binary)}'`;
+  });
+  return scriptHash;
+}
+
+/** The Content-Security-Policy of the page: nothing from the network, inline styles, and only our script. */
+export async function htmlContentSecurityPolicy(): Promise<string> {
+  return `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src ${await htmlScriptHash()}; base-uri 'none'; form-action 'none'`;
+}
+
+function text(value: unknown, max = MAX_DETAIL_FIELD): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  return truncate(value, max);
+}
+
+interface ExchangeText {
+  label: string;
+  request: string | undefined;
+  response: string | undefined;
+}
+
+function exchangeOf(value: unknown, label: string): ExchangeText | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  const request = text(record['request'], HTML_MAX_EXCHANGE);
+  const response = text(record['response'], HTML_MAX_EXCHANGE);
+  return request === undefined && response === undefined ? undefined : { label, request, response };
+}
+
+function definitions(pairs: [string, string | undefined][]): string {
+  const items = pairs.filter((p): p is [string, string] => p[1] !== undefined).map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`);
+  return items.length === 0 ? '' : `<dl>${items.join('')}</dl>`;
+}
+
+function varianceDetails(variance: Variance, index: number, total: number): string {
+  const extra = variance as Record<string, unknown>;
+  let html = `<h4>Variance ${index + 1} of ${total}</h4>`;
+  html += definitions([
+    ['Message', text(variance.message)],
+    ['Attack', text(variance.attack?.id ?? undefined)],
+    ['Proof', text(variance.proof_description) ?? text(variance.proof)],
+    ['Original value', text(variance.original_value)],
+    ['Attack value', text(variance.attack_value)],
+  ]);
+  const exchanges: ExchangeText[] = [];
+  const original = exchangeOf(extra['original_exchange'], 'Original');
+  if (original !== undefined) exchanges.push(original);
+  const attacks = Array.isArray(extra['attack_exchanges']) ? (extra['attack_exchanges'] as unknown[]) : [];
+  const attack = exchangeOf(attacks[0], attacks.length > 1 ? `Attack (1 of ${attacks.length})` : 'Attack');
+  if (attack !== undefined) exchanges.push(attack);
+  for (const e of exchanges) {
+    if (e.request !== undefined) html += `<p>${escapeHtml(e.label)} request</p><pre>${escapeHtml(e.request)}</pre>`;
+    if (e.response !== undefined) html += `<p>${escapeHtml(e.label)} response</p><pre>${escapeHtml(e.response)}</pre>`;
+  }
+  return html;
+}
+
+/**
+ * A finding's collapsed details: root cause, facts, and its first variances with their exchanges, every text
+ * truncated, so one finding's details stay within a few kilobytes whatever the API sent.
+ */
+function findingDetails(record: FindingRecord, s: FindingSummary): string {
+  const v = record.vulnerability;
+  const rootCause = `${s.method} ${s.url || '(no URL)'}${s.parameter === undefined ? '' : ` (parameter ${truncate(s.parameter, MAX_DETAIL_FIELD)})`}`;
+  let html = '<details><summary>Details</summary>';
+  html += definitions([
+    ['Root cause', truncate(rootCause, MAX_DETAIL_FIELD * 3)],
+    ['Vulnerability', s.id],
+    ['Module', s.moduleId === undefined ? s.moduleName : `${s.moduleName} (${s.moduleId})`],
+    ['Score', s.score === undefined ? undefined : String(s.score)],
+    ['Vector', text(v.vector_string)],
+    ['First discovered', formatTime(v.first_discovered ?? undefined)],
+    ['Last discovered', formatTime(v.last_discovered ?? undefined)],
+    ['New', s.newlyDiscovered === undefined ? undefined : s.newlyDiscovered ? 'yes' : 'no'],
+  ]);
+  const variances = v.variances ?? [];
+  if (variances.length === 0) html += '<p class="note">No variances.</p>';
+  variances.slice(0, MAX_VARIANCES).forEach((variance, index) => {
+    html += varianceDetails(variance, index, variances.length);
+  });
+  if (variances.length > MAX_VARIANCES) html += `<p class="note">… and ${variances.length - MAX_VARIANCES} more variances (see the findings file).</p>`;
+  return `${html}</details>`;
+}
+
+interface HtmlRow {
+  summary: FindingSummary;
+  details: string;
+}
+
+function findingRow(row: HtmlRow): string {
+  const s = row.summary;
   const cells = [
     `<td><span class="sev" style="color:${severityColor(s.severity)}">${escapeHtml(s.severity)}</span></td>`,
     `<td>${escapeHtml(s.moduleName)}</td>`,
@@ -100,29 +268,53 @@ function findingRow(s: FindingSummary): string {
     `<td>${escapeHtml(s.parameter ?? '')}</td>`,
     `<td>${escapeHtml(s.status ?? '')}</td>`,
     `<td>${s.gateMatched ? 'yes' : ''}</td>`,
-    `<td>${escapeHtml(s.message ?? '')}</td>`,
+    `<td>${escapeHtml(s.message ?? '')}${row.details}</td>`,
   ];
-  return `<tr data-id="${escapeHtml(s.id)}">${cells.join('')}</tr>\n`;
+  return `<tr data-id="${escapeHtml(s.id)}" data-severity="${escapeHtml(s.severity)}">${cells.join('')}</tr>\n`;
+}
+
+const MODULE_COLUMNS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'SAFE'] as const;
+
+interface ModuleTally {
+  name: string;
+  total: number;
+  bySeverity: Map<string, number>;
 }
 
 /**
- * Creates the HTML report (`insightappsec-scan-report.html`): one self-contained page (inline CSS and SVG only;
- * a Content-Security-Policy forbids scripts and every network load) with the verdict, scan facts, a severity
- * chart, the top modules, the gate and a findings table. All finding data is HTML-escaped.
+ * Creates the HTML report (`insightappsec-scan-report.html`): one self-contained page that loads nothing from
+ * the network (inline CSS, SVG and one constant script; the Content-Security-Policy forbids every network load
+ * and allows only that script, by hash). It holds the verdict, scan facts, a severity chart, a module table
+ * (findings per severity), the gate, and a findings table with a text filter, a severity filter and paging;
+ * each finding's details (root cause, variances, request/response exchanges) are collapsed in `<details>`.
+ * All finding data is HTML-escaped.
  *
- * Memory: findings are kept as compact summaries in a selection bounded by `maxRows` (most severe first); the
+ * Scale and memory: at most `maxRows` findings are rendered (the most severe first; a note says how many were
+ * left out and that the findings file holds all), each kept until `finish` as a compact summary plus its
+ * details pre-rendered with every text truncated (exchanges to {@link HTML_MAX_EXCHANGE} characters), so memory
+ * is bounded by `maxRows` whatever the number of findings; per-module counters are the only other state. The
  * page is written at `finish`, row by row.
  */
 export async function createHtmlReport(sink: ReportSink, options: HtmlReportOptions = {}): Promise<StreamingReport> {
-  const maxRows = options.maxRows ?? 5000;
+  const maxRows = options.maxRows ?? 2000;
+  const maxModules = options.maxModules ?? 200;
   const writer = createBufferedWriter(await sink.create(options.fileName ?? HTML_FILE_NAME));
-  const selection = createSeveritySelection<FindingSummary>(maxRows);
+  const selection = createSeveritySelection<HtmlRow>(maxRows);
+  const modules = new Map<string, ModuleTally>();
 
   return {
     format: 'html',
     async add(record: FindingRecord) {
       const summary = summarizeFinding(record);
-      selection.add(summary, summary.rank);
+      let tally = modules.get(summary.moduleName);
+      if (tally === undefined) {
+        tally = { name: summary.moduleName, total: 0, bySeverity: new Map() };
+        modules.set(summary.moduleName, tally);
+      }
+      tally.total += 1;
+      tally.bySeverity.set(summary.severity, (tally.bySeverity.get(summary.severity) ?? 0) + 1);
+      if (selection.accepts(summary.rank)) selection.add({ summary, details: findingDetails(record, summary) }, summary.rank);
+      else selection.add({ summary, details: '' }, summary.rank);
     },
     async finish(context: ReportContext) {
       const notes: string[] = [];
@@ -131,7 +323,7 @@ export async function createHtmlReport(sink: ReportSink, options: HtmlReportOpti
       const title = `InsightAppSec scan: ${verdict.title}`;
       await writer.write(
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
-          `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">\n` +
+          `<meta http-equiv="Content-Security-Policy" content="${await htmlContentSecurityPolicy()}">\n` +
           '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
           `<title>${e(title)} (${e(context.app.name)})</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>\n`,
       );
@@ -157,18 +349,25 @@ export async function createHtmlReport(sink: ReportSink, options: HtmlReportOpti
       await writer.write('</dl></div>\n');
 
       const severities = orderedSeverityCounts(context.counts.bySeverity);
-      await writer.write(`<h2>Findings by severity</h2>\n<div class="card">${chart(severities)}</div>\n`);
+      await writer.write(`<h2>Findings by severity</h2>\n<div class="card" id="severity-chart">${chart(severities)}</div>\n`);
 
-      const modules = topModules(context.counts.byModule, 10);
-      await writer.write('<h2>Top modules</h2>\n');
-      if (modules.top.length === 0) {
+      const byCount = [...modules.values()].sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      await writer.write('<h2>Modules</h2>\n');
+      if (byCount.length === 0) {
         await writer.write('<p>No findings.</p>\n');
       } else {
-        await writer.write('<table>\n<thead><tr><th>Module</th><th>Findings</th></tr></thead>\n<tbody>\n');
-        for (const m of modules.top) await writer.write(`<tr><td>${e(m.name)}</td><td class="num">${m.count}</td></tr>\n`);
+        const head = ['Module', 'Findings', ...MODULE_COLUMNS.map((s) => s.charAt(0) + s.slice(1).toLowerCase()), 'Other'];
+        await writer.write(`<table id="modules">\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n`);
+        for (const m of byCount.slice(0, maxModules)) {
+          const known = MODULE_COLUMNS.map((s) => m.bySeverity.get(s) ?? 0);
+          const other = m.total - known.reduce((sum, n) => sum + n, 0);
+          const cells = [m.total, ...known, other].map((n) => `<td class="num">${n}</td>`).join('');
+          await writer.write(`<tr><td>${e(m.name)}</td>${cells}</tr>\n`);
+        }
         await writer.write('</tbody>\n</table>\n');
-        if (modules.otherModules > 0) {
-          await writer.write(`<p class="note">… and ${modules.otherModules} more modules (${modules.otherFindings} findings).</p>\n`);
+        if (byCount.length > maxModules) {
+          const rest = byCount.slice(maxModules);
+          await writer.write(`<p class="note">… and ${rest.length} more modules (${rest.reduce((n, m) => n + m.total, 0)} findings).</p>\n`);
         }
       }
 
@@ -176,18 +375,26 @@ export async function createHtmlReport(sink: ReportSink, options: HtmlReportOpti
 
       await writer.write('<h2>Findings</h2>\n');
       if (selection.dropped > 0) {
-        const text = `HTML report: the ${selection.seen - selection.dropped} most severe of ${selection.seen} findings are listed; ${selection.dropped} were left out (limit ${maxRows}).`;
-        notes.push(text);
-        await writer.write(`<p class="note">${e(text)} The findings file holds all of them.</p>\n`);
+        const note = `HTML report: the ${selection.seen - selection.dropped} most severe of ${selection.seen} findings are listed; ${selection.dropped} were left out (limit ${maxRows}).`;
+        notes.push(note);
+        await writer.write(`<p class="note">${e(note)} The findings file holds all of them.</p>\n`);
       }
       const rows = selection.items();
       if (rows.length === 0) {
         await writer.write('<p>No findings.</p>\n');
       } else {
+        const options = severities.filter((c) => c.count > 0).map((c) => `<option value="${e(c.severity)}">${e(c.severity)} (${c.count})</option>`);
         await writer.write(
-          '<table>\n<thead><tr><th>Severity</th><th>Module</th><th>Method</th><th>URL</th><th>Parameter</th><th>Status</th><th>Gate</th><th>Detail</th></tr></thead>\n<tbody>\n',
+          '<div class="controls" id="findings-controls" hidden>\n' +
+            '<label>Filter <input type="search" id="filter-text" placeholder="URL, module, parameter, text…" autocomplete="off"></label>\n' +
+            `<label>Severity <select id="filter-severity"><option value="">All</option>${options.join('')}</select></label>\n` +
+            '<button type="button" id="page-prev">Previous</button><button type="button" id="page-next">Next</button>\n' +
+            '<span id="filter-status" role="status"></span>\n</div>\n',
         );
-        for (const s of rows) await writer.write(findingRow(s));
+        await writer.write(
+          '<table id="findings">\n<thead><tr><th>Severity</th><th>Module</th><th>Method</th><th>URL</th><th>Parameter</th><th>Status</th><th>Gate</th><th>Details</th></tr></thead>\n<tbody id="findings-body">\n',
+        );
+        for (const row of rows) await writer.write(findingRow(row));
         await writer.write('</tbody>\n</table>\n');
       }
 
@@ -200,7 +407,7 @@ export async function createHtmlReport(sink: ReportSink, options: HtmlReportOpti
         }
         await writer.write('</ul>\n');
       }
-      await writer.write('</main>\n</body>\n</html>\n');
+      await writer.write(`</main>\n<script>${HTML_SCRIPT}</script>\n</body>\n</html>\n`);
       await writer.close();
       return { format: 'html', path: writer.path, notes };
     },

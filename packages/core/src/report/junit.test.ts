@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureContext, fixtureRecords, runReport } from './__golden__/fixtures';
 import type { FindingRecord, ReportContext } from './finding-record';
 import { createJunitReport, escapeXmlAttribute, escapeXmlText, JUNIT_FILE_NAME, junitClassSegment, junitTimestamp } from './junit';
-import { createMemoryReportSink } from './sink';
+import { createMemoryReportSink, createMemorySpool } from './sink';
 
 // Core's tsconfig carries no Node types (core itself must not use Node), so the test reads schema files
 // through this narrow, typed view of node:fs.
@@ -111,5 +111,39 @@ describe('JUnit report', () => {
     ['', 'Unknown'],
   ])('turns module %j into the classname segment %j', (name, segment) => {
     expect(junitClassSegment(name)).toBe(segment);
+  });
+});
+
+describe('JUnit report memory', () => {
+  it('moves rendered cases to the spool in batches and writes the same file as without spooling', async () => {
+    const records = fixtureRecords();
+    const reference = await build(records);
+    const sink = createMemoryReportSink();
+    const appended: number[] = [];
+    const spooled = {
+      create: sink.create.bind(sink),
+      async createSpool() {
+        const inner = createMemorySpool();
+        return {
+          async append(chunk: string) {
+            appended.push(chunk.length);
+            return inner.append(chunk);
+          },
+          read: inner.read.bind(inner),
+          close: inner.close.bind(inner),
+        };
+      },
+    };
+    // A threshold of one character spools after every finding: the hardest case for ordering.
+    await runReport(await createJunitReport(spooled, { spoolThreshold: 1 }), records, fixtureContext());
+    expect(appended).toHaveLength(records.length);
+    expect(sink.files.get(JUNIT_FILE_NAME)).toBe(reference.xml);
+  });
+
+  it('falls back to memory when the sink has no spool', async () => {
+    const sink = createMemoryReportSink();
+    const plain = { create: sink.create.bind(sink) };
+    await runReport(await createJunitReport(plain, { spoolThreshold: 1 }), fixtureRecords(), fixtureContext());
+    expect(sink.files.get(JUNIT_FILE_NAME)).toBe((await build()).xml);
   });
 });

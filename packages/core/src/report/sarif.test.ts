@@ -14,7 +14,7 @@ import {
   SARIF_FILE_NAME,
 } from './sarif';
 import type { SarifReportOptions } from './sarif';
-import { createMemoryReportSink } from './sink';
+import { createMemoryReportSink, createMemorySpool } from './sink';
 
 // Core's tsconfig carries no Node types (core itself must not use Node), so the test reads schema files
 // through this narrow, typed view of node:fs.
@@ -287,5 +287,44 @@ describe('SARIF report', () => {
 
   it('turns documentation HTML into text', () => {
     expect(htmlToText('<p>a &lt;b&gt; &#39;c&#x27;</p><script>x()</script><br/>d')).toBe("a <b> 'c'\n\nd");
+  });
+});
+
+describe('SARIF report memory', () => {
+  async function text(records: FindingRecord[], options: SarifReportOptions) {
+    const sink = createMemoryReportSink();
+    const outcome = await runReport(await createSarifReport(sink, options), records, fixtureContext());
+    return { sarif: sink.files.get(SARIF_FILE_NAME) ?? '', outcome };
+  }
+
+  it.each([
+    ['no cap', {}],
+    ['a cap of 3', { maxResults: 3 }],
+  ])('writes the same file when every result goes through the spool (%s)', async (_label, cap) => {
+    // One vulnerability without app.id: its fingerprint is completed at finish from the context's app.
+    const records = fixtureRecords().map((r, i) => (i === 1 ? { ...r, vulnerability: { ...r.vulnerability, app: null } } : r));
+    const reference = await text(records, cap);
+    const spooled = await text(records, { ...cap, spoolThreshold: 1 });
+    expect(spooled.sarif).toBe(reference.sarif);
+    expect(spooled.outcome).toEqual(reference.outcome);
+    expect(reference.sarif).not.toContain('@@');
+    const log = JSON.parse(reference.sarif) as SarifLog;
+    for (const result of log.runs[0]!.results) expect(result.ruleId).toBe(log.runs[0]!.tool.driver.rules[result.ruleIndex]!.id);
+  });
+
+  it('spools only results that can still make the cut', async () => {
+    const sink = createMemoryReportSink();
+    let appended = 0;
+    const counting = {
+      create: sink.create.bind(sink),
+      async createSpool() {
+        const inner = createMemorySpool();
+        return { ...inner, append: async (chunk: string) => ((appended += chunk.split('\u0000').length), inner.append(chunk)) };
+      },
+    };
+    // Eight findings, cap 3, one per flush: the CRITICAL and HIGH ones arrive first, so later LOW/INFO/SAFE are skipped.
+    const records = fixtureRecords();
+    await runReport(await createSarifReport(counting, { maxResults: 3, spoolThreshold: 1 }), records, fixtureContext());
+    expect(appended).toBeLessThan(records.length);
   });
 });

@@ -1,10 +1,10 @@
 import type { AttackDocumentation } from '../api/schemas';
 import type { FindingRecord, FindingSummary, ReportContext, RuleInfo, StreamingReport } from './finding-record';
-import { createSeveritySelection, parseApiTime, ruleKey, summarizeFinding, truncate } from './finding-record';
+import { parseApiTime, ruleKey, summarizeFinding, truncate } from './finding-record';
 import { escapeMarkdown } from './markdown';
-import { securitySeverity, sarifLevel } from './security-severity';
-import type { ReportSink } from './sink';
-import { createBufferedWriter } from './sink';
+import { SEVERITY_RANK_COUNT, securitySeverity, sarifLevel } from './security-severity';
+import type { ReportSink, ReportSpool } from './sink';
+import { createBufferedWriter, createMemorySpool } from './sink';
 
 /** The SARIF file name. */
 export const SARIF_FILE_NAME = 'insightappsec-scan.sarif';
@@ -37,6 +37,11 @@ export interface SarifReportOptions {
    * (`shop.example.com/api/login`), line 1, since a DAST finding has no source file.
    */
   artifactUri?: string;
+  /**
+   * Rendered results are held in memory up to about this many characters, then moved to the sink's spool.
+   * @default 524288
+   */
+  spoolThreshold?: number;
 }
 
 /**
@@ -98,17 +103,34 @@ interface SeenRule {
 }
 
 // RFC 3986 path characters; everything else is percent-encoded so `artifactLocation.uri` is a valid reference.
+const URI_PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+const URI_PATH_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+const utf8 = new TextEncoder();
 function encodeUriPath(text: string): string {
+  if (URI_PATH_SAFE.test(text)) return text;
   let out = '';
   for (const ch of text) {
-    if (/[A-Za-z0-9\-._~!$&'()*+,;=:@/]/.test(ch)) out += ch;
-    else for (const byte of new TextEncoder().encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (URI_PATH_CHAR.test(ch)) out += ch;
+    else for (const byte of utf8.encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
 
+// Findings share few distinct URLs; a small cache spares parsing each one again (bounded: cleared when full).
+const artifactUris = new Map<string, string>();
+const ARTIFACT_CACHE_SIZE = 2048;
+
 /** A pseudo-path for a finding's URL: host (port after `_`) and path, no scheme, no query. */
 export function artifactUriForUrl(url: string): string {
+  const cached = artifactUris.get(url);
+  if (cached !== undefined) return cached;
+  const uri = computeArtifactUri(url);
+  if (artifactUris.size >= ARTIFACT_CACHE_SIZE) artifactUris.clear();
+  artifactUris.set(url, uri);
+  return uri;
+}
+
+function computeArtifactUri(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -225,11 +247,18 @@ function buildRule(id: string, seen: SeenRule, info: RuleInfo | undefined): Reco
   };
 }
 
-function buildResult(item: SarifItem, ruleIndex: number, ruleId: string, appId: string, artifactUri: string | undefined): Record<string, unknown> {
+// Placeholders in results rendered before `finish`, replaced once the rule order and the context are known. Each
+// is a whole JSON string value right after a fixed key, which escaped user data cannot imitate (its quotes are
+// escaped); the payload is URI-encoded, so it has no quote either.
+const RULE_INDEX_PLACEHOLDER = /"ruleIndex": "@@rule:([^"@]*)@@"/g;
+const FINGERPRINT_PLACEHOLDER = new RegExp(`"${FINGERPRINT_KEY}": "@@fingerprint:([^"@]*)@@"`, 'g');
+
+function buildResult(item: SarifItem, ruleIndex: number | string, ruleId: string, appId: string | undefined, artifactUri: string | undefined): Record<string, unknown> {
   const s = item.summary;
+  const parts = { url: s.url, method: s.method, parameter: s.parameter, moduleId: s.moduleId, attackId: s.attackId };
   const fingerprint =
     item.fingerprint ??
-    rootCauseFingerprint({ appId, url: s.url, method: s.method, parameter: s.parameter, moduleId: s.moduleId, attackId: s.attackId });
+    (appId === undefined ? `@@fingerprint:${encodeURIComponent(JSON.stringify(parts))}@@` : rootCauseFingerprint({ appId, ...parts }));
   const where = `${s.method} ${s.url || '(no URL)'}`;
   const parameter = s.parameter === undefined ? 'no parameter' : `parameter "${s.parameter}"`;
   const message = s.message?.trim() ?? '';
@@ -272,10 +301,7 @@ function buildResult(item: SarifItem, ruleIndex: number, ruleId: string, appId: 
 }
 
 function indent(text: string, pad: string): string {
-  return text
-    .split('\n')
-    .map((line) => pad + line)
-    .join('\n');
+  return pad + text.replace(/\n/g, `\n${pad}`);
 }
 
 function isoUtc(value: string | undefined): string | undefined {
@@ -286,31 +312,48 @@ function isoUtc(value: string | undefined): string | undefined {
  * Creates the SARIF 2.1.0 report (`insightappsec-scan.sarif`) for GitHub code scanning: one rule per
  * module/attack pair, one result per vulnerability.
  *
- * Memory: per finding a compact summary and its fingerprint are kept in a selection bounded by `maxResults`
- * (which results survive GitHub's cap is known only when the stream ends), plus one entry per distinct rule.
- * The full vulnerability is never kept. Results are written at `finish`, most severe first.
+ * Results are written most severe first, in arrival order within a severity, up to `maxResults`.
+ *
+ * Memory: each result is rendered as it arrives (with placeholders for its rule index, known once the rules are
+ * sorted, and, when the vulnerability lacks `app.id`, for its fingerprint) and held only until about
+ * `spoolThreshold` characters have gathered; then the batch moves, one chunk per severity, to the sink's
+ * {@link ReportSpool} (a temporary file for the file sink) and is read back at `finish`. A result that can no
+ * longer make GitHub's cap (as many results at least as severe are already kept) is not rendered at all. So
+ * memory holds one batch plus per-severity counters and one entry per distinct rule, whatever the number of
+ * findings; the full vulnerability is never kept. A sink without a spool gets an in-memory one.
  */
 export async function createSarifReport(sink: ReportSink, options: SarifReportOptions = {}): Promise<StreamingReport> {
   const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS_PER_RUN;
+  const threshold = Math.max(1, options.spoolThreshold ?? 512 * 1024);
   const writer = createBufferedWriter(await sink.create(options.fileName ?? SARIF_FILE_NAME));
-  const selection = createSeveritySelection<SarifItem>(maxResults);
   const rules = new Map<string, SeenRule>();
+  // Per severity rank (most severe first): results seen, and where their rendered text is.
+  const seenByRank: number[] = Array.from({ length: SEVERITY_RANK_COUNT }, () => 0);
+  const renderedByRank: number[] = Array.from({ length: SEVERITY_RANK_COUNT }, () => 0);
+  const spooled: { index: number; count: number }[][] = Array.from({ length: SEVERITY_RANK_COUNT }, () => []);
+  let pending: string[][] = Array.from({ length: SEVERITY_RANK_COUNT }, () => []);
+  let pendingChars = 0;
+  let spool: ReportSpool | undefined;
+  let seenTotal = 0;
+
+  const spoolPending = async (): Promise<void> => {
+    spool ??= sink.createSpool === undefined ? createMemorySpool() : await sink.createSpool();
+    for (let rank = 0; rank < SEVERITY_RANK_COUNT; rank += 1) {
+      const texts = pending[rank] ?? [];
+      if (texts.length === 0) continue;
+      spooled[rank]?.push({ index: await spool.append(texts.join('\u0000')), count: texts.length });
+    }
+    pending = Array.from({ length: SEVERITY_RANK_COUNT }, () => []);
+    pendingChars = 0;
+  };
 
   return {
     format: 'sarif',
     async add(record: FindingRecord) {
       const summary = summarizeFinding(record);
-      const v = record.vulnerability;
-      const appId = v.app?.id;
-      const fingerprint = appId === undefined ? undefined : rootCauseFingerprint({
-        appId,
-        url: v.root_cause?.url ?? '',
-        method: summary.method,
-        parameter: v.root_cause?.parameter ?? undefined,
-        moduleId: record.moduleId,
-        attackId: record.attackId,
-      });
-      selection.add({ summary, fingerprint }, summary.rank);
+      const rank = Math.min(Math.max(0, Math.trunc(summary.rank)), SEVERITY_RANK_COUNT - 1);
+      seenTotal += 1;
+      seenByRank[rank] = (seenByRank[rank] ?? 0) + 1;
       const key = ruleKey(record.moduleId, record.attackId);
       const seen = rules.get(key);
       if (seen === undefined) {
@@ -329,9 +372,42 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
           seen.bestSeverity = summary.severity;
         }
       }
+      // Already as many results at least as severe as this one as the cap allows: it can never be written.
+      let atLeastAsSevere = 0;
+      for (let r = 0; r <= rank; r += 1) atLeastAsSevere += renderedByRank[r] ?? 0;
+      if (atLeastAsSevere >= maxResults) return;
+
+      const v = record.vulnerability;
+      const appId = v.app?.id;
+      const fingerprint = appId === undefined ? undefined : rootCauseFingerprint({
+        appId,
+        url: v.root_cause?.url ?? '',
+        method: summary.method,
+        parameter: v.root_cause?.parameter ?? undefined,
+        moduleId: record.moduleId,
+        attackId: record.attackId,
+      });
+      const result = buildResult({ summary, fingerprint }, `@@rule:${encodeURIComponent(key)}@@`, sarifRuleId(record.moduleId, record.attackId), undefined, options.artifactUri);
+      const text = indent(JSON.stringify(result, null, 2), '        ');
+      renderedByRank[rank] = (renderedByRank[rank] ?? 0) + 1;
+      pending[rank]?.push(text);
+      pendingChars += text.length;
+      if (pendingChars >= threshold) await spoolPending();
     },
     async finish(context: ReportContext) {
+      try {
+        return await writeFile(context);
+      } finally {
+        await spool?.close();
+        spool = undefined;
+      }
+    },
+  };
+
+  async function writeFile(context: ReportContext): Promise<{ format: string; path: string; notes: string[] }> {
       const notes: string[] = [];
+      const kept = Math.min(maxResults, seenTotal);
+      const dropped = seenTotal - kept;
       const ruleEntries = [...rules.entries()]
         .map(([key, seen]) => ({ key, seen, id: sarifRuleId(seen.moduleId, seen.attackId) }))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -339,10 +415,10 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       const sarifRules = ruleEntries.map((entry) => buildRule(entry.id, entry.seen, context.rules.get(entry.key)));
 
       const notifications: Record<string, unknown>[] = [];
-      if (selection.dropped > 0) {
+      if (dropped > 0) {
         const text =
-          `SARIF: ${selection.dropped} of ${selection.seen} results were left out because GitHub accepts at most ` +
-          `${maxResults} results per run; the ${selection.seen - selection.dropped} most severe are included. ` +
+          `SARIF: ${dropped} of ${seenTotal} results were left out because GitHub accepts at most ` +
+          `${maxResults} results per run; the ${kept} most severe are included. ` +
           'See the HTML report or the findings file for all of them.';
         notes.push(text);
         notifications.push({ level: 'warning', message: { text }, descriptor: { id: 'insightappsec/results-capped' } });
@@ -374,7 +450,7 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
           app: context.app,
           scanConfig: context.scanConfig,
           totalFindings: context.counts.total,
-          resultsWritten: selection.seen - selection.dropped,
+          resultsWritten: kept,
           generatedAt: context.generatedAt,
         },
       };
@@ -382,18 +458,35 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       await writer.write(`{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n`);
       const runText = JSON.stringify(run, null, 2);
       await writer.write(`${indent(runText.slice(0, runText.lastIndexOf('\n}')), '    ')},\n      "results": [`);
+      const complete = (text: string): string =>
+        text
+          .replace(RULE_INDEX_PLACEHOLDER, (_whole, key: string) => `"ruleIndex": ${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`)
+          .replace(FINGERPRINT_PLACEHOLDER, (_whole, encoded: string) => {
+            const parts = JSON.parse(decodeURIComponent(encoded)) as { url: string; method: string; parameter?: string; moduleId?: string; attackId?: string };
+            const hash = rootCauseFingerprint({ appId: context.app.id, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId });
+            return `"${FINGERPRINT_KEY}": "${hash}"`;
+          });
+      // Most severe first, arrival order within a severity, up to the cap: spooled chunks, then pending results.
       let first = true;
-      for (const item of selection.items()) {
-        const key = ruleKey(item.summary.moduleId, item.summary.attackId);
-        const index = ruleIndexByKey.get(key) ?? 0;
-        const id = ruleEntries[index]?.id ?? sarifRuleId(item.summary.moduleId, item.summary.attackId);
-        const result = buildResult(item, index, id, context.app.id, options.artifactUri);
-        await writer.write(`${first ? '' : ','}\n${indent(JSON.stringify(result, null, 2), '        ')}`);
+      let remaining = kept;
+      const emit = async (text: string): Promise<void> => {
+        await writer.write(`${first ? '' : ','}\n${complete(text)}`);
         first = false;
+        remaining -= 1;
+      };
+      for (let rank = 0; rank < SEVERITY_RANK_COUNT && remaining > 0; rank += 1) {
+        for (const chunk of spooled[rank] ?? []) {
+          if (remaining <= 0) break;
+          const texts = (await (spool as ReportSpool).read(chunk.index)).split('\u0000');
+          for (const text of texts.slice(0, remaining)) await emit(text);
+        }
+        for (const text of pending[rank] ?? []) {
+          if (remaining <= 0) break;
+          await emit(text);
+        }
       }
       await writer.write(`${first ? '' : '\n      '}]\n    }\n  ]\n}\n`);
       await writer.close();
       return { format: 'sarif', path: writer.path, notes };
-    },
-  };
+  }
 }

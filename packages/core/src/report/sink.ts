@@ -13,10 +13,53 @@ export interface ReportWriter {
   close(): Promise<void>;
 }
 
+/**
+ * Temporary storage for a report that must know totals before it can write what it has already rendered (JUnit
+ * suite attributes): chunks are stored as they are rendered and read back at the end, so the builder holds only
+ * small descriptors instead of every rendered finding.
+ */
+export interface ReportSpool {
+  /** Stores a chunk; resolves to its index (0, 1, 2, … in call order). */
+  append(chunk: string): Promise<number>;
+  /** Reads back the chunk stored under `index`, in any order, any number of times before `close`. */
+  read(index: number): Promise<string>;
+  /** Drops the storage (a temporary file is deleted). Idempotent. */
+  close(): Promise<void>;
+}
+
 /** A factory of report writers, one per file name. */
 export interface ReportSink {
   /** Opens `name` (a bare file name such as `insightappsec-scan.sarif`) for writing, replacing any old file. */
   create(name: string): Promise<ReportWriter>;
+  /**
+   * Optional: opens a {@link ReportSpool}. A file sink backs it with a temporary file so memory does not grow
+   * with the number of findings; builders fall back to memory when a sink has none.
+   */
+  createSpool?(): Promise<ReportSpool>;
+  /**
+   * Optional: checks that reports can be written here (creating the folder), so a bad destination is found before
+   * a scan is launched. Rejects with the system error.
+   */
+  prepare?(): Promise<void>;
+}
+
+/** A {@link ReportSpool} kept in memory: the memory sink's, and the fallback of sinks without one. */
+export function createMemorySpool(): ReportSpool {
+  let chunks: string[] = [];
+  return {
+    async append(chunk) {
+      chunks.push(chunk);
+      return chunks.length - 1;
+    },
+    async read(index) {
+      const chunk = chunks[index];
+      if (chunk === undefined) throw new RangeError(`No spool chunk ${index}`);
+      return chunk;
+    },
+    async close() {
+      chunks = [];
+    },
+  };
 }
 
 /** An in-memory sink for tests: `files` maps each name to its full text once written. */
@@ -41,6 +84,9 @@ export function createMemoryReportSink(): MemoryReportSink {
           files.set(name, chunks.join(''));
         },
       };
+    },
+    async createSpool() {
+      return createMemorySpool();
     },
   };
 }

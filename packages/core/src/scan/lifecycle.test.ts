@@ -105,6 +105,28 @@ describe('scan lifecycle against the simulator (manual clock)', () => {
   });
 });
 
+describe('the report destination', () => {
+  const systemError = (code: string) => Object.assign(new Error(`${code}: failed`), { code, syscall: 'open' });
+
+  it('exits 2 naming the output folder before launching when it cannot be written', async () => {
+    const h = createHarness();
+    const sink = { ...h.sink, create: h.sink.create, prepare: async () => Promise.reject(systemError('ENOTDIR')) };
+    const outcome = await runScanJob(h.job({ outputDir: 'a-file.txt/reports' }), { ...h.effects, sink, inputNames: { outputDir: '--output-dir' } });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.message).toBe("--output-dir 'a-file.txt/reports' cannot be written (ENOTDIR); choose a folder this step may write to.");
+    expect(h.sim.counters.total()).toBe(0);
+  });
+
+  it('turns a write failure during the run into one sentence and exit 5, not a crash', async () => {
+    const h = createHarness();
+    const sink = { create: async (name: string) => (name.endsWith('.sarif') ? Promise.reject(systemError('ENOSPC')) : h.sink.create(name)) };
+    const outcome = await runScanJob(h.job(), { ...h.effects, sink });
+    expect(outcome.exitCode).toBe(5);
+    expect(outcome.error?.code).toBe('REPORT_WRITE_FAILED');
+    expect(outcome.message).toBe('Writing the reports failed (ENOSPC); check the output folder and the free disk space, then run again.');
+  });
+});
+
 describe('attaching to an unknown scan', () => {
   it('exits 2 naming the scan id input when no scan has that id, launching nothing', async () => {
     const h = createHarness();

@@ -34,6 +34,7 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
     case 'NETWORK_ERROR':
     case 'TIMEOUT':
     case 'RESPONSE_INVALID':
+    case 'REPORT_WRITE_FAILED':
       return EXIT_CODES.apiError;
     case 'ABORTED':
       return EXIT_CODES.interrupted;

@@ -4,7 +4,7 @@ import type { ScanJob } from '../config/schema';
 import type { InputNames } from '../config/parse-config';
 import type { Clock, FetchLike, Logger } from '../effects';
 import { ApiError, ConfigError, IasError, redactSecrets } from '../errors';
-import { createGateTally, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
+import { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
 import { hasGate, planGate } from '../gate/gate-query';
 import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
 import { ruleKey, type RuleInfo } from '../report/finding-record';
@@ -114,6 +114,11 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
         state.status = scan.lastStatus ?? state.status;
         state.failureReason = scan.failureReason ?? state.failureReason;
       }
+    } else if (typeof (caught as { code?: unknown } | null)?.code === 'string' && typeof (caught as { syscall?: unknown }).syscall === 'string') {
+      // A system error from the host's sink (disk full, folder removed): one sentence, never a stack trace.
+      exitCode = EXIT_CODES.apiError;
+      message = `Writing the reports failed${systemCode(caught)}; check the output folder and the free disk space, then run again.`;
+      error = { code: 'REPORT_WRITE_FAILED', message };
     } else {
       throw caught;
     }
@@ -192,6 +197,13 @@ async function execute(
   if (hasGate(gateSpec) && job.advanceOn !== 'completed') {
     state.warnings.push(`the gate is not evaluated when the step advances on ${job.advanceOn}; set ${names.advanceOn ?? 'advanceOn'} to completed to gate`);
     logger.warn(`The gate is not evaluated when the step advances on ${job.advanceOn}`);
+  }
+
+  try {
+    await effects.sink.prepare?.();
+  } catch (error) {
+    const name = names.outputDir ?? 'outputDir';
+    throw new ConfigError(`${name} '${job.outputDir ?? '.'}' cannot be written${systemCode(error)}; choose a folder this step may write to.`, [{ path: name, message: 'not writable' }], { cause: error });
   }
 
   const gateInputs = await loadGateInputs(job, effects.readText, names, clock.now());
@@ -314,7 +326,12 @@ async function execute(
     }
   }
 
-  const gate = tally?.finish();
+  let serverAnswer = server;
+  if (plan !== undefined && tally !== undefined && serverAnswer !== undefined && needsFullServerGate(serverAnswer, tally)) {
+    logger.debug('The first page of the server gate search does not match the local evaluation; reading every page to compare');
+    serverAnswer = await completeServerGate(client, plan, serverAnswer);
+  }
+  const gate = tally?.finish(serverAnswer);
   if (gate !== undefined) {
     state.gate = gateForOutcome(gate);
     reportGate(gate, scanId, effects, state);
@@ -423,4 +440,9 @@ async function onInterrupt(job: ScanJob, effects: RunScanJobEffects, state: RunS
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
+}
+
+function systemCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? ` (${code})` : '';
 }

@@ -23,7 +23,7 @@ function vulnerability(
   id: string,
   severity: string,
   rootCause: { url: string; method: string; parameter?: string },
-  variance: { moduleId: string; attackId: string; message?: string } | undefined,
+  variance: { moduleId: string; attackId: string; message?: string; exchange?: { request: string; response: string } } | undefined,
   extra: Partial<Vulnerability> = {},
 ): Vulnerability {
   return {
@@ -47,6 +47,7 @@ function vulnerability(
               message: variance.message ?? null,
               original_value: 'x',
               attack_value: "x'",
+              ...(variance.exchange === undefined ? {} : { original_exchange: variance.exchange, attack_exchanges: [variance.exchange] }),
             },
           ],
     ...extra,
@@ -87,7 +88,15 @@ export function fixtureRecords(): FindingRecord[] {
         'c0ffee00-0000-4000-8000-000000000003',
         'CRITICAL',
         { url: 'https://shop.example.com/api/login', method: 'post', parameter: 'username' },
-        { moduleId: MODULES.sqli.id, attackId: 'SqlInjectionBoolean_3', message: 'Boolean-based blind SQL injection' },
+        {
+          moduleId: MODULES.sqli.id,
+          attackId: 'SqlInjectionBoolean_3',
+          message: 'Boolean-based blind SQL injection',
+          exchange: {
+            request: 'POST /api/login HTTP/1.1\r\nHost: shop.example.com\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nusername=x%27+OR+1%3D1--&password=<b>',
+            response: 'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html><script>welcome("admin")</script></html>',
+          },
+        },
         { vulnerability_score: 9.8, vector_string: 'AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' },
       ),
       moduleId: MODULES.sqli.id,
