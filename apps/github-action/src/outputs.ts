@@ -1,12 +1,8 @@
 import { redactSecrets, severityRank, type Logger, type Outcome, type OutcomeMatch, type RunEvent } from '@ias/core';
-import { scanLink } from './scan-link';
 import type { ActionToolkit } from './toolkit';
 
-/** The part of core's outcome the action reports (runs that end before core's run have only this much). */
-export type ActionOutcome = Pick<
-  Outcome,
-  'scanId' | 'status' | 'failureReason' | 'exitCode' | 'result' | 'message' | 'app' | 'scanConfig' | 'advancedOn' | 'gate' | 'counts' | 'collected' | 'reports'
->;
+/** The outcome the action reports: core's, or core's outcomeBeforeStart for runs that end before it. */
+export type ActionOutcome = Outcome;
 
 /** Gate matches shown as error annotations; the rest are counted in one notice. */
 export const MAX_ANNOTATIONS = 10;
@@ -71,8 +67,6 @@ export function createProgress(toolkit: ActionToolkit, onLaunched: (scanId: stri
 /** What the outputs need besides the outcome. */
 export interface OutputContext {
   outputDir: string;
-  /** The UI address up to `#`, when a finding showed it. */
-  uiPrefix: string | undefined;
 }
 
 /** The `gate-result` output: `passed`, `failed`, or `none` (no gate, or the run ended before gating). */
@@ -87,21 +81,14 @@ export function gateResult(outcome: ActionOutcome): 'passed' | 'failed' | 'none'
  * findings without one), with `scanLink` left out when nothing is counted. `undefined` when the run ended without a
  * completed scan.
  */
-export function officialScanFindings(outcome: ActionOutcome, uiPrefix: string | undefined): string | undefined {
+export function officialScanFindings(outcome: ActionOutcome): string | undefined {
   if (outcome.scanId === null) return undefined;
   if (outcome.advancedOn === 'submitted' || outcome.advancedOn === 'started') return `Scan ID: ${outcome.scanId}`;
   if (!outcome.collected) return undefined;
-  const counts: Record<string, number> = {};
-  if (outcome.gate === null) {
-    Object.assign(counts, outcome.counts.bySeverity);
-  } else {
-    for (const match of outcome.gate.matches) counts[match.severity] = (counts[match.severity] ?? 0) + 1;
-  }
+  const counts: Record<string, number> = outcome.gate === null ? outcome.counts.bySeverity : outcome.gate.bySeverity;
   const vulnerabilities = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => severityRank(b) - severityRank(a)));
   const body: { vulnerabilities: Record<string, number>; scanLink?: string } = { vulnerabilities };
-  if (Object.keys(vulnerabilities).length > 0 && uiPrefix !== undefined && outcome.app !== null && outcome.scanConfig !== null) {
-    body.scanLink = scanLink(uiPrefix, outcome.app.id, outcome.scanConfig.id, outcome.scanId);
-  }
+  if (Object.keys(vulnerabilities).length > 0 && outcome.scanUrl !== null) body.scanLink = outcome.scanUrl;
   return JSON.stringify(body, null, 2);
 }
 
@@ -117,7 +104,7 @@ export function setOutputs(toolkit: ActionToolkit, outcome: ActionOutcome, conte
     counts: JSON.stringify(outcome.counts),
     'report-dir': context.outputDir,
     'sarif-file': sarif?.path ?? '',
-    'scan-findings': officialScanFindings(outcome, context.uiPrefix),
+    'scan-findings': officialScanFindings(outcome),
   };
   for (const name of OUTPUT_NAMES) {
     const value = values[name];

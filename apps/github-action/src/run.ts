@@ -23,7 +23,6 @@ import { isAbsolute, resolve } from 'node:path';
 import { createFileReportSink } from '@ias/host-node';
 import { readActionInputs, type ActionInputs } from './inputs';
 import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, fallbackSummary, setOutputs } from './outputs';
-import { watchUiLink } from './scan-link';
 import { STATE, type ActionToolkit } from './toolkit';
 
 /** What the action needs from its process; `main.ts` passes the real ones, tests pass fakes. */
@@ -82,12 +81,12 @@ export async function run(host: ActionHost): Promise<number> {
     job = { ...job, app: found };
   }
 
-  const link = watchUiLink((host.createSink ?? createFileReportSink)(inputs.outputDir));
+  const sink = (host.createSink ?? createFileReportSink)(inputs.outputDir);
   const outcome = await runScanJob(job, {
     fetch: host.fetch,
     clock: host.clock,
     logger,
-    sink: link.sink,
+    sink,
     userAgent,
     inputNames: inputs.names,
     onEvent: progress.onEvent,
@@ -97,7 +96,7 @@ export async function run(host: ActionHost): Promise<number> {
   });
   progress.end();
   if (outcome.scanId !== null && isSettled(job, outcome)) toolkit.saveState(STATE.settled, 'true');
-  return finish(host, inputs, outcome, link.uiPrefix());
+  return finish(host, inputs, outcome);
 }
 
 /** Registers the key (and its URL-encoded form) with the runner's masking before anything can print it. */
@@ -162,9 +161,9 @@ async function finishEarly(host: ActionHost, inputs: ActionInputs, logger: Logge
 }
 
 
-async function finish(host: ActionHost, inputs: ActionInputs, outcome: ActionOutcome, uiPrefix?: string): Promise<number> {
+async function finish(host: ActionHost, inputs: ActionInputs, outcome: ActionOutcome): Promise<number> {
   const { toolkit } = host;
-  setOutputs(toolkit, outcome, { outputDir: inputs.outputDir, uiPrefix });
+  setOutputs(toolkit, outcome, { outputDir: inputs.outputDir });
   if (inputs.annotations) annotateMatches(toolkit, outcome, inputs.outputDir);
   if (inputs.summary) {
     try {

@@ -1,3 +1,4 @@
+import { outcomeBeforeStart } from '@ias/core';
 import { describe, expect, it } from 'vitest';
 import { annotateMatches, createActionLogger, gateResult, MAX_ANNOTATIONS, officialScanFindings, setOutputs, type ActionOutcome } from '../src/outputs';
 import { createRecordingToolkit } from './recording-toolkit';
@@ -6,6 +7,7 @@ const SCAN = 'b0000000-0000-4000-8000-000000000009';
 
 function outcome(overrides: Partial<ActionOutcome> = {}): ActionOutcome {
   return {
+    ...outcomeBeforeStart(0, '', null, 0),
     scanId: SCAN,
     status: 'COMPLETE',
     failureReason: null,
@@ -19,6 +21,7 @@ function outcome(overrides: Partial<ActionOutcome> = {}): ActionOutcome {
     counts: { total: 6, bySeverity: { LOW: 3, CRITICAL: 1, HIGH: 2 }, byModule: { XSS: 6 } },
     collected: true,
     reports: [{ format: 'sarif', path: '/ws/r/insightappsec-scan.sarif' }],
+    scanUrl: `https://eu.insight.rapid7.com/insightappsec/#/apps/app-1/configuration/cfg-1/scan/${SCAN}`,
     ...overrides,
   };
 }
@@ -36,39 +39,41 @@ function failedGate(matches: number): Gate {
     localMatched: matches,
     serverMatched: null,
     disagreements: [],
+    bySeverity: {},
     matches: Array.from({ length: matches }, (_, i) => ({ id: `v${i}`, severity: severities[i % 4]!, module: 'SQL Injection', method: 'GET', url: `https://shop/p${i}`, parameter: i % 2 ? 'q' : undefined })),
   };
+  for (const m of gate.matches ?? []) gate.bySeverity![m.severity] = (gate.bySeverity![m.severity] ?? 0) + 1;
   return gate as Gate;
 }
 
 describe('officialScanFindings', () => {
   it('counts every finding by severity, most severe first, with the scan link', () => {
-    const text = officialScanFindings(outcome(), 'https://eu.insight.rapid7.com/insightappsec/');
+    const text = officialScanFindings(outcome());
     expect(text).toBe(
       JSON.stringify({ vulnerabilities: { CRITICAL: 1, HIGH: 2, LOW: 3 }, scanLink: `https://eu.insight.rapid7.com/insightappsec/#/apps/app-1/configuration/cfg-1/scan/${SCAN}` }, null, 2),
     );
   });
 
   it('counts only the findings that match the gate, like the official vuln-query', () => {
-    const parsed = JSON.parse(officialScanFindings(outcome({ gate: failedGate(5) }), undefined)!) as unknown;
-    expect(parsed).toEqual({ vulnerabilities: { CRITICAL: 1, HIGH: 1, MEDIUM: 1, LOW: 2 } });
+    const parsed = JSON.parse(officialScanFindings(outcome({ gate: failedGate(5) }))!) as unknown;
+    expect(parsed).toEqual({ vulnerabilities: { CRITICAL: 1, HIGH: 1, MEDIUM: 1, LOW: 2 }, scanLink: outcome().scanUrl });
   });
 
   it('leaves scanLink out when nothing is counted', () => {
-    expect(officialScanFindings(outcome({ counts: { total: 0, bySeverity: {}, byModule: {} } }), 'https://x/')).toBe('{\n  "vulnerabilities": {}\n}');
+    expect(officialScanFindings(outcome({ counts: { total: 0, bySeverity: {}, byModule: {} } }))).toBe('{\n  "vulnerabilities": {}\n}');
   });
 
   it('is "Scan ID: <id>" when the step did not wait, and absent when no findings were collected', () => {
-    expect(officialScanFindings(outcome({ advancedOn: 'submitted', collected: false }), undefined)).toBe(`Scan ID: ${SCAN}`);
-    expect(officialScanFindings(outcome({ status: 'FAILED', collected: false, advancedOn: null }), undefined)).toBeUndefined();
-    expect(officialScanFindings(outcome({ scanId: null, collected: false }), undefined)).toBeUndefined();
+    expect(officialScanFindings(outcome({ advancedOn: 'submitted', collected: false }))).toBe(`Scan ID: ${SCAN}`);
+    expect(officialScanFindings(outcome({ status: 'FAILED', collected: false, advancedOn: null }))).toBeUndefined();
+    expect(officialScanFindings(outcome({ scanId: null, collected: false }))).toBeUndefined();
   });
 });
 
 describe('outputs and annotations', () => {
   it('sets every output', () => {
     const toolkit = createRecordingToolkit();
-    setOutputs(toolkit, outcome({ gate: failedGate(2), exitCode: 1, result: 'gate-failed' }), { outputDir: '/ws/r', uiPrefix: undefined });
+    setOutputs(toolkit, outcome({ gate: failedGate(2), exitCode: 1, result: 'gate-failed' }), { outputDir: '/ws/r' });
     expect(toolkit.outputs()).toEqual({
       'scan-id': SCAN,
       status: 'COMPLETE',

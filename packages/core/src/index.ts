@@ -45,6 +45,7 @@ export type { WaitForScanOptions, WaitResult } from './scan/wait-for-scan';
 export { collectFindings } from './scan/collect-findings';
 export type { CollectedFinding, CollectFindingsOptions, CollectResult } from './scan/collect-findings';
 export { isTerminal, parseApiDate } from './scan/scan-status';
+export { scanUiUrl } from './scan/scan-link';
 export { formatUserAgent, runScanJob } from './scan/run-scan-job';
 export { parseStatusQuery, readScanStatus } from './scan/read-scan-status';
 export type { ScanStatus, StatusQuery } from './scan/read-scan-status';

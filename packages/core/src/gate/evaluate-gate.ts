@@ -118,6 +118,8 @@ export interface GateVerdict {
   disagreements: { id: string; matchedBy: 'local' | 'server' }[];
   /** Matching findings that did not gate: suppressed, or known to the baseline under new-only gating. */
   exempted: { suppressed: number; known: number };
+  /** Gating findings by severity: every one, not only the listed matches. */
+  bySeverity: Record<string, number>;
   /** The first matches, with module names. */
   matches: (GateMatch & { module: string })[];
 }
@@ -129,6 +131,7 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
   const exempt = new Set<string>();
   const exempted = { suppressed: 0, known: 0 };
   const matches: (GateMatch & { module: string })[] = [];
+  const severityOf = new Map<string, string>();
   return {
     add(vulnerability, moduleName, exemption) {
       seen.add(vulnerability.id);
@@ -140,6 +143,7 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
         exempted[exemption.kind] += 1;
         return false;
       }
+      if (matched) severityOf.set(vulnerability.id, vulnerability.severity);
       if (matched && matches.length < maxListed) matches.push({ ...toGateMatch(vulnerability), module: moduleName });
       return matched;
     },
@@ -162,6 +166,11 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
       }
       // A finding the server matched but the collection never saw cannot be checked for exemptions: it gates.
       for (const id of exempt) all.delete(id);
+      const bySeverity: Record<string, number> = {};
+      for (const id of all) {
+        const severity = severityOf.get(id) ?? server?.matches.get(id)?.severity ?? 'UNKNOWN';
+        bySeverity[severity] = (bySeverity[severity] ?? 0) + 1;
+      }
       return {
         passed: all.size === 0,
         matched: all.size,
@@ -171,6 +180,7 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
         serverMatched: server === undefined ? null : server.total,
         disagreements,
         exempted,
+        bySeverity,
         matches,
       };
     },

@@ -43,6 +43,12 @@ export interface ReportContext {
   gate: null | { passed: boolean; matched: number; query?: string; failOn?: string };
   /** Keyed by {@link ruleKey}: `${moduleId}/${attackId ?? ''}`. */
   rules: ReadonlyMap<string, RuleInfo>;
+  /** The scan's page in the InsightAppSec UI, when known. */
+  scanUrl?: string;
+  /** New, known and fixed findings against a baseline, when one was given. */
+  baseline?: { new: number; known: number; fixed: number };
+  /** How many findings a suppressions file exempted from the gate, when one was given. */
+  suppressed?: number;
   /** The other reports written, for links in markdown and HTML. */
   reportFiles: { format: string; path: string }[];
 }

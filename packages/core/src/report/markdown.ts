@@ -134,7 +134,11 @@ export async function createMarkdownSummary(sink: ReportSink, options: MarkdownS
       const completed = formatTime(context.completionTime);
       if (submitted !== undefined) lines.push(`| Submitted | ${submitted} |`);
       if (completed !== undefined) lines.push(`| Completed | ${completed} |`);
-      lines.push(`| Findings | ${context.counts.total} |`, '');
+      lines.push(`| Findings | ${context.counts.total} |`);
+      if (context.baseline !== undefined) lines.push(`| New / known / fixed | ${context.baseline.new} / ${context.baseline.known} / ${context.baseline.fixed} |`);
+      if (context.suppressed !== undefined) lines.push(`| Suppressed | ${context.suppressed} |`);
+      if (context.scanUrl !== undefined) lines.push(`| In InsightAppSec | [open the scan](<${context.scanUrl.replace(/[<>\s]/g, encodeURIComponent)}>) |`);
+      lines.push('');
 
       lines.push('## Findings by severity', '', '| Severity | Findings |', '|---|---:|');
       for (const { severity, count } of orderedSeverityCounts(context.counts.bySeverity)) {

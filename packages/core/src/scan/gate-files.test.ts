@@ -17,6 +17,7 @@ describe('baseline and suppressions in a live run', () => {
     const gated = await runScanJob(h.job({ failOn: 'HIGH', baseline: 'baseline.json' }), { ...h.effects, readText });
     expect(gated.exitCode).toBe(1);
     expect(gated.baseline).toEqual({ new: 0, known: 40, fixed: 0 });
+    expect(h.sink.files.get('insightappsec-scan-summary.md')).toContain('| New / known / fixed | 0 / 40 / 0 |');
     const newOnly = await runScanJob(h.job({ failOn: 'HIGH', baseline: 'baseline.json', newOnly: 'true' }), { ...h.effects, readText });
     expect(newOnly.exitCode).toBe(0);
     expect(newOnly.gate).toMatchObject({ passed: true, matched: 0, exempted: { known: gated.gate?.matched ?? -1, suppressed: 0 } });

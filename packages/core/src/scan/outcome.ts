@@ -110,10 +110,14 @@ export interface Outcome {
     disagreements: { id: string; matchedBy: 'local' | 'server' }[];
     /** Matching findings that did not gate: suppressed, or known to the baseline under new-only gating. */
     exempted: { suppressed: number; known: number };
+    /** Gating findings by severity (all of them, not only the listed matches). */
+    bySeverity: Record<string, number>;
     matches: OutcomeMatch[];
   };
   /** New, known and fixed findings against the baseline, or `null` without one. */
   baseline: { new: number; known: number; fixed: number } | null;
+  /** The scan's page in the InsightAppSec UI, when a finding showed the UI's address; `null` otherwise. */
+  scanUrl: string | null;
   /** Findings the suppressions file exempted from the gate (listed up to 1,000), or `null` without one. */
   suppressed: { count: number; findings: { id: string; severity: string; reason: string; entry: number }[] } | null;
   counts: { total: number; bySeverity: Record<string, number>; byModule: Record<string, number> };
@@ -151,6 +155,7 @@ export function outcomeBeforeStart(exitCode: ExitCode, message: string, error: {
     gate: null,
     baseline: null,
     suppressed: null,
+    scanUrl: null,
     counts: { total: 0, bySeverity: {}, byModule: {} },
     collected: false,
     reports: [],

@@ -23,6 +23,8 @@ describe('runScanJob against the simulator', () => {
     expect(Object.keys(metrics.metrics.module).every((name) => !/^[0-9a-f-]{36}$/.test(name))).toBe(true);
     const result = JSON.parse(h.sink.files.get('insightappsec-scan-result.json') ?? 'null') as { scanId: string; exitCode: number };
     expect(result).toMatchObject({ scanId: outcome.scanId, exitCode: 0 });
+    expect(outcome.scanUrl).toMatch(new RegExp(`^https://.+#/apps/${outcome.app?.id}/configuration/${outcome.scanConfig?.id}/scan/${outcome.scanId}$`));
+    expect(h.sink.files.get('insightappsec-scan-summary.md')).toContain(`[open the scan](<${outcome.scanUrl}>)`);
     expect(h.logger.text()).toMatch(/RUNNING/);
     expect(h.logger.text()).toMatch(/COMPLETE/);
   });

@@ -15,6 +15,7 @@ import type { ReportSink } from '../report/sink';
 import { collectFindings } from './collect-findings';
 import { findingFingerprint } from '../gate/fingerprint';
 import { loadGateInputs } from './gate-inputs';
+import { scanUiUrl } from './scan-link';
 import { fetchRuleDocumentation } from './rule-documentation';
 import { launchScan } from './launch-scan';
 import { EXIT_CODES, exitCodeForError, resultForExitCode, type ExitCode, type Outcome, type OutcomeMatch } from './outcome';
@@ -72,6 +73,7 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
     collected: false,
     baseline: null,
     suppressed: null,
+    scanUrl: null,
     reports: [],
     warnings: [],
     launchedAt: null,
@@ -142,6 +144,7 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
     collected: state.collected,
     baseline: state.baseline,
     suppressed: state.suppressed,
+    scanUrl: state.scanUrl,
     reports: state.reports,
     warnings: state.warnings,
     timings: {
@@ -178,6 +181,7 @@ interface RunState {
   collected: boolean;
   baseline: Outcome['baseline'];
   suppressed: Outcome['suppressed'];
+  scanUrl: string | null;
   reports: Outcome['reports'];
   warnings: string[];
   launchedAt: number | null;
@@ -281,6 +285,7 @@ async function execute(
       ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);
+        state.scanUrl ??= scanUiUrl(finding.vulnerability.insight_ui_url, state.app?.id ?? '', state.scanConfig?.id ?? '', scanId) ?? null;
         const fingerprint = baseline !== undefined || suppressions !== undefined ? findingFingerprint(finding.vulnerability) : undefined;
         const known = baseline?.classify(finding.vulnerability, fingerprint) === 'known';
         const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
@@ -358,6 +363,9 @@ async function execute(
       tool: effects.tool ?? { name: 'ias-ci', version: effects.userAgent.split('/')[1]?.split(' ')[0] ?? '0.0.0', informationUri: 'https://github.com/ias-ci/ias-ci' },
       counts: state.counts,
       gate: gate === undefined ? null : { passed: gate.passed, matched: gate.matched, query: gate.condition, ...(job.failOn === undefined ? {} : { failOn: job.failOn }) },
+      ...(state.scanUrl === null ? {} : { scanUrl: state.scanUrl }),
+      ...(state.baseline === null ? {} : { baseline: state.baseline }),
+      ...(state.suppressed === null ? {} : { suppressed: state.suppressed.count }),
       rules,
       reportFiles: [...state.reports, ...reportSet.plannedFiles, ...(job.reports.includes('result') ? [{ format: 'result', path: RESULT_FILE }] : [])],
     });
@@ -398,6 +406,7 @@ function gateForOutcome(gate: GateVerdict): NonNullable<Outcome['gate']> {
     serverMatched: gate.serverMatched,
     disagreements: gate.disagreements,
     exempted: gate.exempted,
+    bySeverity: gate.bySeverity,
     matches,
   };
 }
