@@ -4,14 +4,18 @@
  * here accepts any string and gives unknown severities a defined place.
  */
 
-/** The IAS severities we know, highest first. `CRITICAL` is newer than the published spec. */
-export const KNOWN_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'SAFE'] as const;
+import { SEVERITIES } from '../query/fields';
+
+/** The IAS severities we know, highest first (the query catalogue's list). `CRITICAL` is newer than the published spec. */
+export const KNOWN_SEVERITIES = SEVERITIES;
 
 /** One of {@link KNOWN_SEVERITIES}. */
 export type KnownSeverity = (typeof KNOWN_SEVERITIES)[number];
 
 /**
- * Rank of each severity, 0 = most severe. An unknown severity ranks between MEDIUM and LOW, matching its SARIF
+ * Display rank of each severity, 0 = most severe, for ordering and capping reports. It differs on purpose from the
+ * query language's `severityRank`, which puts unknown severities below SAFE so they never trip a threshold: here an
+ * unknown severity ranks between MEDIUM and LOW, matching its SARIF
  * level (`warning`): it is neither dropped first nor allowed to push out a known high finding.
  */
 export const SEVERITY_RANK = {
