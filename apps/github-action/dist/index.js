@@ -5788,7 +5788,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5863,7 +5863,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5958,11 +5958,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5985,10 +5985,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6005,7 +6005,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6185,7 +6185,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6207,7 +6207,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6243,13 +6243,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -47772,10 +47772,14 @@ function assertValidQuery(source) {
 }
 
 // ../../packages/core/src/config/gate-query.ts
+var MAX_GATE_QUERY_LENGTH = 1e4;
 function checkGateQuery(query) {
+  if (query.length > MAX_GATE_QUERY_LENGTH) {
+    return { message: `is ${query.length} characters long, over the limit of ${MAX_GATE_QUERY_LENGTH}; use fewer, broader conditions or the severity threshold`, diagnostic: `${query.slice(0, 60)}\u2026` };
+  }
   const result = parseQuery(query);
   if (result.ok) return void 0;
-  return { message: result.error.message.replace(/\.$/, ""), diagnostic: result.error.diagnostic };
+  return { message: `is not a valid query: ${result.error.message.replace(/\.$/, "")}`, diagnostic: result.error.diagnostic };
 }
 
 // ../../packages/core/src/config/parse-config.ts
@@ -47795,7 +47799,7 @@ function parseConfig(raw, options = {}) {
   const errors = [];
   const queryProblem = job.gateQuery === void 0 ? void 0 : checkGateQuery(job.gateQuery);
   if (queryProblem !== void 0) {
-    errors.push({ path: nameOf("gateQuery"), message: `${nameOf("gateQuery")} is not a valid query: ${queryProblem.message}`, detail: queryProblem.diagnostic });
+    errors.push({ path: nameOf("gateQuery"), message: `${nameOf("gateQuery")} ${queryProblem.message}`, detail: queryProblem.diagnostic });
   }
   if (job.newOnly && job.baseline === void 0) {
     errors.push({ path: nameOf("newOnly"), message: `${nameOf("newOnly")} needs a baseline; give ${nameOf("baseline")} the findings report of an earlier run` });
@@ -48723,6 +48727,32 @@ var errorBodySchema = external_exports.looseObject({
   errors: external_exports.array(external_exports.looseObject({ type: external_exports.string().nullish(), context: external_exports.string().nullish(), explanation: external_exports.string().nullish() })).nullish()
 });
 
+// ../../packages/core/src/api/transport.ts
+function parseRetryAfter(value, now) {
+  if (value === null || value.trim() === "") return void 0;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1e3);
+  const date5 = Date.parse(value);
+  if (Number.isNaN(date5)) return void 0;
+  return Math.max(0, date5 - now);
+}
+function describeCause(error63) {
+  let current = error63;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = current.code;
+    if (typeof code === "string") return code;
+    current = current.cause;
+  }
+  return error63 instanceof Error ? error63.message : String(error63);
+}
+async function readBodyText(response) {
+  try {
+    return await response.text();
+  } catch {
+    return "";
+  }
+}
+
 // ../../packages/core/src/api/client.ts
 var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 429, 500, 502, 503, 504]);
 var STATUS_TEXT = {
@@ -48817,7 +48847,7 @@ function createApiClient(options) {
       }
       const correlationId = response.headers.get("r7-correlation-id") ?? void 0;
       if (!response.ok) {
-        const body = await readText(response);
+        const body = await readBodyText(response);
         const retryable = canRetry ? RETRYABLE_STATUS.has(response.status) : retryMode === "rate-limit" && response.status === 429;
         if (retryable && attempt < maxAttempts) {
           const wait = backoff(attempt - 1, response.headers.get("retry-after"));
@@ -48894,24 +48924,8 @@ function apiMessageOf(body) {
 function attemptsText(attempt) {
   return attempt > 1 ? ` after ${attempt} attempts` : "";
 }
-async function readText(response) {
-  try {
-    return await response.text();
-  } catch {
-    return "";
-  }
-}
 function isTimeout(error63) {
   return error63 instanceof Error && (error63.name === "TimeoutError" || error63.code === "ETIMEDOUT");
-}
-function describeCause(error63) {
-  let current = error63;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
-    const code = current.code;
-    if (typeof code === "string") return code;
-    current = current.cause;
-  }
-  return error63 instanceof Error ? error63.message : String(error63);
 }
 function throwIfAborted(signal, context, cause) {
   if (signal?.aborted) {
@@ -48925,14 +48939,6 @@ async function sleepOrAbort(options, ms, context) {
     throwIfAborted(options.signal, context, error63);
     throw error63;
   }
-}
-function parseRetryAfter(value, now) {
-  if (value === null || value.trim() === "") return void 0;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1e3);
-  const date5 = Date.parse(value);
-  if (Number.isNaN(date5)) return void 0;
-  return Math.max(0, date5 - now);
 }
 
 // ../../packages/core/src/api/paginate.ts
@@ -49396,6 +49402,13 @@ async function collectFindings(client, scanId, options) {
   return { total: seen.size, modules };
 }
 
+// ../../packages/core/src/scan/scan-link.ts
+function scanUiUrl(insightUiUrl, appId, scanConfigId, scanId) {
+  const prefix = insightUiUrl?.split("#")[0];
+  if (prefix === void 0 || !/^https?:\/\//i.test(prefix)) return void 0;
+  return `${prefix}#/apps/${appId}/configuration/${scanConfigId}/scan/${scanId}`;
+}
+
 // ../../packages/core/src/gate/evaluate-gate.ts
 function toGateMatch(v) {
   return {
@@ -49408,43 +49421,68 @@ function toGateMatch(v) {
     moduleId: v.variances?.[0]?.module?.id ?? void 0
   };
 }
-async function searchServerGate(client, plan) {
-  if (plan.serverQuery === void 0) return void 0;
+async function readServerGate(client, plan, query, allPages) {
   const matchedIds = /* @__PURE__ */ new Set();
   const matches2 = /* @__PURE__ */ new Map();
-  for await (const page of search(client, "VULNERABILITY", plan.serverQuery)) {
+  let total = 0;
+  let complete = true;
+  for await (const page of search(client, "VULNERABILITY", query)) {
+    total = page.totalData ?? total;
     for (const v of page.items) {
       matchedIds.add(v.id);
       if (matches2.size < 1e3) matches2.set(v.id, toGateMatch(v));
     }
+    if (!allPages) {
+      complete = matchedIds.size >= total;
+      break;
+    }
   }
-  return { query: plan.serverQuery, matchedIds, matches: matches2 };
+  return { query, total: Math.max(total, matchedIds.size), matchedIds, matches: matches2, complete };
 }
-function createGateTally(plan, server, maxListed = 1e3) {
+async function searchServerGate(client, plan) {
+  if (plan.serverQuery === void 0) return void 0;
+  return readServerGate(client, plan, plan.serverQuery, false);
+}
+function needsFullServerGate(server, tally) {
+  if (server.complete) return false;
+  if (server.total !== tally.localMatched()) return true;
+  for (const id2 of server.matchedIds) if (!tally.matchedLocally(id2)) return true;
+  return false;
+}
+async function completeServerGate(client, plan, server) {
+  return readServerGate(client, plan, server.query, true);
+}
+function createGateTally(plan, firstAnswer, maxListed = 1e3) {
   const local = /* @__PURE__ */ new Set();
   const seen = /* @__PURE__ */ new Set();
   const exempt = /* @__PURE__ */ new Set();
   const exempted = { suppressed: 0, known: 0 };
   const matches2 = [];
+  const severityOf = /* @__PURE__ */ new Map();
   return {
     add(vulnerability, moduleName, exemption) {
       seen.add(vulnerability.id);
       const here = plan.test(vulnerability);
       if (here) local.add(vulnerability.id);
-      const matched = here || server?.matchedIds.has(vulnerability.id) === true;
+      const matched = here || firstAnswer?.matchedIds.has(vulnerability.id) === true;
       if (matched && exemption !== void 0) {
         exempt.add(vulnerability.id);
         exempted[exemption.kind] += 1;
         return false;
       }
+      if (matched) severityOf.set(vulnerability.id, vulnerability.severity);
       if (matched && matches2.length < maxListed) matches2.push({ ...toGateMatch(vulnerability), module: moduleName });
       return matched;
     },
-    finish() {
+    localMatched: () => local.size,
+    matchedLocally: (id2) => local.has(id2),
+    finish(server = firstAnswer) {
       const disagreements = [];
       const all = new Set(local);
       if (server !== void 0) {
-        for (const id2 of local) if (!server.matchedIds.has(id2)) disagreements.push({ id: id2, matchedBy: "local" });
+        if (server.complete) {
+          for (const id2 of local) if (!server.matchedIds.has(id2)) disagreements.push({ id: id2, matchedBy: "local" });
+        }
         for (const id2 of server.matchedIds) {
           all.add(id2);
           if (!local.has(id2)) {
@@ -49455,15 +49493,21 @@ function createGateTally(plan, server, maxListed = 1e3) {
         }
       }
       for (const id2 of exempt) all.delete(id2);
+      const bySeverity = {};
+      for (const id2 of all) {
+        const severity = severityOf.get(id2) ?? server?.matches.get(id2)?.severity ?? "UNKNOWN";
+        bySeverity[severity] = (bySeverity[severity] ?? 0) + 1;
+      }
       return {
         passed: all.size === 0,
         matched: all.size,
         condition: plan.condition,
         serverQuery: server?.query ?? null,
         localMatched: local.size,
-        serverMatched: server === void 0 ? null : server.matchedIds.size,
+        serverMatched: server === void 0 ? null : server.total,
         disagreements,
         exempted,
+        bySeverity,
         matches: matches2
       };
     }
@@ -49790,7 +49834,7 @@ async function createFindingsReport(sink) {
 }
 
 // ../../packages/core/src/report/security-severity.ts
-var KNOWN_SEVERITIES = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "SAFE"];
+var KNOWN_SEVERITIES = SEVERITIES;
 var SEVERITY_RANK = {
   CRITICAL: 0,
   HIGH: 1,
@@ -50021,7 +50065,11 @@ async function createMarkdownSummary(sink, options = {}) {
       const completed = formatTime(context.completionTime);
       if (submitted !== void 0) lines.push(`| Submitted | ${submitted} |`);
       if (completed !== void 0) lines.push(`| Completed | ${completed} |`);
-      lines.push(`| Findings | ${context.counts.total} |`, "");
+      lines.push(`| Findings | ${context.counts.total} |`);
+      if (context.baseline !== void 0) lines.push(`| New / known / fixed | ${context.baseline.new} / ${context.baseline.known} / ${context.baseline.fixed} |`);
+      if (context.suppressed !== void 0) lines.push(`| Suppressed | ${context.suppressed} |`);
+      if (context.scanUrl !== void 0) lines.push(`| In InsightAppSec | [open the scan](<${context.scanUrl.replace(/[<>\s]/g, encodeURIComponent)}>) |`);
+      lines.push("");
       lines.push("## Findings by severity", "", "| Severity | Findings |", "|---|---:|");
       for (const { severity, count } of orderedSeverityCounts(context.counts.bySeverity)) {
         lines.push(`| ${cell(severity)} | ${count} |`);
@@ -50081,8 +50129,11 @@ ${tail.join("\n")}`);
 
 // ../../packages/core/src/report/html.ts
 var HTML_FILE_NAME = "insightappsec-scan-report.html";
+var HTML_DROPPED = /[^\t\n\r\u0020-\u007E\u0080-\u{10FFFF}]/gu;
+var HTML_SPECIAL = /[&<>"']/g;
+var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 function escapeHtml(text4) {
-  return text4.replace(/[^\t\n\r\u0020-\u007E\u0080-\u{10FFFF}]/gu, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  return text4.replace(HTML_DROPPED, "").replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c);
 }
 var SEVERITY_COLORS = {
   CRITICAL: "#7b1fa2",
@@ -50414,11 +50465,15 @@ async function createHtmlReport(sink, options = {}) {
 // ../../packages/core/src/report/junit.ts
 var JUNIT_FILE_NAME = "insightappsec-scan-junit.xml";
 var FORBIDDEN_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+var XML_TEXT_SPECIAL = /[&<>]/g;
+var XML_ATTRIBUTE_SPECIAL = /[&<>"'\t\n\r]/g;
+var XML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "	": "&#9;", "\n": "&#10;", "\r": "&#13;" };
+var escapeXmlChar = (c) => XML_ESCAPES[c] ?? c;
 function escapeXmlText(text4) {
-  return text4.replace(FORBIDDEN_XML, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text4.replace(FORBIDDEN_XML, "\uFFFD").replace(XML_TEXT_SPECIAL, escapeXmlChar);
 }
 function escapeXmlAttribute(text4) {
-  return escapeXmlText(text4).replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+  return text4.replace(FORBIDDEN_XML, "\uFFFD").replace(XML_ATTRIBUTE_SPECIAL, escapeXmlChar);
 }
 function junitTimestamp(date5) {
   return date5.toISOString().slice(0, 19);
@@ -50620,15 +50675,29 @@ function rootCauseFingerprint(parts) {
 function sarifRuleId(moduleId, attackId) {
   return `insightappsec/${moduleId ?? "unknown-module"}${attackId === void 0 ? "" : `/${attackId}`}`;
 }
+var URI_PATH_SAFE = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+var URI_PATH_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/]/;
+var utf8 = new TextEncoder();
 function encodeUriPath(text4) {
+  if (URI_PATH_SAFE.test(text4)) return text4;
   let out = "";
   for (const ch of text4) {
-    if (/[A-Za-z0-9\-._~!$&'()*+,;=:@/]/.test(ch)) out += ch;
-    else for (const byte of new TextEncoder().encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    if (URI_PATH_CHAR.test(ch)) out += ch;
+    else for (const byte of utf8.encode(ch)) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
 }
+var artifactUris = /* @__PURE__ */ new Map();
+var ARTIFACT_CACHE_SIZE = 2048;
 function artifactUriForUrl(url2) {
+  const cached2 = artifactUris.get(url2);
+  if (cached2 !== void 0) return cached2;
+  const uri = computeArtifactUri(url2);
+  if (artifactUris.size >= ARTIFACT_CACHE_SIZE) artifactUris.clear();
+  artifactUris.set(url2, uri);
+  return uri;
+}
+function computeArtifactUri(url2) {
   let parsed;
   try {
     parsed = new URL(url2);
@@ -50774,7 +50843,8 @@ function buildResult(item, ruleIndex, ruleId, appId, artifactUri) {
   };
 }
 function indent(text4, pad) {
-  return text4.split("\n").map((line) => pad + line).join("\n");
+  return pad + text4.replace(/\n/g, `
+${pad}`);
 }
 function isoUtc(value) {
   return parseApiTime(value)?.toISOString();
@@ -51346,12 +51416,12 @@ function createSuppressions(source, entries) {
 }
 
 // ../../packages/core/src/scan/gate-inputs.ts
-async function loadGateInputs(job, readText2, names, now) {
+async function loadGateInputs(job, readText, names, now) {
   const read = async (key, path) => {
     const name = names[key] ?? key;
-    if (readText2 === void 0) throw new ConfigError(`${name} cannot be read on this host; remove it.`, [{ path: name, message: "files cannot be read here" }]);
+    if (readText === void 0) throw new ConfigError(`${name} cannot be read on this host; remove it.`, [{ path: name, message: "files cannot be read here" }]);
     try {
-      return await readText2(path);
+      return await readText(path);
     } catch (error63) {
       const code = error63.code;
       throw new ConfigError(`${name} '${path}' could not be read${typeof code === "string" ? ` (${code})` : ""}; check the path.`, [{ path: name, message: "unreadable file" }], { cause: error63 });
@@ -51432,6 +51502,7 @@ function exitCodeForError(code) {
     case "NETWORK_ERROR":
     case "TIMEOUT":
     case "RESPONSE_INVALID":
+    case "REPORT_WRITE_FAILED":
       return EXIT_CODES.apiError;
     case "ABORTED":
       return EXIT_CODES.interrupted;
@@ -51463,6 +51534,30 @@ function resultForExitCode(exitCode) {
     }
   }
 }
+function outcomeBeforeStart(exitCode, message, error63, now) {
+  const at2 = new Date(now).toISOString();
+  return {
+    scanId: null,
+    status: null,
+    failureReason: null,
+    exitCode,
+    result: resultForExitCode(exitCode),
+    message,
+    error: error63 === null ? null : { code: error63.code, message },
+    app: null,
+    scanConfig: null,
+    advancedOn: null,
+    gate: null,
+    baseline: null,
+    suppressed: null,
+    scanUrl: null,
+    counts: { total: 0, bySeverity: {}, byModule: {} },
+    collected: false,
+    reports: [],
+    warnings: [],
+    timings: { startedAt: at2, launchedAt: null, runningAt: null, completedAt: null, finishedAt: at2, totalMs: 0 }
+  };
+}
 
 // ../../packages/core/src/scan/run-scan-job.ts
 function formatUserAgent(host2, version3, runtime) {
@@ -51484,6 +51579,7 @@ async function runScanJob(job, effects) {
     collected: false,
     baseline: null,
     suppressed: null,
+    scanUrl: null,
     reports: [],
     warnings: [],
     launchedAt: null,
@@ -51525,6 +51621,10 @@ async function runScanJob(job, effects) {
         state.status = scan.lastStatus ?? state.status;
         state.failureReason = scan.failureReason ?? state.failureReason;
       }
+    } else if (typeof caught?.code === "string" && typeof caught.syscall === "string") {
+      exitCode = EXIT_CODES.apiError;
+      message = `Writing the reports failed${systemCode(caught)}; check the output folder and the free disk space, then run again.`;
+      error63 = { code: "REPORT_WRITE_FAILED", message };
     } else {
       throw caught;
     }
@@ -51547,6 +51647,7 @@ async function runScanJob(job, effects) {
     collected: state.collected,
     baseline: state.baseline,
     suppressed: state.suppressed,
+    scanUrl: state.scanUrl,
     reports: state.reports,
     warnings: state.warnings,
     timings: {
@@ -51578,6 +51679,12 @@ async function execute(job, client, effects, state, names) {
     state.warnings.push(`the gate is not evaluated when the step advances on ${job.advanceOn}; set ${names.advanceOn ?? "advanceOn"} to completed to gate`);
     logger.warn(`The gate is not evaluated when the step advances on ${job.advanceOn}`);
   }
+  try {
+    await effects.sink.prepare?.();
+  } catch (error63) {
+    const name = names.outputDir ?? "outputDir";
+    throw new ConfigError(`${name} '${job.outputDir ?? "."}' cannot be written${systemCode(error63)}; choose a folder this step may write to.`, [{ path: name, message: "not writable" }], { cause: error63 });
+  }
   const gateInputs = await loadGateInputs(job, effects.readText, names, clock.now());
   for (const warning2 of gateInputs.warnings) {
     state.warnings.push(warning2);
@@ -51590,7 +51697,12 @@ async function execute(job, client, effects, state, names) {
   effects.onEvent?.({ type: "resolved", app: state.app, scanConfig: state.scanConfig });
   logger.info(`Application '${target.app.name}' (${target.app.id}), scan configuration '${target.scanConfig.name}' (${target.scanConfig.id})`);
   if (job.scanId !== void 0) {
-    const existing = await getScan(client, job.scanId);
+    const existing = await getScan(client, job.scanId).catch((error63) => {
+      if (error63 instanceof ApiError && error63.status === 404) {
+        throw new ConfigError(`${names.scanId ?? "scanId"} '${job.scanId}' is not the id of a scan this API key can see; check the id, or leave it out to launch a new scan.`, [{ path: names.scanId ?? "scanId", message: "unknown scan id" }], { code: "NOT_FOUND" });
+      }
+      throw error63;
+    });
     if (existing.scan_config?.id !== void 0 && existing.scan_config.id !== target.scanConfig.id) {
       throw new ConfigError(`${names.scanId ?? "scanId"} '${job.scanId}' is a scan of another configuration (${existing.scan_config.id}); give the scan's own configuration or leave the scan id out.`, [{ path: names.scanId ?? "scanId", message: "scan of another configuration" }]);
     }
@@ -51644,6 +51756,7 @@ async function execute(job, client, effects, state, names) {
       ...effects.onEvent === void 0 ? {} : { onEvent: effects.onEvent },
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);
+        state.scanUrl ??= scanUiUrl(finding.vulnerability.insight_ui_url, state.app?.id ?? "", state.scanConfig?.id ?? "", scanId) ?? null;
         const fingerprint = baseline !== void 0 || suppressions !== void 0 ? findingFingerprint(finding.vulnerability) : void 0;
         const known = baseline?.classify(finding.vulnerability, fingerprint) === "known";
         const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
@@ -51686,7 +51799,12 @@ async function execute(job, client, effects, state, names) {
       logger.warn(note);
     }
   }
-  const gate = tally?.finish();
+  let serverAnswer = server;
+  if (plan !== void 0 && tally !== void 0 && serverAnswer !== void 0 && needsFullServerGate(serverAnswer, tally)) {
+    logger.debug("The first page of the server gate search does not match the local evaluation; reading every page to compare");
+    serverAnswer = await completeServerGate(client, plan, serverAnswer);
+  }
+  const gate = tally?.finish(serverAnswer);
   if (gate !== void 0) {
     state.gate = gateForOutcome(gate);
     reportGate(gate, scanId, effects, state);
@@ -51712,6 +51830,9 @@ async function execute(job, client, effects, state, names) {
       tool: effects.tool ?? { name: "ias-ci", version: effects.userAgent.split("/")[1]?.split(" ")[0] ?? "0.0.0", informationUri: "https://github.com/ias-ci/ias-ci" },
       counts: state.counts,
       gate: gate === void 0 ? null : { passed: gate.passed, matched: gate.matched, query: gate.condition, ...job.failOn === void 0 ? {} : { failOn: job.failOn } },
+      ...state.scanUrl === null ? {} : { scanUrl: state.scanUrl },
+      ...state.baseline === null ? {} : { baseline: state.baseline },
+      ...state.suppressed === null ? {} : { suppressed: state.suppressed.count },
       rules,
       reportFiles: [...state.reports, ...reportSet.plannedFiles, ...job.reports.includes("result") ? [{ format: "result", path: RESULT_FILE }] : []]
     });
@@ -51750,6 +51871,7 @@ function gateForOutcome(gate) {
     serverMatched: gate.serverMatched,
     disagreements: gate.disagreements,
     exempted: gate.exempted,
+    bySeverity: gate.bySeverity,
     matches: matches2
   };
 }
@@ -51789,10 +51911,14 @@ async function onInterrupt(job, effects, state) {
 function iso(ms) {
   return ms === null ? null : new Date(ms).toISOString();
 }
+function systemCode(error63) {
+  const code = error63?.code;
+  return typeof code === "string" ? ` (${code})` : "";
+}
 
 // ../../packages/host-node/src/file-sink.ts
-import { createWriteStream, rmSync } from "fs";
-import { mkdir as mkdir2, mkdtemp, open as open3, rm as rm2 } from "fs/promises";
+import { constants as constants3, createWriteStream, rmSync } from "fs";
+import { access as access2, mkdir as mkdir2, mkdtemp, open as open3, rm as rm2 } from "fs/promises";
 import { tmpdir } from "os";
 import { join as join2, resolve } from "path";
 function createFileReportSink(directory) {
@@ -51818,7 +51944,12 @@ function createFileReportSink(directory) {
         }
       };
     },
-    createSpool: () => createFileSpool()
+    createSpool: () => createFileSpool(),
+    async prepare() {
+      made ??= mkdir2(root, { recursive: true });
+      await made;
+      await access2(root, constants3.W_OK);
+    }
   };
 }
 async function createFileSpool(parent = tmpdir()) {
@@ -52051,51 +52182,6 @@ function nonEmpty(value) {
   return value === "" ? void 0 : value;
 }
 
-// src/scan-link.ts
-var UI_URL = /"insight_ui_url"\s*:\s*"((?:[^"\\]|\\.)*)"/;
-function watchUiLink(sink) {
-  let prefix;
-  const spool = sink.createSpool?.bind(sink);
-  return {
-    uiPrefix: () => prefix,
-    sink: {
-      ...spool === void 0 ? {} : { createSpool: spool },
-      async create(name) {
-        const writer = await sink.create(name);
-        if (name !== FINDINGS_FILE) return writer;
-        let tail = "";
-        return {
-          path: writer.path,
-          async write(chunk) {
-            if (prefix === void 0) {
-              const text4 = tail + chunk;
-              const found = UI_URL.exec(text4)?.[1];
-              if (found !== void 0) {
-                const url2 = decodeJsonString(found);
-                const cut = url2?.split("#")[0];
-                if (cut !== void 0 && /^https?:\/\//.test(cut)) prefix = cut;
-              }
-              tail = text4.slice(-512);
-            }
-            await writer.write(chunk);
-          },
-          close: () => writer.close()
-        };
-      }
-    }
-  };
-}
-function scanLink(prefix, appId, scanConfigId, scanId) {
-  return `${prefix}#/apps/${appId}/configuration/${scanConfigId}/scan/${scanId}`;
-}
-function decodeJsonString(body) {
-  try {
-    return JSON.parse(`"${body}"`);
-  } catch {
-    return void 0;
-  }
-}
-
 // src/outputs.ts
 var MAX_ANNOTATIONS = 10;
 var OUTPUT_NAMES = ["scan-id", "status", "result", "gate-result", "findings-count", "counts", "report-dir", "sarif-file", "scan-findings"];
@@ -52146,21 +52232,14 @@ function gateResult(outcome) {
   if (outcome.gate === null) return "none";
   return outcome.gate.passed ? "passed" : "failed";
 }
-function officialScanFindings(outcome, uiPrefix) {
+function officialScanFindings(outcome) {
   if (outcome.scanId === null) return void 0;
   if (outcome.advancedOn === "submitted" || outcome.advancedOn === "started") return `Scan ID: ${outcome.scanId}`;
   if (!outcome.collected) return void 0;
-  const counts = {};
-  if (outcome.gate === null) {
-    Object.assign(counts, outcome.counts.bySeverity);
-  } else {
-    for (const match of outcome.gate.matches) counts[match.severity] = (counts[match.severity] ?? 0) + 1;
-  }
+  const counts = outcome.gate === null ? outcome.counts.bySeverity : outcome.gate.bySeverity;
   const vulnerabilities = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => severityRank(b) - severityRank(a)));
   const body = { vulnerabilities };
-  if (Object.keys(vulnerabilities).length > 0 && uiPrefix !== void 0 && outcome.app !== null && outcome.scanConfig !== null) {
-    body.scanLink = scanLink(uiPrefix, outcome.app.id, outcome.scanConfig.id, outcome.scanId);
-  }
+  if (Object.keys(vulnerabilities).length > 0 && outcome.scanUrl !== null) body.scanLink = outcome.scanUrl;
   return JSON.stringify(body, null, 2);
 }
 function setOutputs(toolkit2, outcome, context) {
@@ -52174,7 +52253,7 @@ function setOutputs(toolkit2, outcome, context) {
     counts: JSON.stringify(outcome.counts),
     "report-dir": context.outputDir,
     "sarif-file": sarif?.path ?? "",
-    "scan-findings": officialScanFindings(outcome, context.uiPrefix)
+    "scan-findings": officialScanFindings(outcome)
   };
   for (const name of OUTPUT_NAMES) {
     const value = values[name];
@@ -52267,16 +52346,16 @@ async function run(host2) {
     const found = await applicationOfConfig(host2, job, inputs, logger, userAgent);
     if (typeof found !== "string") {
       progress.end();
-      return finish(host2, inputs, preRunOutcome(found.exitCode, found.message));
+      return finish(host2, inputs, outcomeBeforeStart(found.exitCode, found.message, null, host2.clock.now()));
     }
     job = { ...job, app: found };
   }
-  const link2 = watchUiLink((host2.createSink ?? createFileReportSink)(inputs.outputDir));
+  const sink = (host2.createSink ?? createFileReportSink)(inputs.outputDir);
   const outcome = await runScanJob(job, {
     fetch: host2.fetch,
     clock: host2.clock,
     logger,
-    sink: link2.sink,
+    sink,
     userAgent,
     inputNames: inputs.names,
     onEvent: progress.onEvent,
@@ -52286,7 +52365,7 @@ async function run(host2) {
   });
   progress.end();
   if (outcome.scanId !== null && isSettled(job, outcome)) toolkit2.saveState(STATE2.settled, "true");
-  return finish(host2, inputs, outcome, link2.uiPrefix());
+  return finish(host2, inputs, outcome);
 }
 function registerSecret(toolkit2, apiKey) {
   if (apiKey === "") return;
@@ -52332,28 +52411,11 @@ async function finishEarly(host2, inputs, logger, problems) {
   for (const problem of problems) logger.error(`${problem}.`);
   const first = problems[0] ?? "the inputs are invalid";
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""}, listed above)` : "";
-  return finish(host2, inputs, preRunOutcome(EXIT_CODES.configError, `${first}${more}.`));
+  return finish(host2, inputs, outcomeBeforeStart(EXIT_CODES.configError, `${first}${more}.`, { code: "CONFIG_INVALID" }, host2.clock.now()));
 }
-function preRunOutcome(exitCode, message) {
-  return {
-    scanId: null,
-    status: null,
-    failureReason: null,
-    exitCode,
-    result: resultForExitCode(exitCode),
-    message,
-    app: null,
-    scanConfig: null,
-    advancedOn: null,
-    gate: null,
-    counts: { total: 0, bySeverity: {}, byModule: {} },
-    collected: false,
-    reports: []
-  };
-}
-async function finish(host2, inputs, outcome, uiPrefix) {
+async function finish(host2, inputs, outcome) {
   const { toolkit: toolkit2 } = host2;
-  setOutputs(toolkit2, outcome, { outputDir: inputs.outputDir, uiPrefix });
+  setOutputs(toolkit2, outcome, { outputDir: inputs.outputDir });
   if (inputs.annotations) annotateMatches(toolkit2, outcome, inputs.outputDir);
   if (inputs.summary) {
     try {
