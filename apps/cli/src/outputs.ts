@@ -66,11 +66,17 @@ export function createCliRenderer(terminal: Terminal, options: { json: boolean; 
     redraw();
   };
   const logger: Logger = { debug: wrap(base.debug), info: wrap(base.info), warn: wrap(base.warn), error: wrap(base.error) };
+  // A heartbeat right after a status line repeats it unless it brings the engine's counters.
+  let statusJustLogged = false;
   return {
     logger,
     onEvent(event) {
       if (event.type === 'report') logger.info(`Wrote ${event.format} report: ${event.path}`);
+      if (event.type === 'status') statusJustLogged = true;
       if (event.type !== 'progress') return;
+      const repeat = statusJustLogged && event.details === undefined;
+      statusJustLogged = false;
+      if (repeat && !live) return;
       const d = event.details;
       const counters = d === undefined ? '' : ` · ${d.links_crawled ?? 0} links crawled, ${d.requests ?? 0} requests, ${d.attacked ?? 0} attacked, ${d.vulnerable ?? 0} vulnerable`;
       const text = `${event.status} for ${formatDuration(event.elapsedMs)}${counters}`;
