@@ -1,9 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulator, type FaultRule } from '@ias/simulator';
+import { readTree, runBundle } from '@ias/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // End to end: the built bundle, spawned the way a Bamboo Script task runs it, with bamboo_* variables, against the
@@ -52,24 +53,8 @@ async function runTask(
     };
     // An empty value removes a variable the defaults above set.
     for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [BUNDLE, ...(options.args ?? [])], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        options.onStdout?.(stdout, (signal) => child.kill(signal));
-      });
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-    const files = new Map<string, string>();
-    for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-      if (!entry.isFile()) continue;
-      const path = join(entry.parentPath, entry.name);
-      files.set(path.slice(dir.length + 1), await readFile(path, 'utf8'));
-    }
+    const result = await runBundle({ bundle: BUNDLE, args: options.args ?? [], cwd: dir, env, ...(options.onStdout === undefined ? {} : { onStdout: options.onStdout }) });
+    const files = await readTree(dir);
     captured.push(result.stdout, result.stderr, ...files.values());
     const lines = result.stdout.trimEnd().split('\n');
     return { ...result, dir, files, scans: sim.state.scans(), lastLine: lines[lines.length - 1] ?? '' };

@@ -1,13 +1,14 @@
 // The harness every scenario shares: a simulator listening on 127.0.0.1 in this process, the BUILT CLI spawned
 // against it with a canary API key and debug logging on, and a record of everything the run printed or wrote
 // (for the secret search).
-import { spawn } from 'node:child_process';
+
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createSimulator, type Scenario, type Simulator } from '@ias/simulator';
+import { readTree, runBundle as runNodeBundle } from '@ias/test-utils';
 
 /** The repository root. */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -99,7 +100,7 @@ export interface RunCliOptions {
   /** Label of the captures. */
   label: string;
   /** Called once the child runs; used to send signals. */
-  onSpawn?: (child: { kill(signal: NodeJS.Signals): boolean; stdoutSoFar(): string }) => void;
+  onSpawn?: (child: { kill(signal: NodeJS.Signals): void; stdoutSoFar(): string }) => void;
   /** @default true: the output directory is `<tmp>/reports` and passed with --output-dir */
   outputDir?: boolean;
   /** Kills the child after this long (a hang is a failure, not a stuck suite). @default 90000 */
@@ -156,26 +157,22 @@ export async function runBundle(options: RunBundleOptions): Promise<CliRun> {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const args = [options.bundle, ...extra];
-  const child = spawn(process.execPath, args, { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 90_000);
-  options.onSpawn?.({ kill: (signal) => child.kill(signal), stdoutSoFar: () => stdout });
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (c, s) => done({ code: c, signal: s }));
+  let stdoutSoFar = '';
+  const run = await runNodeBundle({
+    bundle: options.bundle,
+    args: extra,
+    cwd: workDir,
+    env,
+    killAfterMs: options.killAfterMs ?? 90_000,
+    ...(options.onSpawn === undefined ? {} : { onSpawn: (kill: (signal: NodeJS.Signals) => void) => options.onSpawn?.({ kill, stdoutSoFar: () => stdoutSoFar }) }),
+    onStdout: (text) => {
+      stdoutSoFar = text;
+    },
   });
-  clearTimeout(killer);
+  const { code, signal, stdout, stderr } = run;
   const files: Record<string, string> = {};
-  for (const entry of await readdir(workDir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const path = join(entry.parentPath, entry.name);
-    const name = path.slice(workDir.length + 1);
-    files[name.startsWith('reports/') ? name.slice('reports/'.length) : name] = await readFile(path, 'utf8');
-  }
+  for (const [name, text] of await readTree(workDir)) files[name.startsWith('reports/') ? name.slice('reports/'.length) : name] = text;
+  const args = [options.bundle, ...extra];
   recordCapture(`${options.label}: command line`, args.join(' '));
   recordCapture(`${options.label}: stdout`, stdout);
   recordCapture(`${options.label}: stderr`, stderr);
