@@ -1,5 +1,5 @@
 // Gives every test file a fresh fragment directory, and after the run assembles tooling/faults/RESULTS.md from the
-// fragments. RESULTS.md is written only when the fault matrix ran (a filtered run leaves the committed file alone).
+// fragments. RESULTS.md is written only when every part of the suite ran (a filtered run leaves the committed file alone).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,7 +30,8 @@ export default function setup(project: TestProject): () => void {
             .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ResultsFragment)
         : [];
       const faults = fragments.flatMap((f) => f.faults ?? []);
-      if (faults.length > 0) {
+      const complete = existsSync(dir) && FRAGMENT_ORDER.every((name) => existsSync(join(dir, name)));
+      if (complete && faults.length > 0) {
         writeFileSync(
           RESULTS_FILE,
           renderResults({
