@@ -85,7 +85,8 @@ export { parseBaseline } from './gate/baseline';
 export type { Baseline, BaselineClass, BaselineSummary } from './gate/baseline';
 export { parseSuppressions } from './gate/suppressions';
 export type { ParseSuppressionsResult, SuppressionEntry, SuppressionMatch, SuppressionMatcher, SuppressionMatchOptions, Suppressions } from './gate/suppressions';
-export { evaluateStoredFindings, parseFindingsReport } from './gate/stored-findings';
+export { evaluateStoredFindings } from './gate/stored-findings';
+export { parseFindingsReport } from './gate/findings-report';
 export type { StoredFindingsOptions, StoredFindingsResult, SuppressedGateMatch } from './gate/stored-findings';
 
 export { AZURE_CLOUDS, DEFAULT_APIM_API_VERSION } from './discovery/azure/clouds';

@@ -4,7 +4,7 @@
  */
 import type { Vulnerability } from '../api/schemas';
 import { findingFingerprint } from './fingerprint';
-import { parseFindingsReport } from './stored-findings';
+import { parseFindingsReport } from './findings-report';
 
 /** Whether a finding was already in the baseline. */
 export type BaselineClass = 'new' | 'known';

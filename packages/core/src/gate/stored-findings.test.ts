@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Vulnerability } from '../api/schemas';
 import { ConfigError, QueryError } from '../errors';
 import { parseBaseline } from './baseline';
-import { evaluateStoredFindings, positionAt } from './stored-findings';
+import { positionAt } from './findings-report';
+import { evaluateStoredFindings } from './stored-findings';
 import { parseSuppressions } from './suppressions';
 
 const SCAN = '5ca90000-0000-4000-8000-000000000001';
