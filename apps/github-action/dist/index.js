@@ -51137,7 +51137,7 @@ function findingFingerprint(vulnerability) {
   return fnv1a64(fingerprintParts(vulnerability).join("\n"));
 }
 
-// ../../packages/core/src/gate/stored-findings.ts
+// ../../packages/core/src/gate/findings-report.ts
 function positionAt(text4, offset) {
   const before = text4.slice(0, Math.max(0, Math.min(offset, text4.length)));
   const lineStart = before.lastIndexOf("\n") + 1;
