@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimRequest } from './api-handler.js';
-import type { SimOutcome } from './simulator.js';
+import type { SimDispatch } from './in-process-fetch.js';
 
 /** Where to listen. */
 export interface ListenOptions {
@@ -17,7 +16,6 @@ export interface RunningListener {
   close(): Promise<void>;
 }
 
-type Dispatch = (req: SimRequest, signal?: AbortSignal) => Promise<SimOutcome>;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -29,7 +27,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** Starts a node:http server that feeds every request to `dispatch`. */
-export async function startListener(dispatch: Dispatch, options: ListenOptions): Promise<RunningListener> {
+export async function startListener(dispatch: SimDispatch, options: ListenOptions): Promise<RunningListener> {
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
   const hostForUrl = host.includes(':') ? `[${host}]` : host;

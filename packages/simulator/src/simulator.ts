@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorResponse, handleApiRequest, newCorrelationId, reasonOf, type SimRequest, type SimResponse } from './api-handler.js';
+import { errorResponse, handleApiRequest, newCorrelationId, reasonOf, type SimResponse } from './api-handler.js';
 import { createRealClock, type SimClock } from './clock.js';
+import { createInProcessFetch, type SimDispatch } from './in-process-fetch.js';
 import { FaultInjector, type FaultRule } from './fault-rules.js';
 import { startListener, type ListenOptions, type RunningListener } from './http-listener.js';
 import { loadScenario } from './load-scenario.js';
@@ -104,20 +105,6 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-/** The outcome of one request: a response, or a dropped connection. */
-export type SimOutcome = { kind: 'response'; response: SimResponse } | { kind: 'reset' };
-
-/** The error the in-process fetch rejects with when a fault drops the connection, like undici's. */
-export function connectionResetError(): TypeError {
-  return new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
-}
-
-/** `scheme://host:port` with the port written out (80/443 by scheme when the URL has none). */
-export function explicitOrigin(url: URL): string {
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return `${url.protocol}//${url.hostname}:${port}`;
-}
-
 const CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 /**
@@ -138,7 +125,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const injector = new FaultInjector();
   const listeners = new Set<RunningListener>();
 
-  const dispatch = async (req: SimRequest, signal?: AbortSignal): Promise<SimOutcome> => {
+  const dispatch: SimDispatch = async (req, signal) => {
     const route = routeOf(req.method, req.url.pathname);
     counters.increment(route);
     const faults = injector.select(route);
@@ -173,21 +160,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     clock,
     counters: { total: counters.total, get: counters.get, snapshot: counters.snapshot, reset: counters.reset },
     faults: { add: (rule) => injector.add(rule), clear: () => injector.clear() },
-    async fetch(input, init) {
-      const request = new Request(input, init);
-      if (request.signal.aborted) throw request.signal.reason;
-      const url = new URL(request.url);
-      const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
-      const outcome = await dispatch({ method: request.method, url, origin: explicitOrigin(url), headers: request.headers, body }, request.signal);
-      if (request.signal.aborted) throw request.signal.reason;
-      if (outcome.kind === 'reset') throw connectionResetError();
-      const { status, headers, body: text } = outcome.response;
-      const nullBody = status === 204 || status === 304 || request.method === 'HEAD' || text === '';
-      const response = new Response(nullBody ? null : text, { status, statusText: reasonOf(status), headers });
-      // A constructed Response has an empty url; clients put it in their error messages.
-      Object.defineProperty(response, 'url', { value: request.url });
-      return response;
-    },
+    fetch: createInProcessFetch(dispatch),
     async listen(listenOptions = {}) {
       const listener = await startListener(dispatch, listenOptions);
       listeners.add(listener);
@@ -232,3 +205,6 @@ function withoutLinks(json: Record<string, unknown>): Record<string, unknown> {
   const { links: _links, ...rest } = json;
   return rest;
 }
+
+export { connectionResetError, explicitOrigin } from './in-process-fetch.js';
+export type { SimOutcome } from './in-process-fetch.js';

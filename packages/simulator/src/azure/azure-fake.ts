@@ -3,7 +3,7 @@ import type { SimRequest, SimResponse } from '../api-handler.js';
 import { createRealClock, type SimClock } from '../clock.js';
 import { startListener, type ListenOptions, type RunningListener } from '../http-listener.js';
 import { createRequestCounters, type RequestCounters } from '../request-counters.js';
-import { explicitOrigin, type SimOutcome } from '../simulator.js';
+import { createInProcessFetch, explicitOrigin, type SimOutcome } from '../in-process-fetch.js';
 import { defaultAzureFixture, type AzureFixture, type FakeApi, type FakeService, type FakeSpec } from './azure-fixtures.js';
 
 /**
@@ -388,18 +388,7 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
       if (s === undefined) throw new RangeError(`No service ${service} in the fixture`);
       s.apis = s.apis.filter((a) => a.name !== api);
     },
-    async fetch(input, init) {
-      const request = new Request(input, init);
-      if (request.signal.aborted) throw request.signal.reason;
-      const url = new URL(request.url);
-      const body = request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text();
-      const outcome = await dispatch({ method: request.method, url, origin: explicitOrigin(url), headers: request.headers, body });
-      if (outcome.kind === 'reset') throw new TypeError('fetch failed');
-      const { status, headers, body: text } = outcome.response;
-      const response = new Response(text === '' ? null : text, { status, headers });
-      Object.defineProperty(response, 'url', { value: request.url });
-      return response;
-    },
+    fetch: createInProcessFetch(dispatch),
     async listen(listenOptions = {}) {
       const listener = await startListener(dispatch, listenOptions);
       listeners.add(listener);
