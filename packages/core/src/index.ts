@@ -19,7 +19,6 @@ export { MAX_PAGE_SIZE, paginate } from './api/paginate';
 export type { Page, PaginateOptions } from './api/paginate';
 export {
   getApp,
-  getAttack,
   getAttackDocumentation,
   getExecutionDetails,
   getScan,
@@ -27,7 +26,6 @@ export {
   getScanConfig,
   listApps,
   listModules,
-  listRecentScans,
   listScanConfigs,
   quoteValue,
   search,

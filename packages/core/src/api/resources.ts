@@ -5,7 +5,6 @@ import { paginate, type Page } from './paginate';
 import {
   appSchema,
   attackDocumentationSchema,
-  attackSchema,
   executionDetailsSchema,
   moduleSchema,
   pageSchema,
@@ -13,7 +12,6 @@ import {
   scanSchema,
   vulnerabilitySchema,
   type App,
-  type Attack,
   type AttackDocumentation,
   type ExecutionDetails,
   type Module,
@@ -99,12 +97,6 @@ export async function getScan(client: ApiClient, scanId: string): Promise<Scan> 
   return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}`, route: 'GET /scans/{id}', schema: scanSchema })).data;
 }
 
-/** Recent scans, newest first (`GET /scans`, default sort `submit_time` DESC). */
-export async function listRecentScans(client: ApiClient, size = 50): Promise<Scan[]> {
-  const response = await client.request({ method: 'GET', path: '/scans', route: 'GET /scans', query: { index: 0, size }, schema: pageSchema });
-  return z.array(scanSchema).parse(response.data.data);
-}
-
 /** The scan actions the API takes. */
 export type ScanAction = 'CANCEL' | 'STOP' | 'PAUSE' | 'RESUME';
 
@@ -129,11 +121,6 @@ export async function getScanEvents(client: ApiClient, scanId: string, kind: 'en
 export async function listModules(client: ApiClient): Promise<Module[]> {
   const schema = z.union([z.array(moduleSchema), pageSchema.transform((page) => z.array(moduleSchema).parse(page.data))]);
   return (await client.request({ method: 'GET', path: '/modules', route: 'GET /modules', schema })).data;
-}
-
-/** `GET /modules/{m}/attacks/{a}`. */
-export async function getAttack(client: ApiClient, moduleId: string, attackId: string): Promise<Attack> {
-  return (await client.request({ method: 'GET', path: `/modules/${id(moduleId)}/attacks/${id(attackId)}`, route: 'GET /modules/{id}/attacks/{id}', schema: attackSchema })).data;
 }
 
 /** `GET /modules/{m}/attacks/{a}/documentation`. */

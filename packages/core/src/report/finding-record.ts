@@ -37,7 +37,8 @@ export interface ReportContext {
   completionTime?: string;
   /** ISO date-time of report generation. */
   generatedAt: string;
-  tool: { name: string; version: string; informationUri: string };
+  /** `informationUri` only when the product has a public page to point at. */
+  tool: { name: string; version: string; informationUri?: string };
   counts: { total: number; bySeverity: Record<string, number>; byModule: Record<string, number> };
   /** `null` when no gate was configured. */
   gate: null | { passed: boolean; matched: number; query?: string; failOn?: string };

@@ -433,8 +433,8 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       const driver: Record<string, unknown> = {
         name: context.tool.name,
         version: context.tool.version,
-        informationUri: context.tool.informationUri,
       };
+      if (context.tool.informationUri !== undefined) driver['informationUri'] = context.tool.informationUri;
       if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(context.tool.version)) {
         driver['semanticVersion'] = context.tool.version;
       }
