@@ -64,7 +64,7 @@ export async function run(host: BambooHost): Promise<number> {
     return finish(host, logger, inputs, sink, configErrorSummary(`${parsed.errors[0]?.message ?? 'The settings are invalid'}.`), true);
   }
   const job = parsed.job;
-  logger.info(`Application: ${job.app}; scan configuration: ${job.scanConfig}; advance when the scan has been ${job.advanceOn.toUpperCase()}; reports in ${inputs.outputDir}`);
+  logger.info(`Application: ${job.app ?? "(the scan configuration's)"}; scan configuration: ${job.scanConfig}; advance when the scan has been ${job.advanceOn.toUpperCase()}; reports in ${inputs.outputDir}`);
 
   const baseFetch = host.createFetch(inputs.proxy);
   const fetch = inputs.debug ? createTracingFetch(baseFetch, (line) => logger.debug(line), () => host.clock.now()) : baseFetch;

@@ -1,18 +1,12 @@
 import {
-  ApiError,
-  createApiClient,
   EXIT_CODES,
-  exitCodeForError,
   formatUserAgent,
-  getScanConfig,
-  isIasError,
   isTerminal,
   parseConfig,
   redactSecrets,
   outcomeBeforeStart,
   runScanJob,
   type Clock,
-  type ExitCode,
   type FetchLike,
   type Logger,
   type Outcome,
@@ -42,8 +36,6 @@ export interface ActionHost {
   createSink?: (directory: string) => ReportSink;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The main step: inputs → core's run → outputs, annotations, job summary and result. Returns the exit status. */
 export async function run(host: ActionHost): Promise<number> {
   const { toolkit } = host;
@@ -57,8 +49,7 @@ export async function run(host: ActionHost): Promise<number> {
   if (inputs.problems.length > 0) return finishEarly(host, inputs, logger, inputs.problems);
 
   // The official action takes only a scan configuration id; its application is read from the configuration.
-  const appFromConfig = inputs.raw.app === undefined && typeof inputs.raw.scanConfig === 'string' && UUID.test(inputs.raw.scanConfig.trim());
-  const parsed = parseConfig(appFromConfig ? { ...inputs.raw, app: inputs.raw.scanConfig } : inputs.raw, { names: inputs.names });
+  const parsed = parseConfig(inputs.raw, { names: inputs.names });
   for (const warning of parsed.warnings) logger.warn(warning);
   if (!parsed.ok) {
     for (const issue of parsed.errors) if (issue.detail !== undefined) toolkit.info(redactSecrets(issue.detail, [apiKey]));
@@ -71,15 +62,7 @@ export async function run(host: ActionHost): Promise<number> {
     toolkit.saveState(STATE.scanId, scanId);
   });
   progress.begin();
-  let job: ScanJob = parsed.job;
-  if (appFromConfig) {
-    const found = await applicationOfConfig(host, job, inputs, logger, userAgent);
-    if (typeof found !== 'string') {
-      progress.end();
-      return finish(host, inputs, outcomeBeforeStart(found.exitCode, found.message, null, host.clock.now()));
-    }
-    job = { ...job, app: found };
-  }
+  const job: ScanJob = parsed.job;
 
   const sink = (host.createSink ?? createFileReportSink)(inputs.outputDir);
   const outcome = await runScanJob(job, {
@@ -115,42 +98,6 @@ function isSettled(job: ScanJob, outcome: Outcome): boolean {
   if (outcome.result !== 'interrupted') return true;
   if (!job.cancelOnInterrupt) return true;
   return outcome.status === 'CANCELING' || (outcome.status !== null && isTerminal(outcome.status));
-}
-
-async function applicationOfConfig(
-  host: ActionHost,
-  job: ScanJob,
-  inputs: ActionInputs,
-  logger: Logger,
-  userAgent: string,
-): Promise<string | { exitCode: ExitCode; message: string }> {
-  const name = inputs.names.scanConfig ?? 'scan-config';
-  const client = createApiClient({
-    baseUrl: job.baseUrl,
-    apiKey: job.apiKey,
-    fetch: host.fetch,
-    userAgent,
-    clock: host.clock,
-    logger,
-    timeoutMs: job.requestTimeoutMs,
-    ...(host.signal === undefined ? {} : { signal: host.signal }),
-  });
-  try {
-    const config = await getScanConfig(client, job.scanConfig);
-    const appId = config.app?.id;
-    if (appId === undefined || appId === null || appId === '') {
-      return { exitCode: EXIT_CODES.configError, message: `Scan configuration ${job.scanConfig} does not name its application; set the app input.` };
-    }
-    logger.info(`Scan configuration '${config.name}' belongs to application ${appId}`);
-    return appId;
-  } catch (error) {
-    if (host.signal?.aborted === true) return { exitCode: EXIT_CODES.interrupted, message: 'The run was interrupted before a scan was launched.' };
-    if (error instanceof ApiError && error.status === 404) {
-      return { exitCode: EXIT_CODES.configError, message: `${name} '${job.scanConfig}' is not the id of a scan configuration this API key can see; check the id and the region.` };
-    }
-    if (isIasError(error)) return { exitCode: exitCodeForError(error.code), message: redactSecrets(error.message, [job.apiKey]) };
-    throw error;
-  }
 }
 
 async function finishEarly(host: ActionHost, inputs: ActionInputs, logger: Logger, problems: readonly string[]): Promise<number> {

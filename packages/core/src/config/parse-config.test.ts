@@ -106,8 +106,18 @@ describe('parseConfig', () => {
     const result = parseConfig({ apiKey: '' }, { names: { apiKey: 'IAS_API_KEY', app: '--app', scanConfig: '--scan-config' } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((e) => e.path)).toEqual(['IAS_API_KEY', '--app', '--scan-config']);
+    expect(result.errors.map((e) => e.path)).toEqual(['IAS_API_KEY', '--scan-config']);
     expect(result.errors[0]?.message).toBe('IAS_API_KEY is required; set the InsightAppSec API key');
+  });
+
+  it('needs the app unless the scan configuration is given by its id', () => {
+    const names = { app: '--app', scanConfig: '--scan-config' };
+    const byName = parseConfig({ apiKey: 'k-123456', scanConfig: 'Full' }, { names });
+    expect(byName.ok).toBe(false);
+    if (!byName.ok) expect(byName.errors[0]?.message).toBe('--app is required unless --scan-config is a scan configuration id; give the application name or id');
+    const byId = parseConfig({ apiKey: 'k-123456', scanConfig: 'c0000000-0000-4000-8000-000000000001' }, { names });
+    expect(byId.ok).toBe(true);
+    if (byId.ok) expect(byId.job.app).toBeUndefined();
   });
 
   it('assertConfig throws one ConfigError whose message counts the other problems', () => {

@@ -1,4 +1,5 @@
 import { ConfigError, type ConfigIssue } from '../errors';
+import { UUID_PATTERN } from '../api/resources';
 import { checkGateQuery } from './gate-query';
 import { configSchema, toScanJob, type ConfigKey, type RawConfig, type ScanJob } from './schema';
 
@@ -29,6 +30,9 @@ export function parseConfig(raw: RawConfig, options: ParseConfigOptions = {}): P
   }
   const job = toScanJob(parsed.data);
   const errors: ConfigIssue[] = [];
+  if (job.app === undefined && !UUID_PATTERN.test(job.scanConfig)) {
+    errors.push({ path: nameOf('app'), message: `${nameOf('app')} is required unless ${nameOf('scanConfig')} is a scan configuration id; give the application name or id` });
+  }
   const queryProblem = job.gateQuery === undefined ? undefined : checkGateQuery(job.gateQuery);
   if (queryProblem !== undefined) {
     errors.push({ path: nameOf('gateQuery'), message: `${nameOf('gateQuery')} ${queryProblem.message}`, detail: queryProblem.diagnostic });

@@ -133,7 +133,7 @@ export const configSchema = z.object({
       .refine((v) => v === undefined || isHttpUrl(v), { error: 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1' }),
   ),
   apiKey: z.preprocess(blankToUndefined, z.string({ error: 'is required; set the InsightAppSec API key' })),
-  app: z.preprocess(blankToUndefined, z.string({ error: 'is required; give the application name or id' })),
+  app: text,
   scanConfig: z.preprocess(blankToUndefined, z.string({ error: 'is required; give the scan configuration name or id' })),
   scanId: z.preprocess(
     blankToUndefined,
@@ -205,7 +205,8 @@ export interface ScanJob {
   /** The API base URL, ending in `/ias/v1`, without a trailing slash. */
   baseUrl: string;
   apiKey: string;
-  app: string;
+  /** The application's name or UUID; `undefined` when the scan configuration is given by UUID (its app is looked up). */
+  app: string | undefined;
   scanConfig: string;
   scanId: string | undefined;
   advanceOn: AdvanceOn;

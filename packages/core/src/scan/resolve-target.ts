@@ -26,13 +26,26 @@ export interface TargetNames {
  */
 export async function resolveTarget(
   client: ApiClient,
-  wanted: { app: string; scanConfig: string },
+  wanted: { app: string | undefined; scanConfig: string },
   names: TargetNames,
   logger: Logger,
 ): Promise<ResolvedTarget> {
-  const app = await resolveApp(client, wanted.app, names.app);
-  logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
-  const scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig);
+  let app: App;
+  let scanConfig: ScanConfig;
+  if (wanted.app === undefined) {
+    // Only a scan configuration id (the official GitHub action's input): its application comes from the API.
+    scanConfig = await scanConfigById(client, wanted.scanConfig, names.scanConfig);
+    const appId = scanConfig.app?.id;
+    if (appId === undefined || appId === null || appId === '') {
+      throw new ConfigError(`Scan configuration '${scanConfig.name}' does not name its application; give ${names.app} as well.`, [{ path: names.app, message: 'application unknown' }]);
+    }
+    app = await resolveApp(client, appId, names.app);
+    logger.info(`Scan configuration '${scanConfig.name}' belongs to application '${app.name}'`);
+  } else {
+    app = await resolveApp(client, wanted.app, names.app);
+    logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
+    scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig);
+  }
   const errors = (scanConfig.errors ?? []).filter((e) => e.trim() !== '');
   if (errors.length > 0) {
     throw new ConfigError(
@@ -72,15 +85,7 @@ async function resolveApp(client: ApiClient, wanted: string, inputName: string):
 
 async function resolveScanConfig(client: ApiClient, app: App, wanted: string, inputName: string): Promise<ScanConfig> {
   if (UUID_PATTERN.test(wanted)) {
-    let config: ScanConfig;
-    try {
-      config = await getScanConfig(client, wanted);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        throw new ConfigError(`${inputName} '${wanted}' is not the id of a scan configuration this API key can see; check the id or give the configuration's name.`, [{ path: inputName, message: 'unknown scan configuration id' }], { code: 'NOT_FOUND' });
-      }
-      throw error;
-    }
+    const config = await scanConfigById(client, wanted, inputName);
     if (config.app?.id !== undefined && config.app.id !== app.id) {
       throw new ConfigError(`${inputName} '${config.name}' belongs to another application (${config.app.id}), not to '${app.name}'; give a scan configuration of '${app.name}'.`, [{ path: inputName, message: 'scan configuration of another application' }]);
     }
@@ -101,6 +106,17 @@ async function resolveScanConfig(client: ApiClient, app: App, wanted: string, in
   if (exact.length === 1 && exact[0] !== undefined) return exact[0];
   if (exact.length > 1) throw ambiguous(inputName, 'scan configurations', wanted, exact);
   throw notFound(inputName, `scan configuration of '${app.name}'`, wanted, ofApp.map((c) => c.name));
+}
+
+async function scanConfigById(client: ApiClient, id: string, inputName: string): Promise<ScanConfig> {
+  try {
+    return await getScanConfig(client, id);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      throw new ConfigError(`${inputName} '${id}' is not the id of a scan configuration this API key can see; check the id or give the configuration's name.`, [{ path: inputName, message: 'unknown scan configuration id' }], { code: 'NOT_FOUND' });
+    }
+    throw error;
+  }
 }
 
 function notFound(inputName: string, what: string, wanted: string, names: string[]): ConfigError {

@@ -124,6 +124,17 @@ describe('runScanJob against the simulator', () => {
     expect(outcome.scanConfig?.name).toBe('Payments API Full');
   });
 
+  it('finds the application of a scan configuration given only by its id', async () => {
+    const h = createHarness();
+    const outcome = await runScanJob(h.job({ app: undefined, scanConfig: 'c0000000-0000-4000-8000-000000000005', advanceOn: 'submitted' }), h.effects);
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.app).toEqual({ id: 'a0000000-0000-4000-8000-000000000002', name: 'Payments API' });
+    expect(h.logger.text()).toContain("Scan configuration 'Payments API Full' belongs to application 'Payments API'");
+    const unknown = await runScanJob(h.job({ app: undefined, scanConfig: '00000000-0000-4000-8000-00000000beef' }), { ...h.effects, inputNames: { scanConfig: 'scan-config-id' } });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.message).toMatch(/^scan-config-id '00000000-0000-4000-8000-00000000beef' is not the id of a scan configuration/);
+  });
+
   it('exits 5 on a wrong API key without showing it', async () => {
     const h = createHarness();
     const outcome = await runScanJob(h.job({ apiKey: 'wrong-key-SECRET-1234' }), h.effects);

@@ -39,7 +39,7 @@ export interface RunScanJobEffects {
   /** How the front end names its inputs, for messages. @default the config keys */
   inputNames?: InputNames;
   /** Names the tool in SARIF and HTML reports. @default the user agent's product and version */
-  tool?: { name: string; version: string; informationUri: string };
+  tool?: { name: string; version: string; informationUri?: string };
   /** Reads a text file (baseline, suppressions); without it those inputs are refused. */
   readText?: (path: string) => Promise<string>;
   /** Client tuning (tests shorten back-off). */
@@ -50,6 +50,11 @@ export interface RunScanJobEffects {
 /** Builds the User-Agent: product, version, host and runtime. */
 export function formatUserAgent(host: string, version: string, runtime?: string): string {
   return `ias-ci-${host}/${version}${runtime === undefined ? '' : ` (${runtime})`}`;
+}
+
+/** The version inside a {@link formatUserAgent} string, which names the tool in SARIF and HTML reports. */
+function versionOfUserAgent(userAgent: string): string {
+  return /\/([^\s/]+)/.exec(userAgent)?.[1] ?? '0.0.0';
 }
 
 /**
@@ -360,7 +365,7 @@ async function execute(
       ...(wait.scan.submit_time ? { submitTime: wait.scan.submit_time } : {}),
       ...(wait.scan.completion_time ? { completionTime: wait.scan.completion_time } : {}),
       generatedAt: new Date(clock.now()).toISOString(),
-      tool: effects.tool ?? { name: 'ias-ci', version: effects.userAgent.split('/')[1]?.split(' ')[0] ?? '0.0.0', informationUri: 'https://github.com/ias-ci/ias-ci' },
+      tool: effects.tool ?? { name: 'ias-ci', version: versionOfUserAgent(effects.userAgent) },
       counts: state.counts,
       gate: gate === undefined ? null : { passed: gate.passed, matched: gate.matched, query: gate.condition, ...(job.failOn === undefined ? {} : { failOn: job.failOn }) },
       ...(state.scanUrl === null ? {} : { scanUrl: state.scanUrl }),
