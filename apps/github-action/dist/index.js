@@ -27081,9 +27081,6 @@ var QueryError = class extends IasError {
     this.diagnostic = context.diagnostic;
   }
 };
-function isIasError(value) {
-  return value instanceof IasError;
-}
 var REDACTED = "***";
 function redactSecrets(text4, secrets) {
   let out = text4;
@@ -47026,7 +47023,7 @@ var configSchema = external_exports.object({
     external_exports.string().optional().refine((v) => v === void 0 || isHttpUrl(v), { error: "must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1" })
   ),
   apiKey: external_exports.preprocess(blankToUndefined, external_exports.string({ error: "is required; set the InsightAppSec API key" })),
-  app: external_exports.preprocess(blankToUndefined, external_exports.string({ error: "is required; give the application name or id" })),
+  app: text,
   scanConfig: external_exports.preprocess(blankToUndefined, external_exports.string({ error: "is required; give the scan configuration name or id" })),
   scanId: external_exports.preprocess(
     blankToUndefined,
@@ -47112,6 +47109,215 @@ function toScanJob(parsed) {
     requestTimeoutMs: parsed.requestTimeout ?? 6e4
   };
 }
+
+// ../../packages/core/src/api/schemas.ts
+var link = external_exports.looseObject({ rel: external_exports.string(), href: external_exports.string().nullish() });
+var reference = external_exports.looseObject({ id: external_exports.string() });
+var appSchema = external_exports.looseObject({
+  id: external_exports.string(),
+  name: external_exports.string(),
+  description: external_exports.string().nullish()
+});
+var scanConfigSchema = external_exports.looseObject({
+  id: external_exports.string(),
+  name: external_exports.string(),
+  app: reference.nullish(),
+  attack_template: reference.nullish(),
+  errors: external_exports.array(external_exports.string()).nullish()
+});
+var scanSchema = external_exports.looseObject({
+  id: external_exports.string(),
+  app: reference.nullish(),
+  scan_config: reference.nullish(),
+  submit_time: external_exports.string().nullish(),
+  completion_time: external_exports.string().nullish(),
+  status: external_exports.string(),
+  failure_reason: external_exports.string().nullish(),
+  scan_type: external_exports.string().nullish()
+});
+var variance = external_exports.looseObject({
+  id: external_exports.string().nullish(),
+  module: reference.nullish(),
+  attack: reference.nullish(),
+  message: external_exports.string().nullish(),
+  proof: external_exports.string().nullish(),
+  proof_description: external_exports.string().nullish(),
+  original_value: external_exports.string().nullish(),
+  attack_value: external_exports.string().nullish()
+});
+var vulnerabilitySchema = external_exports.looseObject({
+  id: external_exports.string(),
+  app: reference.nullish(),
+  root_cause: external_exports.looseObject({ url: external_exports.string().nullish(), parameter: external_exports.string().nullish(), method: external_exports.string().nullish() }).nullish(),
+  severity: external_exports.string(),
+  status: external_exports.string().nullish(),
+  first_discovered: external_exports.string().nullish(),
+  last_discovered: external_exports.string().nullish(),
+  newly_discovered: external_exports.boolean().nullish(),
+  vector_string: external_exports.string().nullish(),
+  vulnerability_score: external_exports.number().nullish(),
+  insight_ui_url: external_exports.string().nullish(),
+  variances: external_exports.array(variance).nullish()
+});
+var moduleSchema = external_exports.looseObject({ id: external_exports.string(), name: external_exports.string(), description: external_exports.string().nullish() });
+var attackSchema = external_exports.looseObject({
+  id: external_exports.string(),
+  type: external_exports.string().nullish(),
+  class: external_exports.string().nullish(),
+  description: external_exports.string().nullish()
+});
+var attackDocumentationSchema = external_exports.looseObject({
+  references: external_exports.record(external_exports.string(), external_exports.string()).nullish(),
+  description: external_exports.string().nullish(),
+  recommendation: external_exports.string().nullish()
+});
+var executionDetailsSchema = external_exports.looseObject({
+  logged_in: external_exports.boolean().nullish(),
+  links_in_queue: external_exports.number().nullish(),
+  links_crawled: external_exports.number().nullish(),
+  attacks_in_queue: external_exports.number().nullish(),
+  attacked: external_exports.number().nullish(),
+  vulnerable: external_exports.number().nullish(),
+  requests: external_exports.number().nullish(),
+  failed_requests: external_exports.number().nullish(),
+  network_speed: external_exports.number().nullish(),
+  drip_delay: external_exports.number().nullish()
+});
+var pageMetadataSchema = external_exports.looseObject({
+  index: external_exports.number().nullish(),
+  size: external_exports.number().nullish(),
+  total_data: external_exports.number().nullish(),
+  total_pages: external_exports.number().nullish(),
+  page_token: external_exports.string().nullish()
+});
+var pageSchema = external_exports.looseObject({
+  data: external_exports.array(external_exports.unknown()),
+  metadata: pageMetadataSchema.nullish(),
+  links: external_exports.array(link).nullish()
+});
+var errorBodySchema = external_exports.looseObject({
+  status: external_exports.union([external_exports.number(), external_exports.string()]).nullish(),
+  message: external_exports.string().nullish(),
+  error_code: external_exports.string().nullish(),
+  errors: external_exports.array(external_exports.looseObject({ type: external_exports.string().nullish(), context: external_exports.string().nullish(), explanation: external_exports.string().nullish() })).nullish()
+});
+
+// ../../packages/core/src/api/paginate.ts
+var MAX_PAGE_SIZE = 1e3;
+async function* paginate(client, options) {
+  const size = options.pageSize ?? MAX_PAGE_SIZE;
+  let target = options.path;
+  let query = { ...options.query, index: 0, size };
+  let expectedIndex = 0;
+  const seen = /* @__PURE__ */ new Set();
+  for (; ; ) {
+    const response = await client.request({
+      method: options.method,
+      path: target,
+      route: options.route,
+      query,
+      ...options.json === void 0 ? {} : { json: options.json },
+      schema: pageSchema
+    });
+    const page = response.data;
+    const items = [];
+    for (let i = 0; i < page.data.length; i += 1) {
+      const parsed = options.item.safeParse(page.data[i]);
+      if (!parsed.success) {
+        const issue3 = parsed.error.issues[0];
+        const field = ["data", i, ...issue3?.path ?? []].join(".");
+        throw new ApiError(
+          "RESPONSE_INVALID",
+          `${options.route} returned an unexpected item: field '${field}' ${issue3?.message.toLowerCase() ?? "is invalid"}; the API may have changed, report this with the correlation id ${response.correlationId ?? "(none)"}.`,
+          { method: options.method, url: client.baseUrl + options.path, route: options.route, status: response.status, ...response.correlationId === void 0 ? {} : { correlationId: response.correlationId } }
+        );
+      }
+      items.push(parsed.data);
+    }
+    const metadata = page.metadata ?? void 0;
+    const index = metadata?.index ?? expectedIndex;
+    const totalPages = metadata?.total_pages ?? void 0;
+    yield { items, index, totalData: metadata?.total_data ?? void 0, totalPages };
+    if (items.length === 0) return;
+    if (totalPages !== void 0 && totalPages !== null && index + 1 >= totalPages) return;
+    const next = page.links?.find((link2) => link2.rel === "next")?.href ?? "";
+    if (next.trim() === "") return;
+    const nextUrl = new URL(next);
+    if (options.query !== void 0) {
+      for (const [key2, value] of Object.entries(options.query)) {
+        if (value !== void 0 && !nextUrl.searchParams.has(key2)) nextUrl.searchParams.set(key2, value);
+      }
+    }
+    const key = nextUrl.pathname + nextUrl.search;
+    if (seen.has(key) || nextUrl.searchParams.get("index") === String(index)) {
+      throw new ApiError("RESPONSE_INVALID", `${options.route} returned a next link to a page already read (${key}); the API's paging is broken, report this with the correlation id ${response.correlationId ?? "(none)"}.`, {
+        method: options.method,
+        url: key,
+        route: options.route
+      });
+    }
+    seen.add(key);
+    target = nextUrl.toString();
+    query = {};
+    expectedIndex = index + 1;
+  }
+}
+
+// ../../packages/core/src/api/resources.ts
+var id = (value) => encodeURIComponent(value);
+function quoteValue(value) {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+async function getApp(client, appId) {
+  return (await client.request({ method: "GET", path: `/apps/${id(appId)}`, route: "GET /apps/{id}", schema: appSchema })).data;
+}
+function listApps(client) {
+  return paginate(client, { method: "GET", path: "/apps", route: "GET /apps", item: appSchema });
+}
+async function getScanConfig(client, configId) {
+  return (await client.request({ method: "GET", path: `/scan-configs/${id(configId)}`, route: "GET /scan-configs/{id}", schema: scanConfigSchema })).data;
+}
+function listScanConfigs(client) {
+  return paginate(client, { method: "GET", path: "/scan-configs", route: "GET /scan-configs", item: scanConfigSchema });
+}
+var searchItem = { APP: appSchema, SCAN_CONFIG: scanConfigSchema, SCAN: scanSchema, VULNERABILITY: vulnerabilitySchema };
+function search(client, type, query, options = {}) {
+  return paginate(client, {
+    method: "POST",
+    path: "/search",
+    route: "POST /search",
+    json: { type, query },
+    item: searchItem[type],
+    ...options.pageSize === void 0 ? {} : { pageSize: options.pageSize },
+    ...options.sort === void 0 ? {} : { query: { sort: options.sort } }
+  });
+}
+async function getScan(client, scanId) {
+  return (await client.request({ method: "GET", path: `/scans/${id(scanId)}`, route: "GET /scans/{id}", schema: scanSchema })).data;
+}
+async function submitScanAction(client, scanId, action) {
+  await client.request({ method: "PUT", path: `/scans/${id(scanId)}/action`, route: "PUT /scans/{id}/action", json: { action } });
+}
+async function getExecutionDetails(client, scanId) {
+  return (await client.request({ method: "GET", path: `/scans/${id(scanId)}/execution-details`, route: "GET /scans/{id}/execution-details", schema: executionDetailsSchema })).data;
+}
+var eventSchema = external_exports.looseObject({ time: external_exports.string().nullish(), event: external_exports.string().nullish() });
+async function getScanEvents(client, scanId, kind) {
+  return (await client.request({ method: "GET", path: `/scans/${id(scanId)}/${kind}-events`, route: `GET /scans/{id}/${kind}-events`, schema: external_exports.array(eventSchema) })).data;
+}
+async function listModules(client) {
+  const schema = external_exports.union([external_exports.array(moduleSchema), pageSchema.transform((page) => external_exports.array(moduleSchema).parse(page.data))]);
+  return (await client.request({ method: "GET", path: "/modules", route: "GET /modules", schema })).data;
+}
+async function getAttackDocumentation(client, moduleId, attackId) {
+  return (await client.request({
+    method: "GET",
+    path: `/modules/${id(moduleId)}/attacks/${id(attackId)}/documentation`,
+    route: "GET /modules/{id}/attacks/{id}/documentation",
+    schema: attackDocumentationSchema
+  })).data;
+}
+var UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ../../packages/core/src/query/diagnostics.ts
 function renderDiagnostic(source, span) {
@@ -47797,6 +48003,9 @@ function parseConfig(raw, options = {}) {
   }
   const job = toScanJob(parsed.data);
   const errors = [];
+  if (job.app === void 0 && !UUID_PATTERN.test(job.scanConfig)) {
+    errors.push({ path: nameOf("app"), message: `${nameOf("app")} is required unless ${nameOf("scanConfig")} is a scan configuration id; give the application name or id` });
+  }
   const queryProblem = job.gateQuery === void 0 ? void 0 : checkGateQuery(job.gateQuery);
   if (queryProblem !== void 0) {
     errors.push({ path: nameOf("gateQuery"), message: `${nameOf("gateQuery")} ${queryProblem.message}`, detail: queryProblem.diagnostic });
@@ -48635,98 +48844,6 @@ var createInstance = (defaults) => {
 var ky = createInstance();
 var distribution_default = ky;
 
-// ../../packages/core/src/api/schemas.ts
-var link = external_exports.looseObject({ rel: external_exports.string(), href: external_exports.string().nullish() });
-var reference = external_exports.looseObject({ id: external_exports.string() });
-var appSchema = external_exports.looseObject({
-  id: external_exports.string(),
-  name: external_exports.string(),
-  description: external_exports.string().nullish()
-});
-var scanConfigSchema = external_exports.looseObject({
-  id: external_exports.string(),
-  name: external_exports.string(),
-  app: reference.nullish(),
-  attack_template: reference.nullish(),
-  errors: external_exports.array(external_exports.string()).nullish()
-});
-var scanSchema = external_exports.looseObject({
-  id: external_exports.string(),
-  app: reference.nullish(),
-  scan_config: reference.nullish(),
-  submit_time: external_exports.string().nullish(),
-  completion_time: external_exports.string().nullish(),
-  status: external_exports.string(),
-  failure_reason: external_exports.string().nullish(),
-  scan_type: external_exports.string().nullish()
-});
-var variance = external_exports.looseObject({
-  id: external_exports.string().nullish(),
-  module: reference.nullish(),
-  attack: reference.nullish(),
-  message: external_exports.string().nullish(),
-  proof: external_exports.string().nullish(),
-  proof_description: external_exports.string().nullish(),
-  original_value: external_exports.string().nullish(),
-  attack_value: external_exports.string().nullish()
-});
-var vulnerabilitySchema = external_exports.looseObject({
-  id: external_exports.string(),
-  app: reference.nullish(),
-  root_cause: external_exports.looseObject({ url: external_exports.string().nullish(), parameter: external_exports.string().nullish(), method: external_exports.string().nullish() }).nullish(),
-  severity: external_exports.string(),
-  status: external_exports.string().nullish(),
-  first_discovered: external_exports.string().nullish(),
-  last_discovered: external_exports.string().nullish(),
-  newly_discovered: external_exports.boolean().nullish(),
-  vector_string: external_exports.string().nullish(),
-  vulnerability_score: external_exports.number().nullish(),
-  insight_ui_url: external_exports.string().nullish(),
-  variances: external_exports.array(variance).nullish()
-});
-var moduleSchema = external_exports.looseObject({ id: external_exports.string(), name: external_exports.string(), description: external_exports.string().nullish() });
-var attackSchema = external_exports.looseObject({
-  id: external_exports.string(),
-  type: external_exports.string().nullish(),
-  class: external_exports.string().nullish(),
-  description: external_exports.string().nullish()
-});
-var attackDocumentationSchema = external_exports.looseObject({
-  references: external_exports.record(external_exports.string(), external_exports.string()).nullish(),
-  description: external_exports.string().nullish(),
-  recommendation: external_exports.string().nullish()
-});
-var executionDetailsSchema = external_exports.looseObject({
-  logged_in: external_exports.boolean().nullish(),
-  links_in_queue: external_exports.number().nullish(),
-  links_crawled: external_exports.number().nullish(),
-  attacks_in_queue: external_exports.number().nullish(),
-  attacked: external_exports.number().nullish(),
-  vulnerable: external_exports.number().nullish(),
-  requests: external_exports.number().nullish(),
-  failed_requests: external_exports.number().nullish(),
-  network_speed: external_exports.number().nullish(),
-  drip_delay: external_exports.number().nullish()
-});
-var pageMetadataSchema = external_exports.looseObject({
-  index: external_exports.number().nullish(),
-  size: external_exports.number().nullish(),
-  total_data: external_exports.number().nullish(),
-  total_pages: external_exports.number().nullish(),
-  page_token: external_exports.string().nullish()
-});
-var pageSchema = external_exports.looseObject({
-  data: external_exports.array(external_exports.unknown()),
-  metadata: pageMetadataSchema.nullish(),
-  links: external_exports.array(link).nullish()
-});
-var errorBodySchema = external_exports.looseObject({
-  status: external_exports.union([external_exports.number(), external_exports.string()]).nullish(),
-  message: external_exports.string().nullish(),
-  error_code: external_exports.string().nullish(),
-  errors: external_exports.array(external_exports.looseObject({ type: external_exports.string().nullish(), context: external_exports.string().nullish(), explanation: external_exports.string().nullish() })).nullish()
-});
-
 // ../../packages/core/src/api/transport.ts
 function parseRetryAfter(value, now) {
   if (value === null || value.trim() === "") return void 0;
@@ -48941,128 +49058,23 @@ async function sleepOrAbort(options, ms, context) {
   }
 }
 
-// ../../packages/core/src/api/paginate.ts
-var MAX_PAGE_SIZE = 1e3;
-async function* paginate(client, options) {
-  const size = options.pageSize ?? MAX_PAGE_SIZE;
-  let target = options.path;
-  let query = { ...options.query, index: 0, size };
-  let expectedIndex = 0;
-  const seen = /* @__PURE__ */ new Set();
-  for (; ; ) {
-    const response = await client.request({
-      method: options.method,
-      path: target,
-      route: options.route,
-      query,
-      ...options.json === void 0 ? {} : { json: options.json },
-      schema: pageSchema
-    });
-    const page = response.data;
-    const items = [];
-    for (let i = 0; i < page.data.length; i += 1) {
-      const parsed = options.item.safeParse(page.data[i]);
-      if (!parsed.success) {
-        const issue3 = parsed.error.issues[0];
-        const field = ["data", i, ...issue3?.path ?? []].join(".");
-        throw new ApiError(
-          "RESPONSE_INVALID",
-          `${options.route} returned an unexpected item: field '${field}' ${issue3?.message.toLowerCase() ?? "is invalid"}; the API may have changed, report this with the correlation id ${response.correlationId ?? "(none)"}.`,
-          { method: options.method, url: client.baseUrl + options.path, route: options.route, status: response.status, ...response.correlationId === void 0 ? {} : { correlationId: response.correlationId } }
-        );
-      }
-      items.push(parsed.data);
-    }
-    const metadata = page.metadata ?? void 0;
-    const index = metadata?.index ?? expectedIndex;
-    const totalPages = metadata?.total_pages ?? void 0;
-    yield { items, index, totalData: metadata?.total_data ?? void 0, totalPages };
-    if (items.length === 0) return;
-    if (totalPages !== void 0 && totalPages !== null && index + 1 >= totalPages) return;
-    const next = page.links?.find((link2) => link2.rel === "next")?.href ?? "";
-    if (next.trim() === "") return;
-    const nextUrl = new URL(next);
-    if (options.query !== void 0) {
-      for (const [key2, value] of Object.entries(options.query)) {
-        if (value !== void 0 && !nextUrl.searchParams.has(key2)) nextUrl.searchParams.set(key2, value);
-      }
-    }
-    const key = nextUrl.pathname + nextUrl.search;
-    if (seen.has(key) || nextUrl.searchParams.get("index") === String(index)) {
-      throw new ApiError("RESPONSE_INVALID", `${options.route} returned a next link to a page already read (${key}); the API's paging is broken, report this with the correlation id ${response.correlationId ?? "(none)"}.`, {
-        method: options.method,
-        url: key,
-        route: options.route
-      });
-    }
-    seen.add(key);
-    target = nextUrl.toString();
-    query = {};
-    expectedIndex = index + 1;
-  }
-}
-
-// ../../packages/core/src/api/resources.ts
-var id = (value) => encodeURIComponent(value);
-function quoteValue(value) {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-async function getApp(client, appId) {
-  return (await client.request({ method: "GET", path: `/apps/${id(appId)}`, route: "GET /apps/{id}", schema: appSchema })).data;
-}
-function listApps(client) {
-  return paginate(client, { method: "GET", path: "/apps", route: "GET /apps", item: appSchema });
-}
-async function getScanConfig(client, configId) {
-  return (await client.request({ method: "GET", path: `/scan-configs/${id(configId)}`, route: "GET /scan-configs/{id}", schema: scanConfigSchema })).data;
-}
-function listScanConfigs(client) {
-  return paginate(client, { method: "GET", path: "/scan-configs", route: "GET /scan-configs", item: scanConfigSchema });
-}
-var searchItem = { APP: appSchema, SCAN_CONFIG: scanConfigSchema, SCAN: scanSchema, VULNERABILITY: vulnerabilitySchema };
-function search(client, type, query, options = {}) {
-  return paginate(client, {
-    method: "POST",
-    path: "/search",
-    route: "POST /search",
-    json: { type, query },
-    item: searchItem[type],
-    ...options.pageSize === void 0 ? {} : { pageSize: options.pageSize },
-    ...options.sort === void 0 ? {} : { query: { sort: options.sort } }
-  });
-}
-async function getScan(client, scanId) {
-  return (await client.request({ method: "GET", path: `/scans/${id(scanId)}`, route: "GET /scans/{id}", schema: scanSchema })).data;
-}
-async function submitScanAction(client, scanId, action) {
-  await client.request({ method: "PUT", path: `/scans/${id(scanId)}/action`, route: "PUT /scans/{id}/action", json: { action } });
-}
-async function getExecutionDetails(client, scanId) {
-  return (await client.request({ method: "GET", path: `/scans/${id(scanId)}/execution-details`, route: "GET /scans/{id}/execution-details", schema: executionDetailsSchema })).data;
-}
-var eventSchema = external_exports.looseObject({ time: external_exports.string().nullish(), event: external_exports.string().nullish() });
-async function getScanEvents(client, scanId, kind) {
-  return (await client.request({ method: "GET", path: `/scans/${id(scanId)}/${kind}-events`, route: `GET /scans/{id}/${kind}-events`, schema: external_exports.array(eventSchema) })).data;
-}
-async function listModules(client) {
-  const schema = external_exports.union([external_exports.array(moduleSchema), pageSchema.transform((page) => external_exports.array(moduleSchema).parse(page.data))]);
-  return (await client.request({ method: "GET", path: "/modules", route: "GET /modules", schema })).data;
-}
-async function getAttackDocumentation(client, moduleId, attackId) {
-  return (await client.request({
-    method: "GET",
-    path: `/modules/${id(moduleId)}/attacks/${id(attackId)}/documentation`,
-    route: "GET /modules/{id}/attacks/{id}/documentation",
-    schema: attackDocumentationSchema
-  })).data;
-}
-var UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 // ../../packages/core/src/scan/resolve-target.ts
 async function resolveTarget(client, wanted, names, logger) {
-  const app = await resolveApp(client, wanted.app, names.app);
-  logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
-  const scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig);
+  let app;
+  let scanConfig;
+  if (wanted.app === void 0) {
+    scanConfig = await scanConfigById(client, wanted.scanConfig, names.scanConfig);
+    const appId = scanConfig.app?.id;
+    if (appId === void 0 || appId === null || appId === "") {
+      throw new ConfigError(`Scan configuration '${scanConfig.name}' does not name its application; give ${names.app} as well.`, [{ path: names.app, message: "application unknown" }]);
+    }
+    app = await resolveApp(client, appId, names.app);
+    logger.info(`Scan configuration '${scanConfig.name}' belongs to application '${app.name}'`);
+  } else {
+    app = await resolveApp(client, wanted.app, names.app);
+    logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
+    scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig);
+  }
   const errors = (scanConfig.errors ?? []).filter((e) => e.trim() !== "");
   if (errors.length > 0) {
     throw new ConfigError(
@@ -49100,15 +49112,7 @@ async function resolveApp(client, wanted, inputName) {
 }
 async function resolveScanConfig(client, app, wanted, inputName) {
   if (UUID_PATTERN.test(wanted)) {
-    let config2;
-    try {
-      config2 = await getScanConfig(client, wanted);
-    } catch (error63) {
-      if (error63 instanceof ApiError && error63.status === 404) {
-        throw new ConfigError(`${inputName} '${wanted}' is not the id of a scan configuration this API key can see; check the id or give the configuration's name.`, [{ path: inputName, message: "unknown scan configuration id" }], { code: "NOT_FOUND" });
-      }
-      throw error63;
-    }
+    const config2 = await scanConfigById(client, wanted, inputName);
     if (config2.app?.id !== void 0 && config2.app.id !== app.id) {
       throw new ConfigError(`${inputName} '${config2.name}' belongs to another application (${config2.app.id}), not to '${app.name}'; give a scan configuration of '${app.name}'.`, [{ path: inputName, message: "scan configuration of another application" }]);
     }
@@ -49129,6 +49133,16 @@ async function resolveScanConfig(client, app, wanted, inputName) {
   if (exact.length === 1 && exact[0] !== void 0) return exact[0];
   if (exact.length > 1) throw ambiguous(inputName, "scan configurations", wanted, exact);
   throw notFound(inputName, `scan configuration of '${app.name}'`, wanted, ofApp.map((c) => c.name));
+}
+async function scanConfigById(client, id2, inputName) {
+  try {
+    return await getScanConfig(client, id2);
+  } catch (error63) {
+    if (error63 instanceof ApiError && error63.status === 404) {
+      throw new ConfigError(`${inputName} '${id2}' is not the id of a scan configuration this API key can see; check the id or give the configuration's name.`, [{ path: inputName, message: "unknown scan configuration id" }], { code: "NOT_FOUND" });
+    }
+    throw error63;
+  }
 }
 function notFound(inputName, what, wanted, names) {
   const closest = closestNames(wanted, names);
@@ -50946,9 +50960,9 @@ async function createSarifReport(sink, options = {}) {
     if (notifications.length > 0) invocation["toolExecutionNotifications"] = notifications;
     const driver = {
       name: context.tool.name,
-      version: context.tool.version,
-      informationUri: context.tool.informationUri
+      version: context.tool.version
     };
+    if (context.tool.informationUri !== void 0) driver["informationUri"] = context.tool.informationUri;
     if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(context.tool.version)) {
       driver["semanticVersion"] = context.tool.version;
     }
@@ -51563,6 +51577,9 @@ function outcomeBeforeStart(exitCode, message, error63, now) {
 function formatUserAgent(host2, version3, runtime) {
   return `ias-ci-${host2}/${version3}${runtime === void 0 ? "" : ` (${runtime})`}`;
 }
+function versionOfUserAgent(userAgent) {
+  return /\/([^\s/]+)/.exec(userAgent)?.[1] ?? "0.0.0";
+}
 async function runScanJob(job, effects) {
   const { clock, logger } = effects;
   const startedAt = clock.now();
@@ -51827,7 +51844,7 @@ async function execute(job, client, effects, state, names) {
       ...wait.scan.submit_time ? { submitTime: wait.scan.submit_time } : {},
       ...wait.scan.completion_time ? { completionTime: wait.scan.completion_time } : {},
       generatedAt: new Date(clock.now()).toISOString(),
-      tool: effects.tool ?? { name: "ias-ci", version: effects.userAgent.split("/")[1]?.split(" ")[0] ?? "0.0.0", informationUri: "https://github.com/ias-ci/ias-ci" },
+      tool: effects.tool ?? { name: "ias-ci", version: versionOfUserAgent(effects.userAgent) },
       counts: state.counts,
       gate: gate === void 0 ? null : { passed: gate.passed, matched: gate.matched, query: gate.condition, ...job.failOn === void 0 ? {} : { failOn: job.failOn } },
       ...state.scanUrl === null ? {} : { scanUrl: state.scanUrl },
@@ -52318,7 +52335,6 @@ var STATE2 = {
 };
 
 // src/run.ts
-var UUID3 = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 async function run(host2) {
   const { toolkit: toolkit2 } = host2;
   const apiKey = toolkit2.getInput("api-key");
@@ -52328,8 +52344,7 @@ async function run(host2) {
   const logger = createActionLogger(toolkit2, [apiKey]);
   for (const note of inputs.notes) logger.info(note);
   if (inputs.problems.length > 0) return finishEarly(host2, inputs, logger, inputs.problems);
-  const appFromConfig = inputs.raw.app === void 0 && typeof inputs.raw.scanConfig === "string" && UUID3.test(inputs.raw.scanConfig.trim());
-  const parsed = parseConfig(appFromConfig ? { ...inputs.raw, app: inputs.raw.scanConfig } : inputs.raw, { names: inputs.names });
+  const parsed = parseConfig(inputs.raw, { names: inputs.names });
   for (const warning2 of parsed.warnings) logger.warn(warning2);
   if (!parsed.ok) {
     for (const issue3 of parsed.errors) if (issue3.detail !== void 0) toolkit2.info(redactSecrets(issue3.detail, [apiKey]));
@@ -52341,15 +52356,7 @@ async function run(host2) {
     toolkit2.saveState(STATE2.scanId, scanId);
   });
   progress.begin();
-  let job = parsed.job;
-  if (appFromConfig) {
-    const found = await applicationOfConfig(host2, job, inputs, logger, userAgent);
-    if (typeof found !== "string") {
-      progress.end();
-      return finish(host2, inputs, outcomeBeforeStart(found.exitCode, found.message, null, host2.clock.now()));
-    }
-    job = { ...job, app: found };
-  }
+  const job = parsed.job;
   const sink = (host2.createSink ?? createFileReportSink)(inputs.outputDir);
   const outcome = await runScanJob(job, {
     fetch: host2.fetch,
@@ -52377,35 +52384,6 @@ function isSettled(job, outcome) {
   if (outcome.result !== "interrupted") return true;
   if (!job.cancelOnInterrupt) return true;
   return outcome.status === "CANCELING" || outcome.status !== null && isTerminal(outcome.status);
-}
-async function applicationOfConfig(host2, job, inputs, logger, userAgent) {
-  const name = inputs.names.scanConfig ?? "scan-config";
-  const client = createApiClient({
-    baseUrl: job.baseUrl,
-    apiKey: job.apiKey,
-    fetch: host2.fetch,
-    userAgent,
-    clock: host2.clock,
-    logger,
-    timeoutMs: job.requestTimeoutMs,
-    ...host2.signal === void 0 ? {} : { signal: host2.signal }
-  });
-  try {
-    const config2 = await getScanConfig(client, job.scanConfig);
-    const appId = config2.app?.id;
-    if (appId === void 0 || appId === null || appId === "") {
-      return { exitCode: EXIT_CODES.configError, message: `Scan configuration ${job.scanConfig} does not name its application; set the app input.` };
-    }
-    logger.info(`Scan configuration '${config2.name}' belongs to application ${appId}`);
-    return appId;
-  } catch (error63) {
-    if (host2.signal?.aborted === true) return { exitCode: EXIT_CODES.interrupted, message: "The run was interrupted before a scan was launched." };
-    if (error63 instanceof ApiError && error63.status === 404) {
-      return { exitCode: EXIT_CODES.configError, message: `${name} '${job.scanConfig}' is not the id of a scan configuration this API key can see; check the id and the region.` };
-    }
-    if (isIasError(error63)) return { exitCode: exitCodeForError(error63.code), message: redactSecrets(error63.message, [job.apiKey]) };
-    throw error63;
-  }
 }
 async function finishEarly(host2, inputs, logger, problems) {
   for (const problem of problems) logger.error(`${problem}.`);
