@@ -7,7 +7,7 @@ import { PACKAGE_ROOT, TASK_DIR } from './harness';
 import { readZip } from './zip-reader';
 
 const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, '../../../shared/schemas/azure-pipelines-task.schema.json'), 'utf8')) as object;
+const schema = JSON.parse(readFileSync(join(PACKAGE_ROOT, '../../tooling/schemas/azure-pipelines-task.schema.json'), 'utf8')) as object;
 const sourceTask = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'task', 'task.json'), 'utf8')) as TaskJson;
 const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'vss-extension.json'), 'utf8')) as Manifest;
 

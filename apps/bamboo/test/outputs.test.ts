@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { configErrorSummary, createBambooLogger, formatVerdictLine, writeOutcomeJunit, writeVariablesFile, type RunSummary } from '../src/outputs';
 
-const xsd = readFileSync(new URL('../../../../shared/schemas/junit.xsd', import.meta.url), 'utf8');
+const xsd = readFileSync(new URL('../../../tooling/schemas/junit.xsd', import.meta.url), 'utf8');
 const SCAN = '5ca00000-0000-4000-8000-000000000001';
 
 const summary = (over: Partial<RunSummary>): RunSummary => ({

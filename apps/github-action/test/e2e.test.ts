@@ -33,7 +33,7 @@ async function action(inputs: Record<string, string>): Promise<ActionRun> {
 function sarifValidator() {
   const ajv = new Ajv04({ strict: false, allErrors: true });
   addFormats(ajv);
-  return ajv.compile(JSON.parse(readFileSync('/work/shared/schemas/sarif-schema-2.1.0.json', 'utf8')) as object);
+  return ajv.compile(JSON.parse(readFileSync(new URL('../../../tooling/schemas/sarif-schema-2.1.0.json', import.meta.url), 'utf8')) as object);
 }
 
 describe('the action end to end', () => {

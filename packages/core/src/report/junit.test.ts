@@ -10,8 +10,8 @@ import { createMemoryReportSink, createMemorySpool } from './sink';
 const nodeFs = 'node:fs';
 const { readFileSync } = (await import(/* @vite-ignore */ nodeFs)) as { readFileSync(path: URL, encoding: 'utf8'): string };
 
-// /work/main/packages/core/src/report → the shared/ folder beside the clone.
-const xsd = readFileSync(new URL('../../../../../shared/schemas/junit.xsd', import.meta.url), 'utf8');
+// The schemas vendored in the repository (tooling/schemas).
+const xsd = readFileSync(new URL('../../../../tooling/schemas/junit.xsd', import.meta.url), 'utf8');
 
 async function validate(xml: string): Promise<{ valid: boolean; errors: string[] }> {
   const result = await validateXML({ xml: [{ fileName: JUNIT_FILE_NAME, contents: xml }], schema: [{ fileName: 'junit.xsd', contents: xsd }] });

@@ -21,8 +21,8 @@ import { createMemoryReportSink, createMemorySpool } from './sink';
 const nodeFs = 'node:fs';
 const { readFileSync } = (await import(/* @vite-ignore */ nodeFs)) as { readFileSync(path: URL, encoding: 'utf8'): string };
 
-// /work/main/packages/core/src/report → the shared/ folder beside the clone.
-const schemaUrl = new URL('../../../../../shared/schemas/sarif-schema-2.1.0.json', import.meta.url);
+// The schemas vendored in the repository (tooling/schemas).
+const schemaUrl = new URL('../../../../tooling/schemas/sarif-schema-2.1.0.json', import.meta.url);
 
 function validator() {
   const ajv = new Ajv04({ strict: false, allErrors: true });
