@@ -20,7 +20,7 @@ export const SCAN_OPTIONS: readonly CliOption[] = [
   { key: 'scanId', flag: '--scan-id', env: 'IAS_SCAN_ID', placeholder: 'UUID', help: 'attach to an existing scan of the configuration instead of launching one' },
   { key: 'advanceOn', flag: '--advance-on', env: 'IAS_ADVANCE_ON', placeholder: 'WHEN', help: 'finish the step once the scan is submitted, started or completed', shownDefault: 'completed' },
   { key: 'pollInterval', flag: '--poll-interval', env: 'IAS_POLL_INTERVAL', placeholder: 'DURATION', help: 'how often to read the scan status (30s, 5m; a bare number means minutes)', shownDefault: '30s' },
-  { key: 'maxPending', flag: '--max-pending', env: 'IAS_MAX_PENDING', placeholder: 'DURATION', help: 'budget for the scan to start, from launch ("none" for no limit)', shownDefault: '30m' },
+  { key: 'maxPending', flag: '--max-pending', env: 'IAS_MAX_PENDING', placeholder: 'DURATION', help: 'budget for the scan to start, from launch ("none" for no limit)', shownDefault: 'none' },
   { key: 'maxExecution', flag: '--max-execution', env: 'IAS_MAX_EXECUTION', placeholder: 'DURATION', help: 'budget for the scan to finish once running', shownDefault: 'none' },
   { key: 'onTimeout', flag: '--on-timeout', env: 'IAS_ON_TIMEOUT', placeholder: 'ACTION', help: 'what to do with the scan when a budget runs out: cancel, stop (collect and gate what it found) or fail (leave it running); the step fails in every case', shownDefault: 'cancel' },
   { key: 'gateQuery', flag: '--gate-query', env: 'IAS_GATE_QUERY', placeholder: 'QUERY', help: "fail when findings of the scan match this IAS query, e.g. \"vulnerability.severity='HIGH'\"" },

@@ -141,7 +141,8 @@ export const configSchema = z.object({
   ),
   advanceOn: oneOf(ADVANCE_MODES, 'completed'),
   pollInterval: duration({ allowNone: false, min: 1_000, fallback: 30_000 }),
-  maxPending: duration({ allowNone: true, min: 1_000, fallback: 30 * 60_000 }),
+  // No budget cancels a queued scan unless the user set one: the official integrations wait for an engine indefinitely.
+  maxPending: duration({ allowNone: true, min: 1_000 }),
   maxExecution: duration({ allowNone: true, min: 1_000 }),
   onTimeout: oneOf(TIMEOUT_ACTIONS, 'cancel'),
   cancelOnInterrupt: flag(true),
