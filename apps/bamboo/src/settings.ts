@@ -19,8 +19,23 @@ export interface BambooSetting {
   help: string;
 }
 
-/** The variable that holds the API key. Its name contains "password", so Bamboo masks its value in the UI. */
+/** The variable that holds the API key. Its name contains "password", so Bamboo treats it as a secret. */
 export const API_KEY_VARIABLE = 'ias.apiKey.password';
+
+/** Read when {@link API_KEY_VARIABLE} is not set: the same key under Bamboo's other secret keyword. */
+export const API_KEY_SECRET_VARIABLE = 'ias.apiKey.secret';
+
+/**
+ * The words that make Bamboo treat a variable as secret (stored encrypted, its value shown as asterisks in the UI
+ * and replaced in build logs): a key variable must contain one of them.
+ */
+export const SECRET_WORDS = ['password', 'secret', 'passphrase'] as const;
+
+/** True when Bamboo treats a variable of this name as secret. */
+export function isSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_WORDS.some((word) => lower.includes(word));
+}
 
 /** Every setting, in the order of the guide's task form, then the product's extra options. */
 export const SETTINGS: readonly BambooSetting[] = [
