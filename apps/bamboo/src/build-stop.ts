@@ -1,7 +1,7 @@
 /**
  * How "Stop build" reaches the tool. A Bamboo agent stops a running task by signalling the process it started
  * (Atlassian's BAM-26106 quotes the agent: `kill -3 PID`, five seconds, then `kill PID`, i.e. SIGQUIT then
- * SIGTERM); processes that process started are not signalled. A Script task's process is the shell running the
+ * SIGTERM), naming only that process; its children are not known to be signalled. A Script task's process is the shell running the
  * script, so `exec node ias-bamboo.js` gets the signals itself, while `node ias-bamboo.js` without `exec` sees its
  * shell die and keeps running, orphaned. Both are a stop here:
  *

@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 // - A Script task's inline body is written to a script file that the agent runs with the task's interpreter (here
 //   /bin/sh), so the process the agent started and tracks is the shell.
 // - Stopping: the agent runs `kill -3 PID` on that process, waits five seconds (hard-coded), then `kill PID`
-//   (SIGQUIT, then SIGTERM), as its ProcessManagement log lines quoted in Atlassian's BAM-26106 show; processes the
-//   shell started are not signalled.
+//   (SIGQUIT, then SIGTERM), as its ProcessManagement log lines quoted in Atlassian's BAM-26106 show; they name only
+//   that process, so here the shell's children are not signalled (the harder case).
 // Without `exec`, dash dies of the SIGQUIT and node is orphaned; with `exec`, node gets the signals itself.
 // In both cases the scan must be canceled (the simulator sees the CANCEL action) and the task end as STOPPED.
 const BUNDLE = fileURLToPath(new URL('../dist/ias-bamboo.js', import.meta.url));

@@ -117,6 +117,19 @@ describe('runPreflight against the simulator', () => {
     expect(item(result, 'proxy')?.message).toMatch(/^the proxy http:\/\/127\.0\.0\.1:3128 did not carry the request .+ \(the proxy refused the request \(407 Proxy Authentication Required\)\)/);
   });
 
+  it('names a gateway error written by the proxy (no correlation id) as a proxy problem', async () => {
+    const { h, effects } = setup();
+    const gateway: FetchLike = async () => new Response('<html>Bad Gateway</html>', { status: 502, statusText: 'Bad Gateway' });
+    const result = await runPreflight(h.job(), { ...effects, fetch: gateway, proxy: 'http://127.0.0.1:3128' });
+    expect(result.exitCode).toBe(5);
+    expect(item(result, 'proxy')?.message).toBe(`the proxy http://127.0.0.1:3128 answered 502 for ${new URL(SIM_BASE_URL).origin}, so it could not reach the API; check baseUrl and that the proxy allows this host.`);
+    // The same status from the API itself (it carries a correlation id) is an API problem, not the proxy's.
+    h.sim.faults.add({ route: 'GET /apps', kind: 'status', status: 502 });
+    const api = await runPreflight(h.job(), { ...effects, proxy: 'http://127.0.0.1:3128' });
+    expect(item(api, 'proxy')?.state).toBe('ok');
+    expect(item(api, 'api-key')).toMatchObject({ state: 'failed', exitCode: 5 });
+  });
+
   it('says the proxy worked when the API answered through it', async () => {
     const { h, effects } = setup();
     const result = await runPreflight(h.job(), { ...effects, proxy: 'http://127.0.0.1:3128' });

@@ -186,6 +186,12 @@ async function verifyKey(client: ApiClient, job: ScanJob, where: string, proxy: 
       add('api-key', 'skipped', `${keyName} not checked: the proxy failed`);
       return false;
     }
+    // A gateway error without the API's correlation id was written by the proxy: it could not reach the API host.
+    if (proxy !== undefined && error.status !== undefined && [502, 503, 504].includes(error.status) && error.correlationId === undefined) {
+      add('proxy', 'failed', `the proxy ${proxy} answered ${error.status} for ${new URL(job.baseUrl).origin}, so it could not reach the API; check ${fromRegion(job) ? nameOf('region') : nameOf('baseUrl')} and that the proxy allows this host.`, EXIT_CODES.apiError);
+      add('api-key', 'skipped', `${keyName} not checked: the proxy failed`);
+      return false;
+    }
     add('proxy', proxy === undefined ? 'skipped' : 'ok', proxy === undefined ? 'no proxy: the API is reached directly' : `the proxy ${proxy} forwarded the request`);
     if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') {
       const host = new URL(job.baseUrl).hostname;
