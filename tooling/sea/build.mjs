@@ -53,7 +53,7 @@ export async function buildExecutable(app, options = {}) {
   try {
     await stat(bundle);
   } catch {
-    throw new Error(`${bundle} does not exist; build it first: npx --yes pnpm@10.34.8 --filter @ias/cli... --filter @ias/bamboo... build`);
+    throw new Error(`${bundle} does not exist; build it first (npx --yes pnpm@10.34.8 sea builds the bundles and then the executables)`);
   }
   const work = await mkdtemp(join(tmpdir(), `ias-sea-${name}-`));
   try {

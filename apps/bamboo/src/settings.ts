@@ -55,7 +55,7 @@ export const SETTINGS: readonly BambooSetting[] = [
   { key: 'cancelOnInterrupt', variable: 'ias.cancelOnInterrupt', flag: 'cancel-on-interrupt', shownDefault: 'true', help: 'cancel the scan when the build is stopped' },
   { key: 'failOn', variable: 'ias.failOn', flag: 'fail-on', help: 'fail when findings at or above this severity exist: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE' },
   { key: 'failOnStatuses', variable: 'ias.failOnStatuses', flag: 'fail-on-statuses', shownDefault: 'FALSE_POSITIVE,IGNORED,DUPLICATE', help: 'finding statuses ias.failOn ignores (none to count every status)' },
-  { key: 'reports', variable: 'ias.reports', flag: 'reports', shownDefault: 'all', help: 'report formats: all, none, or a list of metrics, findings, sarif, junit, markdown, html, result' },
+  { key: 'reports', variable: 'ias.reports', flag: 'reports', shownDefault: 'all', help: 'report formats: all, none, or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result' },
   { key: 'outputDir', variable: 'ias.outputDir', flag: 'output-dir', shownDefault: 'the build working directory', help: 'where reports are written; a relative folder is inside the build working directory' },
   { key: 'requestTimeout', variable: 'ias.requestTimeout', flag: 'request-timeout', shownDefault: '60s', help: 'timeout of each API request' },
   { key: undefined, variable: 'ias.proxy', flag: 'proxy', shownDefault: 'HTTPS_PROXY', help: 'proxy URL for the API; NO_PROXY is honoured' },

@@ -30,7 +30,7 @@ export const SCAN_OPTIONS: readonly CliOption[] = [
   { key: 'newOnly', flag: '--new-only', env: 'IAS_NEW_ONLY', placeholder: 'BOOL', help: 'gate on findings that are new against the baseline only', shownDefault: 'false' },
   { key: 'suppressions', flag: '--suppressions', env: 'IAS_SUPPRESSIONS', placeholder: 'FILE', help: 'reviewed exceptions (YAML or JSON, each with a reason and an optional expiry): reported, never gating' },
   { key: 'outputDir', flag: '--output-dir', env: 'IAS_OUTPUT_DIR', placeholder: 'DIR', help: 'where reports are written', shownDefault: 'ias-reports' },
-  { key: 'reports', flag: '--reports', env: 'IAS_REPORTS', placeholder: 'LIST', help: 'report formats: all, none, or a comma list of metrics, findings, sarif, junit, markdown, html, result', shownDefault: 'all' },
+  { key: 'reports', flag: '--reports', env: 'IAS_REPORTS', placeholder: 'LIST', help: 'report formats: all, none, or a comma list of metrics, findings, sarif, junit, markdown, html, gitlab, result', shownDefault: 'all' },
   { key: 'findingsReport', flag: '--findings-report', env: 'IAS_FINDINGS_REPORT', placeholder: 'BOOL', help: 'write the raw findings report', shownDefault: 'true' },
   { key: 'cancelOnInterrupt', flag: '--cancel-on-interrupt', env: 'IAS_CANCEL_ON_INTERRUPT', placeholder: 'BOOL', help: 'cancel the scan when the pipeline is cancelled (SIGINT/SIGTERM)', shownDefault: 'true' },
   { key: 'requestTimeout', flag: '--request-timeout', env: 'IAS_REQUEST_TIMEOUT', placeholder: 'DURATION', help: 'timeout of each API request', shownDefault: '60s' },

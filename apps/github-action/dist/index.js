@@ -47031,7 +47031,8 @@ var configSchema = external_exports.object({
   ),
   advanceOn: oneOf(ADVANCE_MODES, "completed"),
   pollInterval: duration3({ allowNone: false, min: 1e3, fallback: 3e4 }),
-  maxPending: duration3({ allowNone: true, min: 1e3, fallback: 30 * 6e4 }),
+  // No budget cancels a queued scan unless the user set one: the official integrations wait for an engine indefinitely.
+  maxPending: duration3({ allowNone: true, min: 1e3 }),
   maxExecution: duration3({ allowNone: true, min: 1e3 }),
   onTimeout: oneOf(TIMEOUT_ACTIONS, "cancel"),
   cancelOnInterrupt: flag(true),

@@ -4,7 +4,7 @@ import { SEVERITIES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
 
 /** The report formats the product writes. `metrics`, `findings` and `result` are the always-on JSON files. */
-export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'result'] as const;
+export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result'] as const;
 /** One report format. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 

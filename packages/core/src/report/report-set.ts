@@ -1,5 +1,6 @@
 import type { ReportFormat } from '../config/schema';
 import type { FindingRecord, ReportContext, StreamingReport } from './finding-record';
+import { createGitlabReport, GITLAB_FILE_NAME } from './gitlab';
 import { createHtmlReport, HTML_FILE_NAME } from './html';
 import { createJunitReport, JUNIT_FILE_NAME } from './junit';
 import { createMarkdownSummary, MARKDOWN_FILE_NAME } from './markdown';
@@ -11,6 +12,7 @@ const BUILDERS = {
   junit: { file: JUNIT_FILE_NAME, create: (sink: ReportSink) => createJunitReport(sink) },
   markdown: { file: MARKDOWN_FILE_NAME, create: (sink: ReportSink) => createMarkdownSummary(sink) },
   html: { file: HTML_FILE_NAME, create: (sink: ReportSink) => createHtmlReport(sink) },
+  gitlab: { file: GITLAB_FILE_NAME, create: (sink: ReportSink) => createGitlabReport(sink) },
 } as const;
 
 /** The streaming report builders of one run, fed in the same pass as the findings report and the gate. */
@@ -23,7 +25,7 @@ export interface ReportSet {
   finish(context: ReportContext): Promise<{ format: string; path: string; notes: string[] }[]>;
 }
 
-/** Opens a builder for each requested format among sarif, junit, markdown and html. */
+/** Opens a builder for each requested format among sarif, junit, markdown, html and gitlab. */
 export async function openReportSet(formats: readonly ReportFormat[], sink: ReportSink): Promise<ReportSet> {
   const chosen = (Object.keys(BUILDERS) as (keyof typeof BUILDERS)[]).filter((f) => formats.includes(f));
   const builders: StreamingReport[] = [];

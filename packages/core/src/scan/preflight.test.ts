@@ -93,9 +93,9 @@ describe('runPreflight against the simulator', () => {
       create: () => Promise.reject(new Error('not used')),
       prepare: () => Promise.reject(Object.assign(new Error('EACCES: permission denied, mkdir'), { code: 'EACCES', syscall: 'mkdir' })),
     };
-    const result = await runPreflight(h.job({ outputDir: '/root/reports' }), { ...effects, sink, inputNames: { outputDir: '--output-dir' } });
+    const result = await runPreflight(h.job({ outputDir: '/srv/locked/reports' }), { ...effects, sink, inputNames: { outputDir: '--output-dir' } });
     expect(result.exitCode).toBe(2);
-    expect(item(result, 'output-folder')?.message).toBe("--output-dir '/root/reports' cannot be written (EACCES); choose a folder this step may write to.");
+    expect(item(result, 'output-folder')?.message).toBe("--output-dir '/srv/locked/reports' cannot be written (EACCES); choose a folder this step may write to.");
   });
 
   it('names a proxy that does not answer as a proxy problem, never showing its password (exit 5)', async () => {

@@ -41,6 +41,7 @@ describe('runScanJob against the simulator', () => {
     expect(outcome.gate?.matches.every((m) => m.severity === 'CRITICAL' || m.severity === 'HIGH')).toBe(true);
     expect(outcome.gate?.matches.every((m) => m.module !== 'Unknown')).toBe(true);
     expect([...h.sink.files.keys()].sort()).toEqual([
+      'gl-dast-report.json',
       'insightappsec-scan-findings.json',
       'insightappsec-scan-junit.xml',
       'insightappsec-scan-metrics.json',
@@ -49,7 +50,7 @@ describe('runScanJob against the simulator', () => {
       'insightappsec-scan-summary.md',
       'insightappsec-scan.sarif',
     ]);
-    expect(outcome.reports.map((r) => r.format)).toEqual(['findings', 'metrics', 'sarif', 'junit', 'markdown', 'html', 'result']);
+    expect(outcome.reports.map((r) => r.format)).toEqual(['findings', 'metrics', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result']);
     const junit = h.sink.files.get('insightappsec-scan-junit.xml') ?? '';
     expect(junit.match(/<failure /g)?.length).toBe(expected + 1);
     const sarif = JSON.parse(h.sink.files.get('insightappsec-scan.sarif') ?? '{}') as { runs: { results: unknown[]; tool: { driver: { rules: { help?: unknown }[] } } }[] };
