@@ -111,7 +111,7 @@ export class SimState {
 
   /** The UI link of a vulnerability: the organisation's vulnerability list filtered on its id, details open. */
   private uiUrlOf(findingId: string): string {
-    const filter = encodeURIComponent(`vulnerability.id = '${findingId}'`);
+    const filter = encodeURIComponent(`vulnerability.id = '${findingId}'`).replaceAll("'", '%27');
     return `${this.uiBase}#/vulnerabilities?filterText=${filter}&showVulnDetails=true`;
   }
 
