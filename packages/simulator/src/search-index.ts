@@ -86,7 +86,9 @@ export class SearchIndex {
       const folded = all.filter(compileQuery(tree, catalog, { foldNames: true }));
       const nameOf = (row: SearchRows[T]): string => String((row as { name?: unknown }).name);
       if (folded.length > 1) {
-        const listed = folded.map((row) => `'${nameOf(row)}' (${idGetter(type)(row)})`).join(', ');
+        const idOfRow = idGetter(type);
+        const byId = [...folded].sort((x, y) => (idOfRow(x) < idOfRow(y) ? -1 : 1));
+        const listed = byId.map((row) => `'${nameOf(row)}' (${idGetter(type)(row)})`).join(', ');
         throw new QueryError(`The name in ${query} matches no ${type} exactly and ${folded.length} ignoring case: ${listed}; write the exact name or use the id`, null);
       }
       if (folded.length === 1 && folded[0] !== undefined) this.warn(`The name in ${query} matches no ${type} exactly; using '${nameOf(folded[0])}', which matches ignoring case`);
