@@ -8,7 +8,7 @@
 // often missing, and the forms both refuse where the real API is unknown (docs/query-language.md): a date alone,
 // exponent numbers, field names in another case, CONTAINS.
 //
-// Seeded (project rule): a failure prints its seed and path; FC_SEED=<seed> replays it. The per-file timeout is
+// Seeded (project rule): a failure prints its seed and path; IAS_FUZZ_SEED=<seed> replays it. The per-file timeout is
 // sized for a loaded 2-core machine; alone the property takes about a second.
 import { createManualClock, createSimulator, generateScenario, type Scenario, type Simulator, type SimVulnerability } from '@ias/simulator';
 import fc from 'fast-check';
@@ -20,7 +20,7 @@ import { parseQuery } from './parse-query';
 
 const BASE = 'http://ias.sim.test/ias/v1';
 const RUNS = 1_000;
-const SEED = Number(process.env['FC_SEED'] ?? 20_261_202);
+const SEED = Number(process.env['IAS_FUZZ_SEED'] ?? 20_261_202);
 const TIMEOUT_MS = 90_000;
 
 let sim: Simulator;

@@ -9,8 +9,8 @@ import { assertValidQuery, parseQuery } from './parse-query';
 import { SEVERITIES, VULNERABILITY_STATUSES, severityRank } from './fields';
 
 const RUNS = 1_000;
-// Seeded (project rule): a failure prints its seed; FC_SEED=<seed> replays it.
-const SEED = Number(process.env['FC_SEED'] ?? 20_261_202);
+// Seeded (project rule): a failure prints its seed; IAS_FUZZ_SEED=<seed> replays it.
+const SEED = Number(process.env['IAS_FUZZ_SEED'] ?? 20_261_202);
 const TIMEOUT_MS = 60_000; // generous for a loaded 2-core machine; alone the file takes about a second
 
 // ---- A generator of valid query text, in every spelling the grammar allows (README.md). ----
