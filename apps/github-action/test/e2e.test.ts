@@ -79,7 +79,8 @@ describe('the action end to end', () => {
     expect(Object.values(counts.bySeverity).reduce((a, b) => a + b, 0)).toBe(40);
     const official = JSON.parse(o['scan-findings']!) as { vulnerabilities: Record<string, number>; scanLink: string };
     expect(Object.keys(official.vulnerabilities)[0]).toBe('CRITICAL');
-    expect(official.scanLink).toBe(`https://insight.rapid7.com/insightappsec/#/apps/${DEMO_SHOP_ID}/configuration/${FULL_CONFIG_ID}/scan/${o['scan-id']}`);
+    // The demo scenario's organisation (packages/simulator, DEFAULT_ORGANIZATION_ID) in region us.
+    expect(official.scanLink).toBe(`https://us.appsec.insight.rapid7.com/op/5A1B0C2D3E4F60718293/#/apps/${DEMO_SHOP_ID}/configuration/${FULL_CONFIG_ID}/scan/${o['scan-id']}`);
     expect(run.summary).toMatch(/more matching findings|CRITICAL/);
 
     const sarifText = run.files[o['sarif-file']!]!;

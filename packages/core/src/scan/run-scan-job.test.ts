@@ -104,7 +104,7 @@ describe('runScanJob against the simulator', () => {
     const h = createHarness();
     const outcome = await runScanJob(h.job({ app: 'Demo Shpo' }), { ...h.effects, inputNames: { app: '--app' } });
     expect(outcome.exitCode).toBe(2);
-    expect(outcome.message).toBe("--app 'Demo Shpo' matches no application (closest: 'Demo Shop'); check the exact name, which is case-sensitive, or use its id.");
+    expect(outcome.message).toBe("--app 'Demo Shpo' matches no application (closest: 'Demo Shop'); check the name or use its id.");
     expect(h.sim.counters.get('POST /scans')).toBe(0);
     expect(outcome.scanId).toBeNull();
   });
