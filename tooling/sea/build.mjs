@@ -7,7 +7,7 @@
 // --node   the Node.js binary to turn into the executable (default: this one, process.execPath). It must be the
 //          same Node version as the one running this script, which writes the blob; on Node 20 the executable is a
 //          copy of that binary with the application injected.
-// --out    where the executables go (default tooling/sea/dist); names are <app>-<platform>-<arch>[.exe].
+// --out    where the executables go (default tooling/sea/out, which the release collector reads); names are <app>-<platform>-<arch>[.exe].
 // --sign   re-sign after injection: ad hoc `codesign --sign -` on macOS; on Windows `signtool sign` with the
 //          certificate given in SEA_SIGNTOOL_ARGS (e.g. `/f cert.pfx /p … /fd SHA256 /tr http://timestamp…`).
 //
@@ -48,7 +48,7 @@ export async function buildExecutable(app, options = {}) {
   const { bundle, name } = APPS[app];
   const node = options.node ?? process.execPath;
   const platform = options.platform ?? process.platform;
-  const out = resolve(options.out ?? join(here, 'dist'));
+  const out = resolve(options.out ?? join(here, 'out'));
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
   try {
     await stat(bundle);
