@@ -256,6 +256,7 @@ async function execute(
     pollIntervalMs: job.pollIntervalMs,
     maxPendingMs: job.maxPendingMs,
     maxExecutionMs: job.maxExecutionMs,
+    maxTotalMs: job.maxTotalMs,
     onTimeout: job.onTimeout,
     launchedAt: state.launchedAt ?? clock.now(),
     clock,
