@@ -465,9 +465,12 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       }
       driver['rules'] = sarifRules;
 
+      // No runs[].automationDetails: github/codeql-action's upload-sarif takes one found in the file over its
+      // `category` input (src/upload-lib.ts, populateRunAutomationDetails), so writing one would silently ignore
+      // the user's category. Without it, upload-sarif derives the category from the workflow, job and matrix values,
+      // or uses the one the user gives.
       const run = {
         tool: { driver },
-        automationDetails: { id: `insightappsec/${context.scanConfig.id}/${context.scanId}` },
         invocations: [invocation],
         properties: {
           scanId: context.scanId,
