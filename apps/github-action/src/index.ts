@@ -48,19 +48,20 @@ export async function run(overrides: RunOverrides = {}): Promise<number> {
     onFirst: (signal) => core.info(`Received ${signal}: the workflow was canceled; canceling the scan…`),
     onRepeat: () => process.exit(130),
   });
-  const host: ActionHost = {
-    toolkit: createToolkit(),
-    fetch: overrides.fetch ?? createNodeFetch(process.env),
-    clock: overrides.clock ?? systemClock,
-    signal: interrupt.signal,
-    version,
-    runtime: nodeRuntime(),
-    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-    readText: (path) => readFile(path, 'utf8'),
-    ...(overrides.createSink === undefined ? {} : { createSink: overrides.createSink }),
-  };
   let code: number;
   try {
+    // Inside the try: a bad proxy variable, say, ends the step with a one-line failure, not a stack trace.
+    const host: ActionHost = {
+      toolkit: createToolkit(),
+      fetch: overrides.fetch ?? createNodeFetch(process.env),
+      clock: overrides.clock ?? systemClock,
+      signal: interrupt.signal,
+      version,
+      runtime: nodeRuntime(),
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      readText: (path) => readFile(path, 'utf8'),
+      ...(overrides.createSink === undefined ? {} : { createSink: overrides.createSink }),
+    };
     code = await (isPost ? runPost(host) : runMain(host));
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
