@@ -36,6 +36,7 @@ export const CONFIG_KEYS = [
   'pollInterval',
   'maxPending',
   'maxExecution',
+  'maxTotal',
   'onTimeout',
   'cancelOnInterrupt',
   'findingsReport',
@@ -48,6 +49,7 @@ export const CONFIG_KEYS = [
   'newOnly',
   'suppressions',
   'requestTimeout',
+  'sarifTriaged',
 ] as const;
 /** One configuration key. */
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -144,6 +146,8 @@ export const configSchema = z.object({
   // No budget cancels a queued scan unless the user set one: the official integrations wait for an engine indefinitely.
   maxPending: duration({ allowNone: true, min: 1_000 }),
   maxExecution: duration({ allowNone: true, min: 1_000 }),
+  // One budget for the whole wait, from launch: the official GitHub action's scan-timeout-mins.
+  maxTotal: duration({ allowNone: true, min: 1_000 }),
   onTimeout: oneOf(TIMEOUT_ACTIONS, 'cancel'),
   cancelOnInterrupt: flag(true),
   findingsReport: flag(true),
@@ -189,6 +193,8 @@ export const configSchema = z.object({
   newOnly: flag(false),
   suppressions: text,
   requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
+  // Code scanning ignores SARIF suppressions, so triaged findings stay out of SARIF unless asked for.
+  sarifTriaged: flag(false),
 });
 
 function isHttpUrl(value: string): boolean {
@@ -214,6 +220,8 @@ export interface ScanJob {
   pollIntervalMs: number;
   maxPendingMs: number | undefined;
   maxExecutionMs: number | undefined;
+  /** Budget for the whole wait (pending and running), from launch. `undefined`: none. */
+  maxTotalMs: number | undefined;
   onTimeout: OnTimeout;
   cancelOnInterrupt: boolean;
   findingsReport: boolean;
@@ -230,6 +238,8 @@ export interface ScanJob {
   /** A file of reviewed exceptions (YAML or JSON): suppressed findings are reported but never gate. */
   suppressions: string | undefined;
   requestTimeoutMs: number;
+  /** Write findings with an ignored status (`ignoredStatuses`) or REMEDIATED into SARIF too. */
+  sarifTriaged: boolean;
 }
 
 /** Builds the job from a successful schema parse. */
@@ -247,6 +257,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     pollIntervalMs: parsed.pollInterval ?? 30_000,
     maxPendingMs: parsed.maxPending,
     maxExecutionMs: parsed.maxExecution,
+    maxTotalMs: parsed.maxTotal,
     onTimeout: parsed.onTimeout,
     cancelOnInterrupt: parsed.cancelOnInterrupt,
     findingsReport: parsed.findingsReport,
@@ -259,6 +270,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     newOnly: parsed.newOnly,
     suppressions: parsed.suppressions,
     requestTimeoutMs: parsed.requestTimeout ?? 60_000,
+    sarifTriaged: parsed.sarifTriaged,
   };
 }
 export type { Severity } from '../query/fields';
