@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +16,9 @@ import { API_KEY, startSimulator, type RunningSimulator } from './harness';
 //
 // So it needs an entry whose import has no side effects and which exports run() (src/index.ts), bundled with
 // @actions/core left as an import, in its own npm layout: a temporary folder with @github/local-action and
-// @actions/core installed from the registry. The same module serves as the post entrypoint, as dist/index.js does
-// on the runner: run() reads `isPost` from the state the main step saved.
+// @actions/core installed. The same module serves as the post entrypoint, as dist/index.js does
+// on the runner: run() reads `isPost` from the state the main step saved. The npm layout's versions are pinned by
+// test/local-action/package-lock.json.
 
 const LOCAL_ACTION = '7.0.1';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,14 +44,16 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 beforeAll(async () => {
-  folder = await mkdtemp(join(tmpdir(), 'ias-gha-local-action-'));
-  const core = JSON.parse(await readFile(join(root, 'node_modules/@actions/core/package.json'), 'utf8')) as { version: string };
-  await writeFile(
-    join(folder, 'package.json'),
-    JSON.stringify({ name: 'ias-gha-local-action', private: true, type: 'module', dependencies: { '@github/local-action': LOCAL_ACTION, '@actions/core': core.version } }, null, 2),
-  );
-  const install = await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], folder, cleanEnv());
-  if (install.code !== 0) throw new Error(`npm install of @github/local-action@${LOCAL_ACTION} failed:\n${install.stderr}`);
+  // The npm layout is installed by `npm run bootstrap` (npm ci from the committed lockfile in test/local-action), so
+  // the test itself reaches nothing outside the machine; each run gets a fresh folder that links to it.
+  const layout = join(root, 'test', 'local-action');
+  if (!existsSync(join(layout, 'node_modules', '@github', 'local-action'))) {
+    throw new Error(`@github/local-action@${LOCAL_ACTION} is not installed in ${layout}; run npm run bootstrap (it runs npm ci there).`);
+  }
+  // local-action swaps @actions/core by resolving it from the action's own folder (npm ls), so the action runs in that
+  // folder; what a run writes there (bundle, action.yml, .env, reports, summary) is ignored by its .gitignore.
+  folder = layout;
+  for (const leftover of ['dist', 'insightappsec-reports', '.env', 'summary.md', 'action.yml']) await rm(join(folder, leftover), { recursive: true, force: true });
 
   // The run() entry, every dependency inlined except @actions/core, which local-action replaces.
   const { build } = await import('tsup');
@@ -73,7 +76,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
 });
 
 /** Single-line `::set-output` values local-action printed (multi-line values keep their first line). */
