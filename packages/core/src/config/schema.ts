@@ -48,6 +48,7 @@ export const CONFIG_KEYS = [
   'newOnly',
   'suppressions',
   'requestTimeout',
+  'redactHttpSecrets',
 ] as const;
 /** One configuration key. */
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -189,6 +190,8 @@ export const configSchema = z.object({
   newOnly: flag(false),
   suppressions: text,
   requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
+  // Session cookies and Authorization headers of authenticated scans must not reach reports by default.
+  redactHttpSecrets: flag(true),
 });
 
 function isHttpUrl(value: string): boolean {
@@ -230,6 +233,13 @@ export interface ScanJob {
   /** A file of reviewed exceptions (YAML or JSON): suppressed findings are reported but never gate. */
   suppressions: string | undefined;
   requestTimeoutMs: number;
+  /** Replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key … headers in findings' HTTP exchanges with `***`. */
+  redactHttpSecrets: boolean;
+  /**
+   * One budget from launch to COMPLETE, whatever the state (the official Azure DevOps task's Timeout). Set by a
+   * front end after parsing; `undefined`: none.
+   */
+  maxTotalMs?: number | undefined;
 }
 
 /** Builds the job from a successful schema parse. */
@@ -259,6 +269,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     newOnly: parsed.newOnly,
     suppressions: parsed.suppressions,
     requestTimeoutMs: parsed.requestTimeout ?? 60_000,
+    redactHttpSecrets: parsed.redactHttpSecrets,
   };
 }
 export type { Severity } from '../query/fields';

@@ -256,6 +256,7 @@ async function execute(
     pollIntervalMs: job.pollIntervalMs,
     maxPendingMs: job.maxPendingMs,
     maxExecutionMs: job.maxExecutionMs,
+    maxTotalMs: job.maxTotalMs,
     onTimeout: job.onTimeout,
     launchedAt: state.launchedAt ?? clock.now(),
     clock,
@@ -287,6 +288,7 @@ async function execute(
   let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
   try {
     const collected = await collectFindings(client, scanId, {
+      redactHttpSecrets: job.redactHttpSecrets,
       ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);
