@@ -19,7 +19,8 @@
  * - Handler: Node24 on agents from 4.265.0, else Node20_1 (Handlers/NodeHandler.cs); minimumAgentVersion is
  *   enforced as the agent refuses older versions.
  * - Output: `##vso[` anywhere in a line is a command (Microsoft.VisualStudio.Services.Agent/Command.cs TryParse,
- *   with its unescaping); `task.setsecret` and secret variables are masked in the log; `task.logissue` keeps the
+ *   with its unescaping); `task.setsecret` and secret variables are masked in the log; `task.logissue` (alias
+ *   `task.issue`, TaskCommandExtension.cs) keeps the
  *   first 10 errors and 10 warnings of the step (ExecutionContext.cs `_maxIssueCount`, counting all); artifact
  *   uploads work only for build host types (Build/ArtifactCommandExtension.cs) and a failing command fails the step
  *   (WorkerCommandManager.cs).
@@ -317,7 +318,9 @@ export async function runOnAgent(job: AgentJob): Promise<AgentRun> {
         case 'task.setsecret':
           if (command.data !== '') masks.add(command.data);
           return;
-        case 'task.logissue': {
+        // TaskCommandExtension.cs TaskIssueCommand: `logissue`, alias `issue` (task-lib's warning() and error()).
+        case 'task.logissue':
+        case 'task.issue': {
           const type = (command.properties.type ?? '').toLowerCase() === 'warning' ? 'warning' : 'error';
           const message = mask(command.data);
           run.log.push(`##[${type}]${message}`);

@@ -4,6 +4,7 @@ import { DEMO_IDS } from '@ias/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentRun } from './agent-emulator';
 import { startConnectProxy } from './connect-proxy';
+import { startTlsFront } from './tls-front';
 import { API_KEY, createSteppingClock, findSecret, removeRunFolders, runStep, startSimulator } from './harness';
 import { readZip } from './zip-reader';
 
@@ -218,8 +219,8 @@ describe('time budgets and cancellation', () => {
       let cancel: (() => void) | undefined;
       let actionsBeforeCancel = -1;
       const watch = setInterval(() => {
-        // Twenty status reads of a PENDING scan (held by the simulator), then the pipeline is canceled.
-        if (cancel !== undefined && held.sim.counters.get('GET /scans/{id}') >= 20) {
+        // Eight status reads of a PENDING scan (held by the simulator), then the pipeline is canceled.
+        if (cancel !== undefined && held.sim.counters.get('GET /scans/{id}') >= 8) {
           clearInterval(watch);
           actionsBeforeCancel = held.sim.counters.get('PUT /scans/{id}/action');
           cancel();
@@ -313,4 +314,33 @@ it('never lets the API key reach the log, even with system.debug on', async () =
   expect(run.env.SYSTEM_DEBUG).toBe('true');
   expect(run.stdout).toContain(`##vso[task.setsecret]${API_KEY}`);
   expect(await findSecret(run)).toEqual([]);
+});
+
+describe("the agent's certificate settings", () => {
+  let front: Awaited<ReturnType<typeof startTlsFront>>;
+  beforeAll(async () => {
+    front = await startTlsFront(stepping.baseUrl);
+  });
+  afterAll(() => front.close());
+  const inputs = { application: 'Payments API', scanConfiguration: 'Payments smoke', waitForCompletion: 'false' };
+
+  it('trusts the CA file of Agent.CAInfo (the agent\u2019s --sslcacert)', async () => {
+    const run = await runStep({ baseUrl: front.url, tls: { caFile: front.caFile }, inputs });
+    await expectClean(run);
+    expect(run.env.AGENT_CAINFO).toBe(front.caFile);
+    expect(run.result).toBe('Succeeded');
+  });
+
+  it('skips verification when Agent.SkipCertValidation is set (the agent\u2019s --sslskipcertvalidation), and warns', async () => {
+    const run = await runStep({ baseUrl: front.url, tls: { skipCertValidation: true }, inputs });
+    await expectClean(run);
+    expect(run.result).toBe('Succeeded');
+    expect(run.issues.filter((i) => i.type === 'warning').map((i) => i.message)).toContain('The agent skips TLS certificate validation (Agent.SkipCertValidation); the InsightAppSec API certificate is not checked either');
+  });
+
+  it('fails closed on a certificate nobody trusts', async () => {
+    const run = await runStep({ baseUrl: front.url, inputs });
+    expect(run.result).toBe('Failed');
+    expect(run.outputs.result).toBe('api-error');
+  }, 120_000);
 });
