@@ -29,7 +29,8 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -153,31 +154,46 @@ export function parseCommand(line: string): LoggingCommand | undefined {
 }
 
 /** Runs the step as the agent would, and reports what the timeline and the log show. */
-export async function runOnAgent(job: AgentJob): Promise<AgentRun> {
-  const definition = JSON.parse(await readFile(join(job.taskDir, 'task.json'), 'utf8')) as TaskDefinition;
+/** What the agent has made ready for the handler: its environment, folders, handler, or why it refused. */
+export interface PreparedStep {
+  env: Record<string, string>;
+  cwd: string;
+  folders: AgentRun['folders'];
+  handler: string;
+  /** The handler's script, absolute; `undefined` when the agent refuses the step (`refusal` says why). */
+  script: string | undefined;
+  refusal: string | undefined;
+  agentWarnings: string[];
+  /** Values the agent masks from the start: secret variables and endpoint authorization parameters. */
+  masks: string[];
+  hostType: 'build' | 'release';
+}
+
+/**
+ * Everything the service and the agent do before the handler starts (aliases, defaults, rooting, variables,
+ * endpoints, handler choice), in `work` (a new temporary folder when left out). Synchronous, so other harnesses
+ * can take the environment and spawn the handler themselves.
+ */
+export function prepareStep(job: AgentJob, work: string = mkdtempSync(join(tmpdir(), 'ias-agent-'))): PreparedStep {
+  const definition = JSON.parse(readFileSync(join(job.taskDir, 'task.json'), 'utf8')) as TaskDefinition;
   const hostType = job.hostType ?? 'build';
   const agentVersion = job.agentVersion ?? '4.266.0';
   const agentWarnings: string[] = [];
 
-  const work = await mkdtemp(join(tmpdir(), 'ias-agent-'));
   // Build: _work/1/s and _work/1/a (staging = artifacts); release: _work/r1/a.
   const folders = { work, sources: join(work, '1', 's'), staging: join(work, '1', 'a'), artifacts: hostType === 'release' ? join(work, 'r1', 'a') : join(work, '1', 'a'), temp: join(work, '_temp') };
-  for (const dir of [folders.sources, folders.staging, folders.artifacts, folders.temp]) await mkdir(dir, { recursive: true });
+  for (const dir of [folders.sources, folders.staging, folders.artifacts, folders.temp]) mkdirSync(dir, { recursive: true });
   const checkout = hostType === 'build' && job.checkout !== false;
   for (const [path, text] of Object.entries(job.files ?? {})) {
     const full = join(hostType === 'release' ? folders.artifacts : folders.sources, path);
-    await mkdir(join(full, '..'), { recursive: true });
-    await writeFile(full, text);
+    mkdirSync(join(full, '..'), { recursive: true });
+    writeFileSync(full, text);
   }
-
-  const base = (): AgentRun => ({ result: 'Failed', message: undefined, issues: [], errorCount: 0, warningCount: 0, log: [], stdout: '', stderr: '', commands: [], outputs: {}, artifacts: [], uploadedFiles: [], summaries: [], agentWarnings, signals: [], exitCode: null, handler: '', env: {}, folders });
+  const cwd = hostType === 'release' ? folders.artifacts : folders.sources;
+  const refuse = (refusal: string): PreparedStep => ({ env: {}, cwd, folders, handler: '', script: undefined, refusal, agentWarnings, masks: [], hostType });
   if (definition.minimumAgentVersion !== undefined && compareVersions(agentVersion, definition.minimumAgentVersion) < 0) {
-    const run = base();
-    run.issues.push({ type: 'error', message: `The task requires agent ${definition.minimumAgentVersion} or later; this agent is ${agentVersion}.` });
-    run.errorCount = 1;
-    return run;
+    return refuse(`The task requires agent ${definition.minimumAgentVersion} or later; this agent is ${agentVersion}.`);
   }
-
   // Variables of the job: system ones first (ExecutionContext.cs, Build/Release job extensions), then the pipeline's.
   const publicVars = new Map<string, string>();
   const secretVars = new Map<string, string>();
@@ -269,17 +285,24 @@ export async function runOnAgent(job: AgentJob): Promise<AgentRun> {
 
   const handler = definition.execution.Node24 !== undefined && compareVersions(agentVersion, NODE24_FIRST_AGENT) >= 0 ? 'Node24' : 'Node20_1';
   const target = definition.execution[handler]?.target;
-  const run = base();
-  run.handler = handler;
-  run.env = env;
-  if (target === undefined) {
-    run.issues.push({ type: 'error', message: `No handler of the task runs on agent ${agentVersion}.` });
+  if (target === undefined) return { ...refuse(`No handler of the task runs on agent ${agentVersion}.`), env, handler };
+  const masks = [...secretVars.values(), ...connections.flatMap((c) => Object.values(c.parameters))].filter((v) => v.length > 0);
+  return { env, cwd, folders, handler, script: join(job.taskDir, target), refusal: undefined, agentWarnings, masks, hostType };
+}
+
+/** Runs the step as the agent would, and reports what the timeline and the log show. */
+export async function runOnAgent(job: AgentJob): Promise<AgentRun> {
+  const step = prepareStep(job);
+  const { env, folders, hostType, agentWarnings } = step;
+  const run: AgentRun = { result: 'Failed', message: undefined, issues: [], errorCount: 0, warningCount: 0, log: [], stdout: '', stderr: '', commands: [], outputs: {}, artifacts: [], uploadedFiles: [], summaries: [], agentWarnings, signals: [], exitCode: null, handler: step.handler, env, folders };
+  if (step.script === undefined) {
+    run.issues.push({ type: 'error', message: step.refusal ?? 'The agent refused the step.' });
     run.errorCount = 1;
     return run;
   }
 
   // The agent masks secret variables and endpoint auth parameters from the start.
-  const masks = new Set<string>([...secretVars.values(), ...connections.flatMap((c) => Object.values(c.parameters))].filter((s) => s.length > 0));
+  const masks = new Set<string>(step.masks);
   const mask = (line: string): string => {
     let out = line;
     for (const secret of [...masks].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
@@ -288,7 +311,7 @@ export async function runOnAgent(job: AgentJob): Promise<AgentRun> {
   let commandFailed = false;
   let completeResult: string | undefined;
   let canceled = false;
-  const child = spawn(job.node ?? process.env.IAS_E2E_NODE ?? process.execPath, [join(job.taskDir, target)], { cwd: hostType === 'release' ? folders.artifacts : folders.sources, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(job.node ?? process.env.IAS_E2E_NODE ?? process.execPath, [step.script], { cwd: step.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   let alive = true;
   void exited.then(() => {
