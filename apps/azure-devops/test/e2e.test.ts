@@ -73,6 +73,14 @@ describe('a build with a checkout, default inputs', () => {
   });
 });
 
+it('keeps the HTTP secrets in the reports only when Redact HTTP secrets is off', async () => {
+  const run = await runStep({ baseUrl: stepping.baseUrl, inputs: { application: 'Demo Shop', scanConfiguration: 'Full', generateFindingsReport: 'true', redactHttpSecrets: 'false' } });
+  expect(run.result).toBe('Succeeded');
+  const findings = readFileSync(join(run.folders.staging, 'insightappsec', 'insightappsec-scan-findings.json'), 'utf8');
+  expect(findings).toContain(COOKIE);
+  expect(findings).toContain(BEARER);
+});
+
 describe('a release, default inputs', () => {
   it('succeeds, with reports under $(System.ArtifactsDirectory)/insightappsec', async () => {
     const run = await runStep({ baseUrl: stepping.baseUrl, hostType: 'release', inputs: { application: 'Payments API', scanConfiguration: 'Payments smoke' } });
