@@ -384,7 +384,7 @@ async function execute(
       }
     }
   }
-  const budgetNote = wait.stoppedOnBudget === undefined ? undefined : `the ${wait.stoppedOnBudget} budget ran out, so the scan was stopped early and the step fails`;
+  const budgetNote = wait.stoppedOnBudget === undefined ? undefined : `the ${wait.stoppedOnBudget === 'total' ? 'scan timeout from launch' : `${wait.stoppedOnBudget} budget`} ran out, so the scan was stopped early and the step fails`;
   if (budgetNote !== undefined) {
     return { exitCode: EXIT_CODES.budgetExceeded, message: `Scan ${scanId} is COMPLETE with ${counter.total} findings, but ${budgetNote}.` };
   }
