@@ -34,6 +34,7 @@ export const SCAN_OPTIONS: readonly CliOption[] = [
   { key: 'findingsReport', flag: '--findings-report', env: 'IAS_FINDINGS_REPORT', placeholder: 'BOOL', help: 'write the raw findings report', shownDefault: 'true' },
   { key: 'cancelOnInterrupt', flag: '--cancel-on-interrupt', env: 'IAS_CANCEL_ON_INTERRUPT', placeholder: 'BOOL', help: 'cancel the scan when the pipeline is cancelled (SIGINT/SIGTERM)', shownDefault: 'true' },
   { key: 'requestTimeout', flag: '--request-timeout', env: 'IAS_REQUEST_TIMEOUT', placeholder: 'DURATION', help: 'timeout of each API request', shownDefault: '60s' },
+  { key: 'redactHttpSecrets', flag: '--redact-http-secrets', env: 'IAS_REDACT_HTTP_SECRETS', placeholder: 'BOOL', help: "replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report", shownDefault: 'true' },
 ];
 
 /** Where the CLI's values come from. */

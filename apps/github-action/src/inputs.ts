@@ -42,6 +42,7 @@ export const CORE_INPUTS: readonly CoreInput[] = [
   { id: 'output-dir', key: 'outputDir' },
   { id: 'request-timeout', key: 'requestTimeout' },
   { id: 'sarif-triaged', key: 'sarifTriaged', boolean: true },
+  { id: 'redact-http-secrets', key: 'redactHttpSecrets', boolean: true },
 ];
 
 /** Inputs of the action itself (not core options). */

@@ -41,6 +41,7 @@ export type { LaunchScanOptions } from './scan/launch-scan';
 export { waitForScan } from './scan/wait-for-scan';
 export type { WaitForScanOptions, WaitResult } from './scan/wait-for-scan';
 export { collectFindings } from './scan/collect-findings';
+export { isSecretHeader, REDACTED, redactHttpMessage, redactVulnerabilityExchanges } from './scan/redact-http-secrets';
 export type { CollectedFinding, CollectFindingsOptions, CollectResult } from './scan/collect-findings';
 export { isTerminal, parseApiDate } from './scan/scan-status';
 export { scanUiUrl } from './scan/scan-link';

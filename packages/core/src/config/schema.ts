@@ -50,6 +50,7 @@ export const CONFIG_KEYS = [
   'suppressions',
   'requestTimeout',
   'sarifTriaged',
+  'redactHttpSecrets',
 ] as const;
 /** One configuration key. */
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -195,6 +196,8 @@ export const configSchema = z.object({
   requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
   // Code scanning ignores SARIF suppressions, so triaged findings stay out of SARIF unless asked for.
   sarifTriaged: flag(false),
+  // Session cookies and Authorization headers of authenticated scans must not reach reports by default.
+  redactHttpSecrets: flag(true),
 });
 
 function isHttpUrl(value: string): boolean {
@@ -240,6 +243,8 @@ export interface ScanJob {
   requestTimeoutMs: number;
   /** Write findings with an ignored status (`ignoredStatuses`) or REMEDIATED into SARIF too. */
   sarifTriaged: boolean;
+  /** Replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key … headers in findings' HTTP exchanges with `***`. */
+  redactHttpSecrets: boolean;
 }
 
 /** Builds the job from a successful schema parse. */
@@ -271,6 +276,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     suppressions: parsed.suppressions,
     requestTimeoutMs: parsed.requestTimeout ?? 60_000,
     sarifTriaged: parsed.sarifTriaged,
+    redactHttpSecrets: parsed.redactHttpSecrets,
   };
 }
 export type { Severity } from '../query/fields';

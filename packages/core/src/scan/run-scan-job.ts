@@ -289,6 +289,7 @@ async function execute(
   let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
   try {
     const collected = await collectFindings(client, scanId, {
+      redactHttpSecrets: job.redactHttpSecrets,
       ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);
