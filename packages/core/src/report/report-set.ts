@@ -34,7 +34,7 @@ export interface ReportSet {
   /** The file names the builders will write, for cross-links. */
   readonly plannedFiles: { format: string; path: string }[];
   add(record: FindingRecord): Promise<void>;
-  finish(context: ReportContext): Promise<{ format: string; path: string; notes: string[] }[]>;
+  finish(context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info?: string[] }[]>;
 }
 
 /** Opens a builder for each requested format among sarif, junit, markdown, html and gitlab. */
@@ -49,7 +49,7 @@ export async function openReportSet(formats: readonly ReportFormat[], sink: Repo
       for (const builder of builders) await builder.add(record);
     },
     async finish(context) {
-      const written: { format: string; path: string; notes: string[] }[] = [];
+      const written: { format: string; path: string; notes: string[]; info?: string[] }[] = [];
       for (const builder of builders) written.push(await builder.finish(context));
       return written;
     },

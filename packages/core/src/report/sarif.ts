@@ -421,8 +421,9 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
     },
   };
 
-  async function writeFile(context: ReportContext): Promise<{ format: string; path: string; notes: string[] }> {
+  async function writeFile(context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info: string[] }> {
       const notes: string[] = [];
+      const info: string[] = [];
       const kept = Math.min(maxResults, seenTotal);
       const dropped = seenTotal - kept;
       const ruleEntries = [...rules.entries()]
@@ -443,7 +444,8 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       const leftOut = [...leftOutByStatus.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const leftOutTotal = leftOut.reduce((sum, [, count]) => sum + count, 0);
       if (leftOutTotal > 0) {
-        notes.push(
+        // Leaving triaged findings out is the design, not a problem: a log line, not a warning.
+        info.push(
           `SARIF: ${leftOutTotal} triaged finding${leftOutTotal === 1 ? '' : 's'} left out (${leftOut.map(([status, count]) => `${count} ${status}`).join(', ')}), ` +
             'as code scanning would reopen them as alerts; the HTML, JUnit and findings reports keep them.',
         );
@@ -516,6 +518,6 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       }
       await writer.write(`${first ? '' : '\n      '}]\n    }\n  ]\n}\n`);
       await writer.close();
-      return { format: 'sarif', path: writer.path, notes };
+      return { format: 'sarif', path: writer.path, notes, info };
   }
 }

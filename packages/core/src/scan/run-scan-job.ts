@@ -383,6 +383,7 @@ async function execute(
         state.warnings.push(note);
         logger.warn(note);
       }
+      for (const line of report.info ?? []) logger.info(line);
     }
   }
   const budgetNote = wait.stoppedOnBudget === undefined ? undefined : `the ${wait.stoppedOnBudget} budget ran out, so the scan was stopped early and the step fails`;
