@@ -42,7 +42,7 @@ export async function launchScan(client: ApiClient, scanConfigId: string, option
       const ambiguous = error instanceof ApiError && (AMBIGUOUS.has(error.code) || (error.status !== undefined && error.status >= 500));
       if (!ambiguous) throw error;
       options.logger.warn(`POST /scans ended without a clear answer (${error.message}); looking for the scan before trying again`);
-      const found = await findScanSince(client, scanConfigId, startedAt - skewMs);
+      const found = await findScanLaunchedSince(client, scanConfigId, startedAt - skewMs);
       if (found !== undefined) {
         options.logger.info(`Found the scan launched by the interrupted request: ${found}`);
         return found;
@@ -53,8 +53,11 @@ export async function launchScan(client: ApiClient, scanConfigId: string, option
   }
 }
 
-/** The newest scan of a configuration submitted at or after `sinceMs`, if any. */
-async function findScanSince(client: ApiClient, scanConfigId: string, sinceMs: number): Promise<string | undefined> {
+/**
+ * The newest scan of a configuration submitted at or after `sinceMs`, if any: how a launch whose answer was lost
+ * (a dropped connection, an interrupt) finds the scan it may have created.
+ */
+export async function findScanLaunchedSince(client: ApiClient, scanConfigId: string, sinceMs: number): Promise<string | undefined> {
   const query = `scan.scan_config.id=${quoteValue(scanConfigId)}`;
   for await (const page of search(client, 'SCAN', query, { pageSize: 20, sort: 'scan.submit_time,DESC' })) {
     const recent = page.items
