@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Logger, Outcome, RunEvent } from '@ias/core';
+import { escapeLogText, sanitizeLogMessage, type Logger, type Outcome, type RunEvent } from '@ias/core';
 import type { TaskOptions } from './inputs';
 import type { TaskHost, TaskResult } from './task-host';
 
@@ -8,11 +8,13 @@ export const MAX_MATCH_ISSUES = 10;
 
 /** Core's logger on the task log: warnings become warning issues; errors are red lines (the result makes the issue). */
 export function createTaskLogger(host: TaskHost, redact: (text: string) => string): Logger {
+  // Plain lines reach the agent raw, and it runs `##vso[` anywhere in a line: sanitising is the last line of defence.
+  const clean = (m: string): string => sanitizeLogMessage(redact(m));
   return {
-    debug: (m) => host.debug(redact(m)),
-    info: (m) => host.info(redact(m)),
-    warn: (m) => host.warning(redact(m)),
-    error: (m) => host.errorLine(redact(m)),
+    debug: (m) => host.debug(clean(m)),
+    info: (m) => host.info(clean(m)),
+    warn: (m) => host.warning(clean(m)),
+    error: (m) => host.errorLine(clean(m)),
   };
 }
 
@@ -20,7 +22,7 @@ export function createTaskLogger(host: TaskHost, redact: (text: string) => strin
 export function createEventHandler(host: TaskHost): (event: RunEvent) => void {
   return (event) => {
     if (event.type === 'launched') host.setOutput('scanId', event.scanId);
-    else if (event.type === 'report') host.info(`Wrote ${event.format} report: ${event.path}`);
+    else if (event.type === 'report') host.info(sanitizeLogMessage(`Wrote ${event.format} report: ${event.path}`));
   };
 }
 
@@ -73,8 +75,10 @@ export async function publishOutcome(host: TaskHost, outcome: Outcome, options: 
   if (outcome.gate !== null && !outcome.gate.passed) {
     const type = options.warnOnly ? 'warning' : 'error';
     for (const m of outcome.gate.matches.slice(0, MAX_MATCH_ISSUES)) {
-      const where = [m.method, m.url].filter(Boolean).join(' ');
-      host.logIssue(type, `${m.severity} ${m.module}${where ? `: ${where}` : ''}${m.parameter ? ` [${m.parameter}]` : ''} (vulnerability ${m.id})`);
+      // task-lib escapes the issue text as command data; the fields are escaped too (control characters, ANSI).
+      const e = escapeLogText;
+      const where = [m.method, m.url].filter(Boolean).map((p) => e(p ?? '')).join(' ');
+      host.logIssue(type, `${e(m.severity)} ${e(m.module)}${where ? `: ${where}` : ''}${m.parameter ? ` [${e(m.parameter)}]` : ''} (vulnerability ${e(m.id)})`);
     }
     if (outcome.gate.matched > MAX_MATCH_ISSUES) host.logIssue(type, `… and ${outcome.gate.matched - MAX_MATCH_ISSUES} more findings match the gate; see the reports.`);
   }
