@@ -4,7 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEMO_IDS } from '@ias/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, assertNoSecret, removeRunFolders, runTask, startSimulator, type TaskRun } from './harness';
+import { API_KEY, assertNoSecret, CONNECTION, removeRunFolders, runTask, startSimulator, type TaskRun } from './harness';
 import { readZip } from './zip-reader';
 
 // The built handler, spawned with the agent's environment contract, against the simulator on 127.0.0.1.
@@ -140,6 +140,20 @@ describe('the task on a build agent', () => {
     await expectClean(run);
     expect(complete(run)?.properties.result).toBe('Failed');
     expect(complete(run)?.message).toMatch(/^Scan Status Interval 'often' is not a duration/);
+    expect(server.sim.counters.total()).toBe(before);
+  });
+
+  it('a service connection whose authorization is not JSON: one sentence naming the connection, no stack trace, no token shown, nothing sent', async () => {
+    const before = server.sim.counters.total();
+    const run = await runTask({
+      baseUrl: server.baseUrl,
+      inputs: { application: 'Demo Shop', scanConfiguration: 'Full' },
+      env: { [`ENDPOINT_AUTH_${CONNECTION}`]: `scheme=Token;apitoken=${API_KEY}` },
+    });
+    await expectClean(run);
+    expect(complete(run)?.properties.result).toBe('Failed');
+    expect(complete(run)?.message).toMatch(/^IAS Connection has no API Token/);
+    expect(run.stdout).not.toMatch(/Internal error|^\s+at /m);
     expect(server.sim.counters.total()).toBe(before);
   });
 
