@@ -325,33 +325,31 @@ async function execute(
   let suppressedCount = 0;
   let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
   const oddSeverities = new Set<string>();
-  try {
-    const collected = await collectFindings(client, scanId, {
-      secrets: [job.apiKey],
-      ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
-      onFinding: async (finding) => {
-        counter.add(finding.vulnerability, finding.moduleName);
-        if (!isKnownSeverity(finding.vulnerability.severity) && oddSeverities.size < 20) oddSeverities.add(finding.vulnerability.severity);
-        state.scanUrl ??= scanUiUrl(finding.vulnerability.insight_ui_url, state.app?.id ?? '', state.scanConfig?.id ?? '', scanId) ?? null;
-        const fingerprint = baseline !== undefined || suppressions !== undefined ? findingFingerprint(finding.vulnerability) : undefined;
-        const known = baseline?.classify(finding.vulnerability, fingerprint) === 'known';
-        const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
-        if (suppression !== undefined && suppressed.length < 1000) suppressed.push({ id: finding.vulnerability.id, severity: finding.vulnerability.severity, reason: suppression.reason, entry: suppression.entry });
-        if (suppression !== undefined) suppressedCount += 1;
-        const exemption = suppression !== undefined ? { kind: 'suppressed' as const, reason: suppression.reason } : job.newOnly && known ? { kind: 'known' as const } : undefined;
-        const gateMatched = tally?.add(finding.vulnerability, finding.moduleName, exemption) ?? false;
-        await findings?.add(finding.vulnerability);
-        if (finding.moduleId !== undefined) {
-          const key = ruleKey(finding.moduleId, finding.attackId);
-          if (!rules.has(key)) rules.set(key, { moduleId: finding.moduleId, attackId: finding.attackId, moduleName: finding.moduleName });
-        }
-        await reportSet.add({ ...finding, gateMatched });
-      },
-    });
-    modules = collected.modules;
-  } finally {
-    await findings?.close();
-  }
+  const collected = await collectFindings(client, scanId, {
+    secrets: [job.apiKey],
+    ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
+    onFinding: async (finding) => {
+      counter.add(finding.vulnerability, finding.moduleName);
+      if (!isKnownSeverity(finding.vulnerability.severity) && oddSeverities.size < 20) oddSeverities.add(finding.vulnerability.severity);
+      state.scanUrl ??= scanUiUrl(finding.vulnerability.insight_ui_url, state.app?.id ?? '', state.scanConfig?.id ?? '', scanId) ?? null;
+      const fingerprint = baseline !== undefined || suppressions !== undefined ? findingFingerprint(finding.vulnerability) : undefined;
+      const known = baseline?.classify(finding.vulnerability, fingerprint) === 'known';
+      const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
+      if (suppression !== undefined && suppressed.length < 1000) suppressed.push({ id: finding.vulnerability.id, severity: finding.vulnerability.severity, reason: suppression.reason, entry: suppression.entry });
+      if (suppression !== undefined) suppressedCount += 1;
+      const exemption = suppression !== undefined ? { kind: 'suppressed' as const, reason: suppression.reason } : job.newOnly && known ? { kind: 'known' as const } : undefined;
+      const gateMatched = tally?.add(finding.vulnerability, finding.moduleName, exemption) ?? false;
+      await findings?.add(finding.vulnerability);
+      if (finding.moduleId !== undefined) {
+        const key = ruleKey(finding.moduleId, finding.attackId);
+        if (!rules.has(key)) rules.set(key, { moduleId: finding.moduleId, attackId: finding.attackId, moduleName: finding.moduleName });
+      }
+      await reportSet.add({ ...finding, gateMatched });
+    },
+  });
+  modules = collected.modules;
+  // Closed only once every finding is in: on a failure the sink discards it, so a partial report never passes for the whole.
+  await findings?.close();
   state.collected = true;
   state.counts = { total: counter.total, bySeverity: counter.bySeverity(), byModule: counter.byModule() };
   if (findings !== undefined) addReport(state, effects, 'findings', findings.path);
