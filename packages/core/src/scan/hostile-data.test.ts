@@ -131,14 +131,15 @@ describe('interrupts', () => {
   });
 
   it('an interrupt during the documentation lookup: exit 130 (not the gate verdict), and no unfinished report left', async () => {
-    const h = harness();
+    // The demo scenario: plain data, so nothing but the interrupt is under test.
+    const h = createHarness();
     const controller = new AbortController();
     h.effects.signal = controller.signal;
     h.effects.fetch = hooked(h, async (request) => {
       if (request.url.includes('/documentation')) controller.abort(new Error('SIGTERM'));
       return undefined;
     });
-    const outcome = await runScanJob(job(h, { failOn: 'LOW' }), h.effects);
+    const outcome = await runScanJob(h.job({ failOn: 'LOW' }), h.effects);
     expect(outcome.exitCode).toBe(130);
     expect(outcome.result).toBe('interrupted');
     // The reports that needed the documentation were never finished, so none of them exists.
