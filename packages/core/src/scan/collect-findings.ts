@@ -25,13 +25,19 @@ export interface CollectFindingsOptions {
   secrets?: readonly (string | undefined)[];
 }
 
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * What the server sent, made safe once for everything downstream: a secret it reflects back becomes `***`, and a
  * lone surrogate (which no UTF-8 writer or URL encoder accepts) becomes U+FFFD.
  */
 export function createScanDataScrubber(secrets: readonly (string | undefined)[]): <T>(value: T) => T {
   const redact = createRedactor(secrets);
-  const clean = (text: string): string => toWellFormedText(redact(text));
+  // Any surrogate at all is rare in scan data: the exact (slower) lone-surrogate repair runs only then.
+  const clean = (text: string): string => {
+    const redacted = redact(text);
+    return ANY_SURROGATE.test(redacted) ? toWellFormedText(redacted) : redacted;
+  };
   return (value) => mapStringsDeep(value, clean);
 }
 
