@@ -147,3 +147,18 @@ describe('interrupts', () => {
     expect(h.sink.files.has('insightappsec-scan-result.json')).toBe(true);
   });
 });
+
+describe('server gate failures keep the reports', () => {
+  it('a gate search the server fails with 500 (retries exhausted): exit 5 saying the gate was not checked, reports written', async () => {
+    const h = createHarness();
+    h.effects.retries = 1;
+    h.effects.fetch = hooked(h, async (request, body) =>
+      request.method === 'POST' && new URL(request.url).pathname.endsWith('/search') && body.includes('&& (') ? new Response('{"message":"boom"}', { status: 500, headers: { 'content-type': 'application/json' } }) : undefined,
+    );
+    const outcome = await runScanJob(h.job({ failOn: 'HIGH' }), h.effects);
+    expect(outcome.exitCode).toBe(5);
+    expect(outcome.message).toMatch(/the server could not check the gate, so the step fails/);
+    expect(outcome.collected).toBe(true);
+    for (const name of ['insightappsec-scan-findings.json', 'insightappsec-scan-metrics.json', 'insightappsec-scan.sarif', 'insightappsec-scan-result.json']) expect(h.sink.files.has(name), name).toBe(true);
+  });
+});

@@ -302,20 +302,22 @@ async function execute(
 
   const plan = planGate(gateSpec, scanId);
   if (plan?.localOnlyReason !== undefined) logger.info(`The gate runs locally only: ${plan.localOnlyReason}`);
-  let refused: ApiError | undefined;
-  const server =
-    plan === undefined
-      ? undefined
-      : await searchServerGate(client, plan).catch((caught: unknown) => {
-          // The server refuses a query our validator accepts: a query problem (exit 2), not an API failure. The
-          // findings are still collected, gated locally and written, so the reports show what the query meant.
-          if (caught instanceof ApiError && caught.status === 400) {
-            refused = caught;
-            return undefined;
-          }
-          throw caught;
-        });
-  if (refused !== undefined) logger.warn(`The server refused the gate query (${refused.message}); the gate runs locally, and the step fails once the reports are written`);
+  // The server side of the gate never costs the reports: when its search fails (a 400 for a query our validator
+  // accepts, or an API failure retries did not cure), the findings are still collected, gated locally and written,
+  // and the step fails afterwards (exit 2 naming the query for a 400, the API error's status otherwise). An
+  // interrupt is not such a failure: it stops the run.
+  let serverGateFailure: ApiError | undefined;
+  const keepReports = (caught: unknown): undefined => {
+    if (!(caught instanceof ApiError) || caught.code === 'ABORTED' || effects.signal?.aborted === true) throw caught;
+    serverGateFailure ??= caught;
+    logger.warn(
+      caught.status === 400
+        ? `The server refused the gate query (${caught.message}); the gate runs locally, and the step fails once the reports are written`
+        : `The server gate search failed (${caught.message}); the gate runs locally, and the step fails once the reports are written`,
+    );
+    return undefined;
+  };
+  const server = plan === undefined ? undefined : await searchServerGate(client, plan).catch(keepReports);
   const tally = plan === undefined ? undefined : createGateTally(plan, server);
   const counter = createMetricsCounter();
   const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
@@ -385,7 +387,8 @@ async function execute(
   let serverAnswer = server;
   if (plan !== undefined && tally !== undefined && serverAnswer !== undefined && needsFullServerGate(serverAnswer, tally)) {
     logger.debug('The first page of the server gate search does not match the local evaluation; reading every page to compare');
-    serverAnswer = await completeServerGate(client, plan, serverAnswer);
+    const first: typeof serverAnswer = serverAnswer;
+    serverAnswer = (await completeServerGate(client, plan, first).catch(keepReports)) ?? first;
   }
   const gate = tally?.finish(serverAnswer);
   if (gate !== undefined) {
@@ -432,13 +435,18 @@ async function execute(
       }
     }
   }
-  if (refused !== undefined) {
-    const problem = escapeLogText(refused.bodyExcerpt ?? refused.message);
-    throw new ConfigError(
-      `The server refused the gate query with 400 Bad Request (${problem}); rewrite ${names.gateQuery ?? 'gateQuery'} with the fields and operators the search API accepts (the reports hold the findings and the local gate verdict).`,
-      [{ path: names.gateQuery ?? 'gateQuery', message: 'refused by the server' }],
-      { cause: refused },
-    );
+  if (serverGateFailure !== undefined) {
+    const failure: ApiError = serverGateFailure;
+    if (failure.status === 400) {
+      const problem = escapeLogText(failure.bodyExcerpt ?? failure.message);
+      throw new ConfigError(
+        `The server refused the gate query with 400 Bad Request (${problem}); rewrite ${names.gateQuery ?? 'gateQuery'} with the fields and operators the search API accepts (the reports hold the findings and the local gate verdict).`,
+        [{ path: names.gateQuery ?? 'gateQuery', message: 'refused by the server' }],
+        { cause: failure },
+      );
+    }
+    const context = { method: failure.method, url: failure.url, route: failure.route, ...(failure.status === undefined ? {} : { status: failure.status }) };
+    throw new ApiError(failure.code as ConstructorParameters<typeof ApiError>[0], `${failure.message.replace(/\.?$/, '')}; the server could not check the gate, so the step fails (the reports hold the findings and the local gate verdict).`, context, { cause: failure });
   }
   const budgetNote = wait.stoppedOnBudget === undefined ? undefined : `the ${wait.stoppedOnBudget} budget ran out, so the scan was stopped early and the step fails`;
   if (budgetNote !== undefined) {
