@@ -52,3 +52,12 @@ describe('toWellFormedText', () => {
     expect(toWellFormedText('a\udc00b\ud83d\ude00')).toBe('a\ufffdb😀');
   });
 });
+
+describe('scanIdFromLocation on a hostile Location', () => {
+  it('a malformed percent escape or a lone surrogate is a RESPONSE_INVALID error, never a URIError', async () => {
+    const { scanIdFromLocation } = await import('./scan/launch-scan');
+    for (const location of ['/ias/v1/scans/%E0%A4%A', '/ias/v1/scans/\ud800', 'http://[bad']) {
+      expect(() => scanIdFromLocation(location, 'https://us.api.insight.rapid7.com/ias/v1')).toThrow(expect.objectContaining({ code: 'RESPONSE_INVALID' }));
+    }
+  });
+});

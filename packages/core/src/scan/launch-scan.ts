@@ -3,6 +3,7 @@ import { quoteValue, search, UUID_PATTERN } from '../api/resources';
 import type { Clock, Logger } from '../effects';
 import { ApiError } from '../errors';
 import { parseApiDate } from './scan-status';
+import { escapeLogText } from '../log-text';
 
 /** Options of {@link launchScan}. */
 export interface LaunchScanOptions {
@@ -75,10 +76,15 @@ export function scanIdFromLocation(location: string | null, baseUrl: string): st
   if (location === null || location.trim() === '') {
     throw new ApiError('RESPONSE_INVALID', 'POST /scans succeeded without a Location header, so the new scan id is unknown; check the scan list in InsightAppSec before running again.', context);
   }
-  const path = new URL(location, baseUrl).pathname.replace(/\/+$/, '');
-  const id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  let id = '';
+  try {
+    const path = new URL(location, baseUrl).pathname.replace(/\/+$/, '');
+    id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  } catch {
+    // A Location no URL parser or decoder accepts carries no scan id either: reported below.
+  }
   if (!UUID_PATTERN.test(id)) {
-    throw new ApiError('RESPONSE_INVALID', `POST /scans returned a Location header without a scan id (${location}); check the scan list in InsightAppSec before running again.`, context);
+    throw new ApiError('RESPONSE_INVALID', `POST /scans returned a Location header without a scan id (${escapeLogText(location)}); check the scan list in InsightAppSec before running again.`, context);
   }
   return id;
 }
