@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Logger, Outcome, RunEvent } from '@ias/core';
+import { escapeLogText, sanitizeLogMessage, type Logger, type Outcome, type RunEvent } from '@ias/core';
 import type { TaskOptions } from './inputs';
 import type { TaskHost, TaskResult } from './task-host';
 
@@ -25,17 +25,10 @@ export function logReasonAndMatches(host: TaskHost, type: 'error' | 'warning', r
   if (room > 0) host.logIssue(type, `… and ${matched - shown} more findings match the gate; see the reports.`);
 }
 
-/**
- * Scan data is hostile: the agent reads `##vso[` anywhere in a line as a command (azure-pipelines-agent
- * Command.cs TryParse), so plain lines built from app names, URLs or evidence get it broken up.
- */
-export function neutralizeCommands(text: string): string {
-  return text.replace(/##(?=(vso)?\[)/gi, '#_#');
-}
-
 /** Core's logger on the task log: warnings become warning issues; errors are red lines (the result makes the issue). */
 export function createTaskLogger(host: TaskHost, redact: (text: string) => string): Logger {
-  const clean = (m: string): string => neutralizeCommands(redact(m));
+  // Plain lines reach the agent raw, and it runs `##vso[` anywhere in a line: sanitising is the last line of defence.
+  const clean = (m: string): string => sanitizeLogMessage(redact(m));
   return {
     debug: (m) => host.debug(clean(m)),
     info: (m) => host.info(clean(m)),
@@ -48,7 +41,7 @@ export function createTaskLogger(host: TaskHost, redact: (text: string) => strin
 export function createEventHandler(host: TaskHost): (event: RunEvent) => void {
   return (event) => {
     if (event.type === 'launched') host.setOutput('scanId', event.scanId);
-    else if (event.type === 'report') host.info(neutralizeCommands(`Wrote ${event.format} report: ${event.path}`));
+    else if (event.type === 'report') host.info(sanitizeLogMessage(`Wrote ${event.format} report: ${event.path}`));
   };
 }
 
@@ -103,8 +96,10 @@ export async function publishOutcome(host: TaskHost, outcome: Outcome, options: 
   const matches =
     outcome.gate !== null && !outcome.gate.passed
       ? outcome.gate.matches.slice(0, AGENT_ISSUE_CAP).map((m) => {
-          const where = [m.method, m.url].filter(Boolean).join(' ');
-          return oneLine(`${m.severity} ${m.module}${where ? `: ${where}` : ''}${m.parameter ? ` [${m.parameter}]` : ''} (vulnerability ${m.id})`);
+          // task-lib escapes the issue text as command data; the fields are escaped too (control characters, ANSI).
+          const e = escapeLogText;
+          const where = [m.method, m.url].filter(Boolean).map((p) => e(p ?? '')).join(' ');
+          return oneLine(`${e(m.severity)} ${e(m.module)}${where ? `: ${where}` : ''}${m.parameter ? ` [${e(m.parameter)}]` : ''} (vulnerability ${e(m.id)})`);
         })
       : [];
   // The reason comes first, so the agent's cap of 10 issues per step never drops it.
@@ -130,7 +125,10 @@ export async function publishOutcome(host: TaskHost, outcome: Outcome, options: 
   return result;
 }
 
-/** One log line: hostile scan data never starts a new line (and so never a `##vso[…]` command). */
+/**
+ * One log line: hostile scan data never starts a new line, and the agent, which reads `##vso[` anywhere in a line
+ * (azure-pipelines-agent Command.cs TryParse), finds no command in it (core's sanitiser).
+ */
 export function oneLine(text: string): string {
-  return neutralizeCommands(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
+  return sanitizeLogMessage(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 }

@@ -40,7 +40,15 @@ export function createTaskLibHost(out: (line: string) => void): TaskHost {
     getEndpointToken(id) {
       // getEndpointAuthorization logs only whether the connection exists; the per-parameter getter would print the
       // token in a debug line before we could register it as a secret, so its output is muted.
-      const fromAuth = tokenOf(tl.getEndpointAuthorization(id, true)?.parameters);
+      let authorization: tl.EndpointAuthorization | undefined;
+      try {
+        authorization = tl.getEndpointAuthorization(id, true);
+      } catch {
+        // task-lib throws when ENDPOINT_AUTH_<id> is not JSON, quoting the whole value (the token with it): the
+        // error is dropped, and the token is looked for in the per-parameter variable below instead.
+        tl.warning('The IAS Connection authorization the agent passed is not valid JSON; edit and save the service connection again.');
+      }
+      const fromAuth = tokenOf(authorization?.parameters);
       if (fromAuth !== undefined && fromAuth !== '') return fromAuth;
       return quietly(() => tl.getEndpointAuthorizationParameter(id, 'apitoken', true));
     },

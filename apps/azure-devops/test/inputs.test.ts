@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultReportDirectory, isPlaceholderUrl, readTaskInputs, suppliedPath } from '../src/inputs';
-import { logReasonAndMatches, neutralizeCommands, taskResultFor } from '../src/outputs';
+import { logReasonAndMatches, oneLine, taskResultFor } from '../src/outputs';
 import { formatProxyUrl } from '../src/task-lib-host';
 import type { TaskHost } from '../src/task-host';
 
@@ -111,7 +111,9 @@ describe('the run summary under the agent cap of 10 issues', () => {
   });
 
   it('never lets scan data start a logging command', () => {
-    expect(neutralizeCommands("App '##vso[task.setvariable variable=x]y' and ##[error]z")).toBe("App '#_#vso[task.setvariable variable=x]y' and #_#[error]z");
+    const line = oneLine("App '##vso[task.setvariable variable=x]y'\n##[error]z\r\n::set-output name=a::b");
+    expect(line).not.toMatch(/##vso\[|##\[|[\r\n]/);
+    expect(line).toContain('task.setvariable variable=x');
   });
 });
 

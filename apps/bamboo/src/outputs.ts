@@ -1,5 +1,5 @@
 import { relative, isAbsolute } from 'node:path';
-import { redactSecrets, type Logger, type Outcome, type ReportSink, type RunEvent } from '@ias/core';
+import { redactSecrets, sanitizeLogMessage, type Logger, type Outcome, type ReportSink, type RunEvent } from '@ias/core';
 import type { ReportFile } from '@ias/host-node';
 
 /** Where the task writes: Bamboo records stdout as the build log and stderr as error lines (the Error summary). */
@@ -15,7 +15,8 @@ export interface BambooTerminal {
 export function createBambooLogger(terminal: BambooTerminal, options: { secrets: readonly string[]; debug: boolean }): Logger & { redact(text: string): string } {
   const redact = (text: string): string => redactSecrets(text, options.secrets);
   const write = (to: 'out' | 'err', prefix: string, message: string): void => {
-    const lines = redact(message).split('\n');
+    // The last line of defence: no line can start with `::`/`##` or carry a carriage return or a terminal escape.
+    const lines = sanitizeLogMessage(redact(message)).split('\n');
     terminal[to](`${lines.map((l) => `${prefix}${l}`).join('\n')}\n`);
   };
   return {

@@ -5,6 +5,7 @@ import {
   parseConfig,
   redactSecrets,
   outcomeBeforeStart,
+  sanitizeLogMessage,
   runScanJob,
   type Clock,
   type FetchLike,
@@ -122,7 +123,7 @@ async function finish(host: ActionHost, inputs: ActionInputs, outcome: ActionOut
       toolkit.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (outcome.exitCode === EXIT_CODES.passed) toolkit.info(`✔ ${failureLine(outcome)}`);
+  if (outcome.exitCode === EXIT_CODES.passed) toolkit.info(sanitizeLogMessage(`✔ ${failureLine(outcome)}`));
   return outcome.exitCode;
 }
 

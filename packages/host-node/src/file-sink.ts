@@ -1,5 +1,5 @@
 import { constants, createWriteStream, rmSync } from 'node:fs';
-import { access, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ReportSink } from '@ias/core';
@@ -7,19 +7,35 @@ import type { ReportSink } from '@ias/core';
 type ReportSpool = Awaited<ReturnType<NonNullable<ReportSink['createSpool']>>>;
 
 /**
- * A report sink backed by files in `directory` (created on first use); writes honour back-pressure. Its spool
+ * A report sink backed by files in `directory` (created on first use); writes honour back-pressure. Each report
+ * is written to a temporary file beside its final name and renamed into place on `close`, so a report is complete
+ * or absent: an interrupted run calls `discard` (and, failing that, the process's exit removes them). Its spool
  * (temporary storage for reports that need totals first) is a file in a fresh folder under the OS temporary
  * folder, deleted on `close` or, failing that, when the process exits.
  */
 export function createFileReportSink(directory: string): ReportSink {
   const root = resolve(directory);
   let made: Promise<unknown> | undefined;
+  // Temporary files of reports not yet closed, with their streams.
+  // A report this run was replacing goes too: an older run's file must not pass for this run's.
+  const pending = new Map<string, { stream: { destroy(): void }; path: string }>();
+  const removePending = (): void => {
+    for (const [temp, { stream, path }] of pending) {
+      stream.destroy();
+      rmSync(temp, { force: true });
+      rmSync(path, { force: true });
+    }
+    pending.clear();
+  };
   return {
     async create(name) {
       made ??= mkdir(root, { recursive: true });
       await made;
       const path = join(root, name);
-      const stream = createWriteStream(path, { encoding: 'utf8' });
+      const temp = join(root, `.${name}.${process.pid}.partial`);
+      if (pending.size === 0) process.once('exit', removePending);
+      const stream = createWriteStream(temp, { encoding: 'utf8' });
+      pending.set(temp, { stream, path });
       const failed = new Promise<never>((_, reject) => stream.once('error', reject));
       failed.catch(() => undefined);
       return {
@@ -31,8 +47,15 @@ export function createFileReportSink(directory: string): ReportSink {
         },
         async close() {
           await Promise.race([new Promise<void>((done) => stream.end(() => done())), failed]);
+          if (!pending.delete(temp)) return;
+          await rename(temp, path);
+          if (pending.size === 0) process.removeListener('exit', removePending);
         },
       };
+    },
+    async discard() {
+      removePending();
+      process.removeListener('exit', removePending);
     },
     createSpool: () => createFileSpool(),
     async prepare() {

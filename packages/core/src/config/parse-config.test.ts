@@ -51,6 +51,13 @@ describe('parseConfig', () => {
     expect(job[key as keyof typeof job]).toEqual(expected);
   });
 
+  it('reads fail-on statuses as a comma list; a status written with a space (the UI label) is one status, never two', () => {
+    expect(assertConfig({ ...base, failOnStatuses: 'FALSE POSITIVE' }).ignoredStatuses).toEqual(['FALSE_POSITIVE']);
+    expect(assertConfig({ ...base, failOnStatuses: 'False Positive, ignored' }).ignoredStatuses).toEqual(['FALSE_POSITIVE', 'IGNORED']);
+    expect(assertConfig({ ...base, failOnStatuses: 'FALSE_POSITIVE IGNORED' }).ignoredStatuses).toEqual(['FALSE_POSITIVE', 'IGNORED']);
+    expect(assertConfig({ ...base, failOnStatuses: ' none ' }).ignoredStatuses).toEqual([]);
+  });
+
   it('drops the findings report when it is turned off', () => {
     expect(assertConfig({ ...base, findingsReport: 'false' }).reports).not.toContain('findings');
   });
@@ -65,6 +72,9 @@ describe('parseConfig', () => {
     [{ failOn: 'SEVERE' }, '--fail-on must be a severity: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE'],
     [{ reports: 'pdf' }, "--reports 'pdf' is not a report format; use all, none or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result"],
     [{ scanId: '42' }, '--scan-id must be a scan id (a UUID) to attach to an existing scan'],
+    [{ reports: 'all,none' }, "--reports 'all,none' combines none with other formats; use none alone, all, or a list of metrics, findings, sarif, junit, markdown, html, result"],
+    [{ reports: 'none sarif' }, "--reports 'none,sarif' combines none with other formats; use none alone, all, or a list of metrics, findings, sarif, junit, markdown, html, result"],
+    [{ failOnStatuses: 'FALSE POSITIVES' }, "--fail-on-statuses 'FALSE POSITIVES' is not a finding status; separate statuses with commas, e.g. FALSE_POSITIVE,IGNORED,DUPLICATE"],
     [{ gateQuery: 'vulnerability.severity="HIGH"' }, "--gate-query is not a valid query: Double quotes are not accepted around values; write the value in single quotes, as in 'HIGH'"],
     [{ gateQuery: "vulnerability.severity='HIGH’" }, "--gate-query is not a valid query: The typographic quote ’ does not close a value; replace it with a straight single quote (')"],
     [{ gateQuery: "vulnerability.severty='HIGH'" }, '--gate-query is not a valid query: Unknown field vulnerability.severty; did you mean vulnerability.severity?'],
@@ -77,6 +87,7 @@ describe('parseConfig', () => {
       region: '--region',
       baseUrl: '--base-url',
       failOn: '--fail-on',
+      failOnStatuses: '--fail-on-statuses',
       reports: '--reports',
       scanId: '--scan-id',
       gateQuery: '--gate-query',

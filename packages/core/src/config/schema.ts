@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
-import { SEVERITIES, type Severity } from '../query/fields';
+import { SEVERITIES, VULNERABILITY_STATUSES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
 
 /** The report formats the product writes. `metrics`, `findings` and `result` are the always-on JSON files. */
@@ -160,6 +160,11 @@ export const configSchema = z.object({
       .transform((value, ctx): ReportFormat[] => {
         if (value === undefined) return [...REPORT_FORMATS];
         const items = (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+        // `none` with anything else (`all,none`, `none,sarif`) contradicts itself: refused, not guessed.
+        if (items.includes('none') && items.some((i) => i !== 'none')) {
+          ctx.addIssue({ code: 'custom', message: `'${items.join(',')}' combines none with other formats; use none alone, all, or a list of ${REPORT_FORMATS.join(', ')}` });
+          return z.NEVER;
+        }
         if (items.includes('all')) return [...REPORT_FORMATS];
         if (items.includes('none')) return ['result'];
         const unknown = items.filter((i) => !(REPORT_FORMATS as readonly string[]).includes(i));
@@ -184,10 +189,22 @@ export const configSchema = z.object({
     z
       .string()
       .optional()
-      .transform((value): string[] => {
+      .transform((value, ctx): string[] => {
         if (value === undefined) return [...DEFAULT_IGNORED_STATUSES];
-        if (value.toLowerCase() === 'none') return [];
-        return value.split(/[\s,]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
+        if (value.trim().toLowerCase() === 'none') return [];
+        const statuses: string[] = [];
+        for (const item of value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+          const words = item.split(/\s+/);
+          if (words.length === 1) statuses.push(item);
+          // The UI's label (`False Positive`) names one status; a space-separated list of statuses stays a list.
+          else if (isStatus(words.join('_'))) statuses.push(words.join('_'));
+          else if (words.every(isStatus)) statuses.push(...words);
+          else {
+            ctx.addIssue({ code: 'custom', message: `'${item}' is not a finding status; separate statuses with commas, e.g. ${DEFAULT_IGNORED_STATUSES.join(',')}` });
+            return z.NEVER;
+          }
+        }
+        return statuses;
       }),
   ),
   baseline: text,
@@ -199,6 +216,10 @@ export const configSchema = z.object({
   // Session cookies and Authorization headers of authenticated scans must not reach reports by default.
   redactHttpSecrets: flag(true),
 });
+
+function isStatus(value: string): boolean {
+  return (VULNERABILITY_STATUSES as readonly string[]).includes(value);
+}
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -4,6 +4,7 @@ import type { App, ScanConfig } from '../api/schemas';
 import type { Logger } from '../effects';
 import { ApiError, ConfigError } from '../errors';
 import { closestNames } from '../closest-names';
+import { escapeLogText } from '../log-text';
 
 /** The application and scan configuration a run scans. */
 export interface ResolvedTarget {
@@ -42,7 +43,7 @@ export async function resolveTarget(
       throw new ConfigError(`Scan configuration '${scanConfig.name}' does not name its application; give ${names.app} as well.`, [{ path: names.app, message: 'application unknown' }]);
     }
     app = await resolveApp(client, appId, names.app, logger);
-    logger.info(`Scan configuration '${scanConfig.name}' belongs to application '${app.name}'`);
+    logger.info(`Scan configuration '${escapeLogText(scanConfig.name)}' belongs to application '${escapeLogText(app.name)}'`);
   } else {
     app = await resolveApp(client, wanted.app, names.app, logger);
     logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
@@ -153,9 +154,9 @@ function notFound(inputName: string, what: string, wanted: string, names: string
   const closest = closestNames(wanted, names);
   const hint =
     closest.length > 0
-      ? `closest: ${closest.map((n) => `'${n}'`).join(', ')}`
+      ? `closest: ${closest.map((n) => `'${escapeLogText(n)}'`).join(', ')}`
       : names.length > 0
-        ? `known: ${names.slice(0, 5).map((n) => `'${n}'`).join(', ')}${names.length > 5 ? ', …' : ''}`
+        ? `known: ${names.slice(0, 5).map((n) => `'${escapeLogText(n)}'`).join(', ')}${names.length > 5 ? ', …' : ''}`
         : 'none is visible to this API key';
   return new ConfigError(
     `${inputName} '${wanted}' matches no ${what} (${hint}); check the name or use its id.`,
