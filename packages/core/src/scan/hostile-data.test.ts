@@ -44,6 +44,7 @@ describe('hostile scan data', () => {
     expect(outcome.message.includes('\u001b')).toBe(false);
     // Every report and the result file exist and hold no copy of the key the server reflected back.
     expect([...h.sink.files.keys()].sort()).toEqual([
+      'gl-dast-report.json',
       'insightappsec-scan-findings.json',
       'insightappsec-scan-junit.xml',
       'insightappsec-scan-metrics.json',
