@@ -160,7 +160,7 @@ describe('outbound policy (issue 17, items 1 and 3)', () => {
       request.url.endsWith('/apps/a0000000-0000-4000-8000-000000000001') ? json({}, 303, { location: '/ias/v1/apps/moved' }) : json({ id: 'a0000000-0000-4000-8000-000000000001', name: 'Moved' }),
     );
     const response = await client(fetch).request({ ...getApp, method: 'POST', json: {} } as never);
-    expect((response.data as { name: string }).name).toBe('Moved');
+    expect((response.data as unknown as { name: string }).name).toBe('Moved');
     expect(seen.map((s) => `${s.method} ${new URL(s.url).pathname} ${s.key}`)).toEqual(['POST /ias/v1/apps/a0000000-0000-4000-8000-000000000001 KEY-never-elsewhere', 'GET /ias/v1/apps/moved KEY-never-elsewhere']);
     const loop = recording(() => json({}, 307, { location: '/ias/v1/again' }));
     const error = (await client(loop.fetch).request(getApp).catch((e: unknown) => e)) as ApiError;
