@@ -59,21 +59,36 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
   let previous: string | undefined;
   let startedAt: number | undefined;
   let failures = 0;
+  let last: Scan | undefined;
   const unknownSeen = new Set<string>();
+  /** When the budget that applies now ends, if one does. */
+  const budgetEnd = (): { budget: 'pending' | 'execution'; at: number } | undefined => {
+    if (startedAt === undefined) return options.maxPendingMs === undefined ? undefined : { budget: 'pending', at: options.launchedAt + options.maxPendingMs };
+    return options.maxExecutionMs === undefined ? undefined : { budget: 'execution', at: startedAt + options.maxExecutionMs };
+  };
   for (;;) {
     let scan: Scan;
+    // A poll never outlives the budget: a failing or hanging API is cut at the budget's end, which is then acted on.
+    const end = budgetEnd();
     try {
-      scan = await getScan(client, scanId);
+      // The poll at the budget's end itself (to see whether the scan made it) gets one request timeout.
+      const deadline = end === undefined ? undefined : Math.max(end.at, clock.now() + client.timeoutMs);
+      scan = await getScan(client, scanId, { deadline });
       failures = 0;
     } catch (error) {
-      if (!(error instanceof ApiError) || !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code) || (error.status !== undefined && error.status < 500) || failures + 1 >= maxFailures) {
-        throw error;
+      if (options.signal?.aborted) throw error;
+      if (end !== undefined && clock.now() >= end.at && error instanceof ApiError && ['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code)) {
+        logger.warn(`Could not read the scan's status (${error.message})`);
+        return await onBudget(client, last ?? ({ id: scanId, status: previous ?? 'UNKNOWN' } as Scan), end.budget, clock.now(), startedAt, options, false);
       }
+      if (!isTransientPollError(error) || failures + 1 >= maxFailures) throw error;
       failures += 1;
-      logger.warn(`Could not read the scan's status (${error.message}); polling again in ${formatDuration(options.pollIntervalMs)}`);
-      await clock.sleep(options.pollIntervalMs, options.signal);
+      const wait = end === undefined ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, end.at - clock.now()));
+      logger.warn(`Could not read the scan's status (${(error as ApiError).message}); polling again in ${formatDuration(wait)}`);
+      await clock.sleep(wait, options.signal);
       continue;
     }
+    last = scan;
     const now = clock.now();
     const status = scan.status;
     options.onStatus?.(status);
@@ -93,7 +108,7 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
       startedAt = now;
     }
     if (options.onEvent !== undefined && !isTerminal(status)) {
-      const details = startedAt !== undefined && options.progressDetails !== false ? await getExecutionDetails(client, scanId).catch(() => undefined) : undefined;
+      const details = startedAt !== undefined && options.progressDetails !== false ? await getExecutionDetails(client, scanId, { deadline: budgetEnd()?.at }).catch(() => undefined) : undefined;
       options.onEvent({ type: 'progress', scanId, status, elapsedMs: now - options.launchedAt, ...(details === undefined ? {} : { details }) });
     }
     if (status === 'FAILED') {
@@ -122,6 +137,7 @@ async function onBudget(
   now: number,
   startedAt: number | undefined,
   options: WaitForScanOptions,
+  reachable = true,
 ): Promise<WaitResult> {
   const limit = budget === 'pending' ? options.maxPendingMs : options.maxExecutionMs;
   const what = `The ${budget === 'pending' ? 'pending' : 'execution'} budget of ${formatDuration(limit ?? 0)} ran out while scan ${scan.id} was ${scan.status}`;
@@ -133,8 +149,19 @@ async function onBudget(
   // A scan that never started has nothing to stop and collect: it is canceled instead.
   const action = options.onTimeout === 'cancel' || budget === 'pending' ? 'CANCEL' : 'STOP';
   options.logger.warn(`${what}; sending ${action}${action === 'CANCEL' && options.onTimeout === 'stop' ? ' (a scan that never started has nothing to stop and collect)' : ''}`);
-  await submitScanAction(client, scan.id, action);
-  const settled = await settle(client, scan.id, options);
+  // The action gets one request timeout: a budget that ran out is not extended by retries against a failing API.
+  try {
+    await submitScanAction(client, scan.id, action, { deadline: options.clock.now() + client.timeoutMs });
+  } catch (error) {
+    if (options.signal?.aborted || !(error instanceof ApiError)) throw error;
+    throw new ScanError(
+      'SCAN_TIMEOUT',
+      `${what}; the ${action === 'CANCEL' ? 'cancel' : 'stop'} could not be sent (${error.message.replace(/\.$/, '')}), so the scan may still be running: ${action === 'CANCEL' ? 'cancel' : 'stop'} it in InsightAppSec.`,
+      { scanId: scan.id, lastStatus: scan.status, elapsedMs },
+      { cause: error },
+    );
+  }
+  const settled = reachable ? await settle(client, scan, options) : await settle(client, scan, { ...options, graceMs: Math.min(options.graceMs ?? 300_000, client.timeoutMs) });
   if (action === 'STOP' && settled.status === 'COMPLETE') {
     options.logger.warn(`Scan ${scan.id} stopped and completed; its findings so far are collected and gated, and the step fails on the budget`);
     return { scan: settled, reason: 'completed', stoppedOnBudget: budget, startedRunningAt: startedAt };
@@ -143,15 +170,30 @@ async function onBudget(
   throw new ScanError('SCAN_TIMEOUT', `${what}; ${result}.`, { scanId: scan.id, lastStatus: settled.status, elapsedMs, ...(settled.failure_reason ? { failureReason: settled.failure_reason } : {}) });
 }
 
-/** Polls until the scan is terminal or the grace period ends; returns the last scan seen. */
-async function settle(client: ApiClient, scanId: string, options: WaitForScanOptions): Promise<Scan> {
+/**
+ * Polls until the scan is terminal or the grace period ends; returns the last scan seen. Polls that fail are
+ * retried within the grace period only, and its end cuts a poll in flight.
+ */
+async function settle(client: ApiClient, from: Scan, options: WaitForScanOptions): Promise<Scan> {
   const graceEnds = options.clock.now() + (options.graceMs ?? 300_000);
   const step = Math.min(options.pollIntervalMs, 5_000);
+  let scan = from;
   for (;;) {
-    const scan = await getScan(client, scanId);
+    try {
+      scan = await getScan(client, from.id, { deadline: graceEnds });
+    } catch (error) {
+      if (options.signal?.aborted || !isTransientPollError(error)) throw error;
+      if (options.clock.now() >= graceEnds) return scan;
+    }
     if (isTerminal(scan.status) || options.clock.now() >= graceEnds) return scan;
-    await options.clock.sleep(step, options.signal);
+    await options.clock.sleep(Math.max(0, Math.min(step, graceEnds - options.clock.now())), options.signal);
   }
+}
+
+/** A failed poll worth polling again: a network error, a timeout, a 5xx, or a 408/429 (the API asking us to slow down). */
+function isTransientPollError(error: unknown): boolean {
+  if (!(error instanceof ApiError) || !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code)) return false;
+  return error.status === undefined || error.status >= 500 || error.status === 429 || error.status === 408;
 }
 
 function scanFailed(scan: Scan, elapsedMs: number): ScanError {
