@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { systemClock } from '@ias/core';
-import { createFileReportSink, createInterruptSignal, createNodeFetch, nodeRuntime, zipFiles } from '@ias/host-node';
+import { createFileReportSink, createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime, zipFiles } from '@ias/host-node';
 import { runTask } from './run';
 import { createTaskLibHost } from './task-lib-host';
 import { version } from '../package.json';
@@ -16,7 +16,7 @@ const interrupt = createInterruptSignal(process, {
 });
 
 runTask(host, {
-  createFetch: (route) => (route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url }) : createNodeFetch(route.mode === 'direct' ? {} : process.env)),
+  createFetch: (route) => (route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url, name: 'The agent proxy (Agent.ProxyUrl)' }) : createNodeFetch(route.mode === 'direct' ? {} : process.env)),
   clock: systemClock,
   createSink: createFileReportSink,
   signal: interrupt.signal,
@@ -28,6 +28,7 @@ runTask(host, {
 })
   .then(() => {
     interrupt.dispose();
+    exitWithVerdict(Number(process.exitCode ?? 0));
   })
   .catch((error: unknown) => {
     const text = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,5 @@
 import { redactSecrets, systemClock } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime } from '@ias/host-node';
 import { run } from './run';
 import { version } from '../package.json';
 
@@ -14,7 +14,7 @@ run({
   argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
-  createFetch: (proxy) => createNodeFetch(process.env, { url: proxy }),
+  createFetch: (proxy) => createNodeFetch(process.env, { url: proxy, name: 'ias.proxy' }),
   clock: systemClock,
   signal: interrupt.signal,
   version,
@@ -23,7 +23,7 @@ run({
   err: (text) => process.stderr.write(text),
 })
   .then((code) => {
-    process.exitCode = code;
+    exitWithVerdict(code);
   })
   .catch((error: unknown) => {
     // Every value that could hold the key: the default variable, IAS_API_KEY and any *password* variable.

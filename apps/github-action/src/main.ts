@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { redactSecrets, systemClock } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime } from '@ias/host-node';
 import { version } from '../package.json';
 import { runPost } from './post';
 import { run, type ActionHost } from './run';
@@ -51,7 +51,7 @@ const host: ActionHost = {
 
 (isPost ? runPost(host) : run(host))
   .then((code) => {
-    process.exitCode = code;
+    exitWithVerdict(code);
   })
   .catch((error: unknown) => {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

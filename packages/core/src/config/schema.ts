@@ -145,8 +145,8 @@ export const configSchema = z.object({
     z.string({ error: 'is required; set the InsightAppSec API key' }).superRefine((v, ctx) => {
       // Never echo the key: the message says what is wrong with it, not what it is.
       if (/[\r\n]/.test(v)) ctx.addIssue({ code: 'custom', message: 'contains a line break; set the key again without it (copy only the key)' });
-      else if (/[\u0000-\u001f\u007f]/.test(v)) ctx.addIssue({ code: 'custom', message: 'contains a control character; set the key again without it (copy only the key)' });
-      else if (/[^\u0000-\u00ff]/.test(v)) ctx.addIssue({ code: 'custom', message: 'contains a character that cannot be sent in an HTTP header (outside Latin-1); set the key again, copied from the Insight platform' });
+      else if (hasCharCode(v, (c) => c < 0x20 || c === 0x7f)) ctx.addIssue({ code: 'custom', message: 'contains a control character; set the key again without it (copy only the key)' });
+      else if (hasCharCode(v, (c) => c > 0xff)) ctx.addIssue({ code: 'custom', message: 'contains a character that cannot be sent in an HTTP header (outside Latin-1); set the key again, copied from the Insight platform' });
     }),
   ),
   app: text,
@@ -206,6 +206,11 @@ export const configSchema = z.object({
   suppressions: text,
   requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
 });
+
+function hasCharCode(text: string, test: (code: number) => boolean): boolean {
+  for (let i = 0; i < text.length; i += 1) if (test(text.charCodeAt(i))) return true;
+  return false;
+}
 
 /**
  * What is wrong with a base URL, or `undefined`: it must be an http(s) URL without credentials, and plain http is
