@@ -71,8 +71,9 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
     // A poll never outlives the budget: a failing or hanging API is cut at the budget's end, which is then acted on.
     const end = budgetEnd();
     try {
-      // The poll at the budget's end itself (to see whether the scan made it) gets one request timeout.
-      const deadline = end === undefined ? undefined : Math.max(end.at, clock.now() + client.timeoutMs);
+      // A poll before the budget's end is cut at it; the poll at the end itself (did the scan make it?) gets one
+      // request timeout.
+      const deadline = end === undefined ? undefined : clock.now() < end.at ? end.at : clock.now() + client.timeoutMs;
       scan = await getScan(client, scanId, { deadline });
       failures = 0;
     } catch (error) {
@@ -161,7 +162,8 @@ async function onBudget(
       { cause: error },
     );
   }
-  const settled = reachable ? await settle(client, scan, options) : await settle(client, scan, { ...options, graceMs: Math.min(options.graceMs ?? 300_000, client.timeoutMs) });
+  // When the status could not be read, waiting for the scan to settle would only extend the run past its budget.
+  const settled = reachable ? await settle(client, scan, options) : scan;
   if (action === 'STOP' && settled.status === 'COMPLETE') {
     options.logger.warn(`Scan ${scan.id} stopped and completed; its findings so far are collected and gated, and the step fails on the budget`);
     return { scan: settled, reason: 'completed', stoppedOnBudget: budget, startedRunningAt: startedAt };
