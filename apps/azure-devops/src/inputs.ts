@@ -79,7 +79,8 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
 
   const token = blank(host.getEndpointToken(connectionId));
   const secrets = token === undefined ? [] : [token];
-  if (token !== undefined) host.setSecret(token);
+  // The task library refuses a secret with a line break: each line is registered (the key is refused as bad input later).
+  if (token !== undefined) for (const part of token.split(/[\r\n]+/)) if (part !== '') host.setSecret(part);
   const region = blank(host.getEndpointData(connectionId, 'region'))?.toLowerCase();
   const url = blank(host.getEndpointUrl(connectionId));
   const errors: string[] = [];

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHostileServer, startTunnelDroppingProxy, type HostileCase } from '../src/hostile-server';
 import { CANARY_KEY, HOSTS, type Host, type ResultName, type Settings } from './hosts';
-import { keyLeaks, runHost, type TimedRun } from './run-host';
+import { keyLeaks, runHost, shownText, type TimedRun } from './run-host';
 
 /** Node start-up, the simulator's accelerated scan and a loaded CI machine. */
 const ALLOWANCE_MS = 12_000;
@@ -148,7 +148,7 @@ describe.concurrent.each(HOSTS.map((host) => [host.name, host] as const))('%s re
       const launches = server.sim.counters.get('POST /scans');
       const extra = [
         ...(launches > 0 ? [`${launches} scan(s) launched`] : []),
-        ...(/pw-CANARY-9/.test(`${run.stdout}${run.stderr}${[...run.files.values()].join('')}`) ? ['the base URL password was printed'] : []),
+        ...(/pw-CANARY-9/.test(`${shownText(run)}${run.stderr}${[...run.files.values()].join('')}`) ? ['the base URL password was shown'] : []),
       ];
       const problems = judge(host, run, { result: 'config-error', withinMs: ALLOWANCE_MS, says }, extra);
       record('bad input', `${host.name} ${label}`, problems);

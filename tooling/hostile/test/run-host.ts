@@ -14,6 +14,7 @@ export interface TimedRun extends HostRun {
 }
 
 /** Spawns `node <bundle>` in a fresh folder with a minimal environment (nothing inherited but PATH) and the host's variables. */
+/** `signalAfterMs`: SIGTERM this long after the run's first output. */
 export async function runHost(host: Host, settings: Settings, options: { signalAfterMs?: number; killAfterMs: number }): Promise<TimedRun> {
   if (!existsSync(host.bundle)) throw new Error(`${host.bundle} is missing; build it first (turbo builds it before this suite's test task)`);
   const workDir = await mkdtemp(join(tmpdir(), 'ias-hostile-'));
@@ -28,7 +29,15 @@ export async function runHost(host: Host, settings: Settings, options: { signalA
       cwd: workDir,
       env,
       killAfterMs: options.killAfterMs,
-      ...(options.signalAfterMs === undefined ? {} : { onSpawn: (kill: (signal: NodeJS.Signals) => void) => (signalTimer = setTimeout(() => kill('SIGTERM'), options.signalAfterMs)) }),
+      // The clock for the signal starts at the run's first output: by then its handlers are installed (a signal
+      // during Node's start-up ends the process at once, which says nothing about the run).
+      ...(options.signalAfterMs === undefined
+        ? {}
+        : {
+            onStdout: (_text: string, kill: (signal: NodeJS.Signals) => void) => {
+              signalTimer ??= setTimeout(() => kill('SIGTERM'), options.signalAfterMs);
+            },
+          }),
     });
     clearTimeout(signalTimer);
     const elapsedMs = Date.now() - started;
@@ -39,13 +48,42 @@ export async function runHost(host: Host, settings: Settings, options: { signalA
   }
 }
 
-/** Where the key occurs in what a run printed or wrote, skipping the host's own secret registration line. */
+/**
+ * Where the key occurs in what a run printed or wrote, as the host shows it: the runner and the agent consume the
+ * lines that register a secret (`::add-mask::…`, `##vso[task.setsecret]…`) and mask the value in every later line.
+ */
 export function keyLeaks(run: HostRun, key: string, registration: string | undefined): string[] {
   const places: string[] = [];
+  const masked = (text: string): string[] => {
+    const secrets: string[] = [];
+    const shown: string[] = [];
+    for (const line of text.split(/\r?\n/)) {
+      const registered = /^(?:::add-mask::|##vso\[task\.setsecret\])(.*)$/.exec(line)?.[1];
+      if (line === registration || registered !== undefined) {
+        if (registered !== undefined && registered !== '') secrets.push(registered);
+        continue;
+      }
+      shown.push(secrets.reduce((out, secret) => out.split(secret).join('***'), line));
+    }
+    return shown;
+  };
   const texts: [string, string][] = [['stdout', run.stdout], ['stderr', run.stderr], ...[...run.files.entries()]];
   for (const [label, text] of texts) {
-    const lines = text.split(/\r?\n/).filter((line) => line !== registration);
-    if (lines.some((line) => line.includes(key))) places.push(label);
+    if (masked(text).some((line) => line.includes(key))) places.push(label);
   }
   return places;
+}
+
+/** The lines of stdout as the host shows them (registered secrets masked), for searches beyond the key. */
+export function shownText(run: HostRun): string {
+  const secrets: string[] = [];
+  return run.stdout
+    .split(/\r?\n/)
+    .filter((line) => {
+      const registered = /^(?:::add-mask::|##vso\[task\.setsecret\])(.*)$/.exec(line)?.[1];
+      if (registered !== undefined) secrets.push(registered);
+      return registered === undefined;
+    })
+    .map((line) => secrets.reduce((out, secret) => (secret === '' ? out : out.split(secret).join('***')), line))
+    .join('\n');
 }
