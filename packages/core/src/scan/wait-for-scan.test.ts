@@ -28,6 +28,23 @@ describe('waitForScan while the status API fails', () => {
     expect(h.clock.now() - started).toBeLessThanOrEqual(20_000 + 2 * 60_000);
   });
 
+  it('tolerates a status body cut off while it is read (a 200 that never completes), like any network error', async () => {
+    const h = createHarness();
+    let broken = 0;
+    const fetch: typeof h.effects.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.method === 'GET' && /\/scans\/[0-9a-f-]{36}$/.test(new URL(request.url).pathname) && broken < 8) {
+        broken += 1;
+        const body = new ReadableStream<Uint8Array>({ start: (c) => { c.enqueue(new TextEncoder().encode('{"id":')); c.error(new Error('socket hang up')); } });
+        return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      }
+      return h.effects.fetch(request);
+    };
+    const outcome = await runScanJob(h.job({ pollInterval: '30s' }), { ...h.effects, fetch });
+    expect(broken).toBe(8);
+    expect(outcome.status).toBe('COMPLETE');
+  });
+
   it('tolerates a 429 while polling like a 5xx, beyond the client retries', async () => {
     const h = createHarness();
     h.sim.faults.add({ route: 'GET /scans/{id}', kind: 'status', status: 429, times: 9 });

@@ -194,7 +194,10 @@ async function settle(client: ApiClient, from: Scan, options: WaitForScanOptions
 
 /** A failed poll worth polling again: a network error, a timeout, a 5xx, or a 408/429 (the API asking us to slow down). */
 function isTransientPollError(error: unknown): boolean {
-  if (!(error instanceof ApiError) || !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code)) return false;
+  if (!(error instanceof ApiError)) return false;
+  // A timeout or a dropped connection while reading a body carries the 200 it started with: still transient.
+  if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') return true;
+  if (error.code !== 'HTTP_ERROR') return false;
   return error.status === undefined || error.status >= 500 || error.status === 429 || error.status === 408;
 }
 
