@@ -101,7 +101,8 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
 
   const token = blank(host.getEndpointToken(connectionId));
   const secrets = token === undefined ? [] : [token];
-  if (token !== undefined) host.setSecret(token);
+  // The task library refuses a secret with a line break: each line is registered (the key is refused as bad input later).
+  if (token !== undefined) for (const part of token.split(/[\r\n]+/)) if (part !== '') host.setSecret(part);
   const region = blank(host.getEndpointData(connectionId, 'region'))?.toLowerCase();
   const rawUrl = blank(host.getEndpointUrl(connectionId));
   const url = rawUrl !== undefined && isPlaceholderUrl(rawUrl) && region !== undefined && region !== 'custom' ? undefined : rawUrl;

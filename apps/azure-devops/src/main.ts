@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
-import { createFileReportSink, createInterruptSignal, createNodeFetch, nodeRuntime, zipFiles } from '@ias/host-node';
+import { createFileReportSink, createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime, zipFiles } from '@ias/host-node';
 import { runTask } from './run';
 import { createTaskLibHost } from './task-lib-host';
 import { version } from '../package.json';
@@ -19,7 +19,7 @@ const interrupt = createInterruptSignal(process, {
 runTask(host, {
   createFetch: (route, tls) => {
     const options = { tls: { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized } };
-    return route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url, ...options }) : createNodeFetch(route.mode === 'direct' ? {} : process.env, options);
+    return route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url, name: 'The agent proxy (Agent.ProxyUrl)', ...options }) : createNodeFetch(route.mode === 'direct' ? {} : process.env, options);
   },
   readCaFile: (path) => readFile(path, 'utf8'),
   clock: systemClock,
@@ -33,6 +33,7 @@ runTask(host, {
 })
   .then(() => {
     interrupt.dispose();
+    exitWithVerdict(Number(process.exitCode ?? 0));
   })
   .catch((error: unknown) => {
     const text = error instanceof Error ? error.message : String(error);

@@ -29,13 +29,30 @@ function quietly<T>(read: () => T): T {
   }
 }
 
+/** The password of a URL's userinfo, decoded; `undefined` when it has none. */
+function passwordOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The task host over azure-pipelines-task-lib: every log line is a `##vso[...]` command or plain stdout. */
 export function createTaskLibHost(out: (line: string) => void): TaskHost {
   const issues = { error: 0, warning: 0 };
   return {
     getInput: (name) => tl.getInput(name, false),
     getVariable: (name) => tl.getVariable(name),
-    getEndpointUrl: (id) => tl.getEndpointUrl(id, true),
+    getEndpointUrl(id) {
+      // getEndpointUrl prints the URL in a debug line (node/task.ts reads ENDPOINT_URL_<id> and debug-logs it): a
+      // password in it (user:pass@, refused later as bad input) is registered as a secret first, so the agent masks it.
+      const password = passwordOf(process.env[`ENDPOINT_URL_${id}`]);
+      if (password !== undefined) tl.setSecret(password);
+      return tl.getEndpointUrl(id, true);
+    },
     getEndpointData: (id, key) => tl.getEndpointDataParameter(id, key, true),
     getEndpointToken(id) {
       // getEndpointAuthorization logs only whether the connection exists; the per-parameter getter would print the

@@ -151,7 +151,8 @@ export function readBambooInputs(argv: readonly string[], env: Env, cwd: string)
     }
   }
 
-  const secrets = [key.value, proxyPassword(proxy), proxyPassword(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy)].filter(
+  // A base URL with user:pass@ is refused as bad input, but its password must not reach the log on the way there.
+  const secrets = [key.value, proxyPassword(proxy), proxyPassword(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy), proxyPassword(typeof raw.baseUrl === 'string' ? raw.baseUrl : undefined)].filter(
     (s): s is string => s !== undefined && s !== '',
   );
   return {

@@ -1,5 +1,5 @@
 import { redactSecrets, systemClock } from '@ias/core';
-import { createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { createNodeFetch, exitWithVerdict, nodeRuntime } from '@ias/host-node';
 import { watchBuildStop } from './build-stop';
 import { run } from './run';
 import { version } from '../package.json';
@@ -19,7 +19,7 @@ run({
   argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
-  createFetch: (proxy) => createNodeFetch(process.env, { url: proxy }),
+  createFetch: (proxy) => createNodeFetch(process.env, { url: proxy, name: 'ias.proxy' }),
   clock: systemClock,
   signal: interrupt.signal,
   version,
@@ -28,7 +28,7 @@ run({
   err: (text) => process.stderr.write(text),
 })
   .then((code) => {
-    process.exitCode = code;
+    exitWithVerdict(code);
   })
   .catch((error: unknown) => {
     // Every value that could hold the key: IAS_API_KEY and any variable Bamboo treats as secret.

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime } from '@ias/host-node';
 import { run } from './run';
 import { version } from '../package.json';
 
@@ -24,7 +24,7 @@ run({
   readText: (path) => readFile(path, 'utf8'),
 })
   .then((code) => {
-    process.exitCode = code;
+    exitWithVerdict(code);
   })
   .catch((error: unknown) => {
     const key = process.env.IAS_API_KEY;

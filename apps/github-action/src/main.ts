@@ -1,4 +1,6 @@
+import { exitWithVerdict } from '@ias/host-node';
 import { run } from './index';
 
-// The runner's entry (action.yml `runs.main` and `runs.post`, one bundle): the only file with a side effect.
-void run();
+// The runner's entry (action.yml `runs.main` and `runs.post`, one bundle): the only file with a side effect. After the
+// verdict the process ends even if a misbehaving proxy left sockets open (local-action calls run() itself, without it).
+void run().then((code) => exitWithVerdict(code));

@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function host(inputs: Record<string, string>) {
-  const toolkit = createRecordingToolkit({ 'api-key': sim.apiKey, 'base-url': 'http://ias.sim/ias/v1', 'poll-interval': '1s', ...inputs });
+  const toolkit = createRecordingToolkit({ 'api-key': sim.apiKey, 'base-url': 'http://ias.sim.test/ias/v1', 'poll-interval': '1s', ...inputs });
   return { toolkit, fetch: sim.fetch, clock: systemClock, version: '0.0.0-test', runtime: 'node/test', workspace, readText: (path: string) => readFile(path, 'utf8') };
 }
 

@@ -1,7 +1,7 @@
 import { constants, createWriteStream, rmSync } from 'node:fs';
-import { access, mkdir, mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ReportSink } from '@ias/core';
 
 type ReportSpool = Awaited<ReturnType<NonNullable<ReportSink['createSpool']>>>;
@@ -29,7 +29,7 @@ export function createFileReportSink(directory: string): ReportSink {
   };
   return {
     async create(name) {
-      made ??= mkdir(root, { recursive: true });
+      made ??= makeFolder(root);
       await made;
       const path = join(root, name);
       const temp = join(root, `.${name}.${process.pid}.partial`);
@@ -59,11 +59,65 @@ export function createFileReportSink(directory: string): ReportSink {
     },
     createSpool: () => createFileSpool(),
     async prepare() {
-      made ??= mkdir(root, { recursive: true });
+      made ??= makeFolder(root);
       await made;
       await access(root, constants.W_OK);
+      await probeWrite(root);
     },
   };
+}
+
+/** How long creating the folder or writing a probe file may take before the folder is called unusable. */
+export const PREPARE_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates `folder` and its missing parents one level at a time. Node's `mkdir(…, { recursive: true })` never
+ * returns for a path under `/proc` (it keeps retrying the parent), which hung a run for good; a plain `mkdir`
+ * fails there at once with ENOENT.
+ */
+async function makeFolder(folder: string): Promise<void> {
+  const missing: string[] = [];
+  let current = folder;
+  for (;;) {
+    try {
+      const info = await stat(current);
+      if (!info.isDirectory()) throw Object.assign(new Error(`${current} is not a folder`), { code: 'ENOTDIR' });
+      break;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ENOENT') throw error;
+      const parent = dirname(current);
+      if (parent === current) throw error;
+      missing.unshift(current);
+      current = parent;
+    }
+  }
+  for (const path of missing) {
+    try {
+      await withTimeout(mkdir(path), `creating ${path}`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** Writes and removes a probe file, so a folder where writes fail or hang is refused before the scan starts. */
+async function probeWrite(folder: string): Promise<void> {
+  const probe = join(folder, `.ias-write-probe-${process.pid}`);
+  await withTimeout(writeFile(probe, ''), `writing to ${folder}`);
+  await rm(probe, { force: true });
+}
+
+async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} did not finish in ${PREPARE_TIMEOUT_MS / 1000}s`), { code: 'ETIMEDOUT' })), PREPARE_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -142,9 +142,58 @@ describe('parseConfig', () => {
     }
   });
 
-  it('warns when the key would travel over plain http to a non-loopback host', () => {
-    const result = parseConfig({ ...base, baseUrl: 'http://ias.example.test/ias/v1' });
-    expect(result.warnings).toEqual(['baseUrl uses plain http; the API key travels unencrypted']);
-    expect(parseConfig({ ...base, baseUrl: 'http://127.0.0.1:8080/ias/v1' }).warnings).toEqual([]);
+  it('refuses plain http to a non-loopback host as bad input (issue 17, item 1), and allows it on loopback', () => {
+    const result = parseConfig({ ...base, baseUrl: 'http://ias.example.com/ias/v1' }, { names: { baseUrl: '--base-url' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.message).toBe('--base-url must use https for ias.example.com (plain http is only for loopback hosts such as 127.0.0.1); the API key would travel unencrypted');
+    for (const url of ['http://127.0.0.1:8080/ias/v1', 'http://localhost:1/ias/v1', 'http://[::1]:9/ias/v1', 'http://ias.sim.test/ias/v1', 'https://ias.example.com/ias/v1']) {
+      expect(parseConfig({ ...base, baseUrl: url }).ok, url).toBe(true);
+    }
+  });
+
+  it('refuses a base URL with credentials, never repeating them (issue 17, items 1 and 15)', () => {
+    const result = parseConfig({ ...base, baseUrl: 'https://admin:hunter2-pw@us.api.insight.rapid7.com/ias/v1' }, { names: { baseUrl: 'IAS_BASE_URL' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.message).toBe('IAS_BASE_URL must not carry credentials (user:pass@); remove them, the API key is the only credential the API takes');
+    expect(JSON.stringify(result)).not.toContain('hunter2-pw');
+    expect(parseConfig({ ...base, baseUrl: 'http://user@127.0.0.1:1/ias/v1' }).ok).toBe(false);
+  });
+
+  it.each([
+    ['a CR/LF', 'key-123\r\nX-Injected: 1', 'contains a line break'],
+    ['an inner newline', 'key\n123', 'contains a line break'],
+    ['a NUL', 'key\u0000123', 'contains a control character'],
+    ['non-Latin-1 text', 'kéy-✓-123', 'outside Latin-1'],
+  ])('refuses an API key with %s before anything is sent, without printing it (issue 17, item 16)', (_label, apiKey, problem) => {
+    const result = parseConfig({ ...base, apiKey }, { names: { apiKey: 'IAS_API_KEY' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.message).toMatch(/^IAS_API_KEY /);
+    expect(result.errors[0]?.message).toContain(problem);
+    expect(result.errors[0]?.message).not.toContain('key-123');
+    expect(result.errors[0]?.message).not.toContain('123');
+  });
+
+  it.each([
+    ['pollInterval', '600h'],
+    ['requestTimeout', '600h'],
+    ['maxPending', '25d'],
+    ['maxExecution', '2147483648ms'],
+  ] as const)('refuses %s %s, past the longest timer (issue 17, item 10)', (key, value) => {
+    const result = parseConfig({ ...base, [key]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.message).toBe(`${key} '${value}' is too long; use at most 596h31m24s (about 24 days)`);
+  });
+
+  it('trims a trailing newline from an API key (a key read from a file), as before', () => {
+    expect(assertConfig({ ...base, apiKey: 'key-123\n' }).apiKey).toBe('key-123');
+  });
+
+  it('accepts the longest timer exactly', () => {
+    expect(assertConfig({ ...base, maxExecution: '2147483647ms' }).maxExecutionMs).toBe(2_147_483_647);
   });
 });

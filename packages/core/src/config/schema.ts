@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from './duration';
 import { SEVERITIES, VULNERABILITY_STATUSES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
 
@@ -96,6 +96,11 @@ const duration = (options: { allowNone: boolean; min: number; fallback?: number 
           ctx.addIssue({ code: 'custom', message: `'${raw}' is too short; use at least ${options.min / 1000}s` });
           return z.NEVER;
         }
+        if (ms > MAX_DURATION_MS) {
+          // Timers overflow past 2^31-1 ms and then fire at once: a longer value would poll in a tight loop.
+          ctx.addIssue({ code: 'custom', message: `'${raw}' is too long; use at most ${formatDuration(MAX_DURATION_MS)} (about 24 days)` });
+          return z.NEVER;
+        }
         return ms;
       }),
   );
@@ -133,9 +138,20 @@ export const configSchema = z.object({
     z
       .string()
       .optional()
-      .refine((v) => v === undefined || isHttpUrl(v), { error: 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1' }),
+      .superRefine((v, ctx) => {
+        const problem = v === undefined ? undefined : baseUrlProblem(v);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   ),
-  apiKey: z.preprocess(blankToUndefined, z.string({ error: 'is required; set the InsightAppSec API key' })),
+  apiKey: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'is required; set the InsightAppSec API key' }).superRefine((v, ctx) => {
+      // Never echo the key: the message says what is wrong with it, not what it is.
+      if (/[\r\n]/.test(v)) ctx.addIssue({ code: 'custom', message: 'contains a line break; set the key again without it (copy only the key)' });
+      else if (hasCharCode(v, (c) => c < 0x20 || c === 0x7f)) ctx.addIssue({ code: 'custom', message: 'contains a control character; set the key again without it (copy only the key)' });
+      else if (hasCharCode(v, (c) => c > 0xff)) ctx.addIssue({ code: 'custom', message: 'contains a character that cannot be sent in an HTTP header (outside Latin-1); set the key again, copied from the Insight platform' });
+    }),
+  ),
   app: text,
   scanConfig: z.preprocess(blankToUndefined, z.string({ error: 'is required; give the scan configuration name or id' })),
   scanId: z.preprocess(
@@ -221,13 +237,33 @@ function isStatus(value: string): boolean {
   return (VULNERABILITY_STATUSES as readonly string[]).includes(value);
 }
 
-function isHttpUrl(value: string): boolean {
+function hasCharCode(text: string, test: (code: number) => boolean): boolean {
+  for (let i = 0; i < text.length; i += 1) if (test(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/**
+ * What is wrong with a base URL, or `undefined`: it must be an http(s) URL without credentials, and plain http is
+ * only for loopback hosts (a simulator, a local proxy) and the reserved `.test` names (RFC 6761) tests use.
+ */
+export function baseUrlProblem(value: string): string | undefined {
+  let url: URL;
   try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    url = new URL(value);
   } catch {
-    return false;
+    return 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1';
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1';
+  // Never shown: the URL itself is not repeated, since its credentials are the problem.
+  if (url.username !== '' || url.password !== '') return 'must not carry credentials (user:pass@); remove them, the API key is the only credential the API takes';
+  if (url.protocol === 'http:' && !isLoopbackOrTestHost(url.hostname)) return `must use https for ${url.hostname} (plain http is only for loopback hosts such as 127.0.0.1); the API key would travel unencrypted`;
+  return undefined;
+}
+
+/** True for 127.0.0.0/8, ::1, localhost (and `*.localhost`) and the reserved `.test` names. */
+export function isLoopbackOrTestHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]' || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.test');
 }
 
 /** The validated configuration of one run. */
