@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../effects';
 import { createRecordingLogger, type RecordingLogger } from '../testing/sim-harness';
 import { discoverAzureApim, type DiscoverAzureApimOptions, type DiscoveryOutcome } from './discover-azure-apim';
-import { createMemoryDiscoveryFiles, INVENTORY_FILE, type Inventory } from './inventory';
+import { createMemoryDiscoveryFiles, INVENTORY_FILE, SYNC_STATUS_FILE, type Inventory } from './inventory';
+import { markedSpecText } from './link-spec';
 import { parseLinksFile } from './links-file';
 
 const SUB_KEY = 'apim-subscription-key-0f9e8d7c6b5a';
@@ -84,6 +85,23 @@ async function sync(extra: Partial<DiscoverAzureApimOptions> = {}): Promise<Disc
   return outcome;
 }
 
+let writesBefore = 0;
+
+/** Changes a scan configuration's options through the IAS API, as a user editing it in IAS would. */
+async function editInIas(configId: string, edit: (options: Record<string, unknown>) => Record<string, unknown>): Promise<void> {
+  const url = `${world.iasUrl}/scan-configs/${configId}/options`;
+  const headers = { 'x-api-key': world.sim.apiKey, 'content-type': 'application/json' };
+  const current = (await (await fetch(url, { headers })).json()) as Record<string, unknown>;
+  const put = await fetch(url, { method: 'PUT', headers, body: JSON.stringify(edit(current)) });
+  expect(put.status).toBeLessThan(300);
+}
+
+function addScope(options: Record<string, unknown>, url: string): Record<string, unknown> {
+  const crawl = { ...(options.crawl_config as Record<string, unknown>) };
+  crawl.scope_constraint_list = [...((crawl.scope_constraint_list as unknown[] | undefined) ?? []), { url, exclusion: 'INCLUDE', method: 'ALL' }];
+  return { ...options, crawl_config: crawl };
+}
+
 function inventoryFile(): Inventory {
   return JSON.parse(world.files.files.get(INVENTORY_FILE) ?? 'null') as Inventory;
 }
@@ -120,10 +138,11 @@ describe('discoverAzureApim against the Azure fakes on 127.0.0.1', () => {
     world.azure.setSpec('contoso', 'echo-api', { openapi3: echoApiOpenApi3({ '/status': { get: { operationId: 'status', responses: { '200': { description: 'OK' } } } } }) });
     world.azure.removeApi('fabrikam', 'inventory-api');
     world.clock.advance(24 * 3600_000);
+    const before = world.files.files.get(INVENTORY_FILE);
     const outcome = await sync({ failOnChange: true });
     expect(outcome.exitCode).toBe(1);
     expect(outcome.result).toBe('changes-found');
-    const inventory = inventoryFile();
+    const inventory = outcome.inventory as Inventory;
     const changed = inventory.apis.filter((a) => a.status === 'changed');
     expect(changed.map((a) => a.key)).toEqual(['contoso/echo-api']);
     expect(changed[0]?.diff).toEqual({ added: ['GET /echo/status'], removed: [] });
@@ -131,9 +150,16 @@ describe('discoverAzureApim against the Azure fakes on 127.0.0.1', () => {
     const removed = inventory.apis.filter((a) => a.status === 'removed');
     expect(removed.map((a) => a.key)).toEqual(['fabrikam/inventory-api']);
     expect(removed[0]?.diff).toEqual({ added: [], removed: ['GET /inventory/items'] });
+    expect(inventory.summary).toEqual({ new: 0, changed: 1, unchanged: 2, removed: 1, skipped: 2, error: 0, unreachable: 0 });
+    // The gate leaves the inventory as it was, so rerunning the failed pipeline fails again...
+    expect(world.files.files.get(INVENTORY_FILE)).toBe(before);
+    expect((await sync({ failOnChange: true })).exitCode).toBe(1);
+    // ...until a run without the gate accepts the changes.
+    const accepted = await sync();
+    expect(accepted.exitCode).toBe(0);
+    expect(accepted.deleted).toEqual(['specs/fabrikam/inventory-api.json']);
     expect(world.files.files.has('specs/fabrikam/inventory-api.json')).toBe(false);
-    expect(inventory.summary).toEqual({ new: 0, changed: 1, unchanged: 2, removed: 1, skipped: 2, error: 0 });
-    expect(outcome.deleted).toEqual(['specs/fabrikam/inventory-api.json']);
+    expect((await sync({ failOnChange: true })).exitCode).toBe(0);
   });
 
   it('leaves the inventory byte-identical when nothing changed twice in a row', async () => {
@@ -185,7 +211,9 @@ describe('discoverAzureApim against the Azure fakes on 127.0.0.1', () => {
     const outcome = await sync();
     expect(outcome.exitCode).toBe(5);
     expect(outcome.message).toContain("assign the 'API Management Service Reader Role'");
-    expect(world.files.files.size).toBe(0);
+    // Only the sync status is written: the failure and its reason, per source.
+    expect([...world.files.files.keys()]).toEqual([SYNC_STATUS_FILE]);
+    expect(outcome.sources).toEqual([expect.objectContaining({ name: 'default', result: 'failed', reason: expect.stringContaining('API Management Service Reader Role') })]);
   });
 
   it('explains a 404 for a wrong resource group as an input error', async () => {
@@ -235,6 +263,12 @@ describe('pushing linked definitions to IAS scan configurations', () => {
     return sync({ links: parsed.links, push: { baseUrl: world.iasUrl, apiKey: world.sim.apiKey, userAgent: 'ias-test' }, ...extra });
   };
 
+  beforeEach(async () => {
+    // As a user would in IAS: put the APIM gateways into the scope of both linked scan configurations.
+    for (const id of [DEMO_IDS.full, DEMO_IDS.paymentsSmoke]) await editInIas(id, (o) => addScope(o, 'https://*.azure-api.net/*'));
+    writesBefore = world.sim.state.optionWrites().length;
+  });
+
   it('writes the definition into the linked options and leaves sibling options byte-identical', async () => {
     const before = world.sim.state.options(DEMO_IDS.full) as Record<string, unknown>;
     const outcome = await push();
@@ -243,11 +277,11 @@ describe('pushing linked definitions to IAS scan configurations', () => {
       ['contoso/echo-api', 'pushed'],
       ['contoso/petstore', 'pushed'],
     ]);
-    const writes = world.sim.state.optionWrites();
+    const writes = world.sim.state.optionWrites().slice(writesBefore);
     expect(writes.map((w) => w.configId)).toEqual([DEMO_IDS.full, DEMO_IDS.paymentsSmoke]);
     const written = JSON.parse(writes[0]?.body ?? '{}') as Record<string, Record<string, unknown>>;
-    const spec = world.files.files.get('specs/contoso/echo-api.json');
-    expect(written.web_service_config?.swagger_file_list).toEqual([{ value: spec, preferred_content_type: 'application/json', host_name: 'contoso.azure-api.net' }]);
+    const spec = world.files.files.get('specs/contoso/echo-api.json') ?? '';
+    expect(written.web_service_config?.swagger_file_list).toEqual([{ value: markedSpecText(spec, 'contoso/echo-api'), preferred_content_type: 'application/json', host_name: 'contoso.azure-api.net' }]);
     expect(written.crawl_config?.restrict_to_swagger).toBe(true);
     expect(written.http_headers_config?.custom_headers_list).toEqual([{ value: `Ocp-Apim-Subscription-Key: ${SUB_KEY}` }]);
     for (const key of Object.keys(before)) {
@@ -257,8 +291,6 @@ describe('pushing linked definitions to IAS scan configurations', () => {
     const crawlBefore = before.crawl_config as Record<string, unknown>;
     for (const key of Object.keys(crawlBefore)) expect(JSON.stringify(written.crawl_config?.[key])).toBe(JSON.stringify(crawlBefore[key]));
     expect(JSON.stringify(written.http_headers_config?.user_agent)).toBe(JSON.stringify((before.http_headers_config as Record<string, unknown>).user_agent));
-    // Outside the scope of the demo config (demo-shop.example.com): warned.
-    expect(world.logger.text()).toMatch(/contoso\.azure-api\.net, outside the scope of scan configuration 'Full'/);
     expect(inventoryFile().apis.find((a) => a.key === 'contoso/echo-api')?.link).toMatchObject({ scanConfig: 'Full', scanConfigId: DEMO_IDS.full, lastPushedSha256: outcome.inventory?.apis.find((a) => a.key === 'contoso/echo-api')?.spec?.sha256 });
     // The subscription key goes to IAS, and nowhere else.
     expect(everything().split(SUB_KEY).length - 1).toBe(1);
@@ -270,10 +302,10 @@ describe('pushing linked definitions to IAS scan configurations', () => {
     const dry = await push({ dryRun: true });
     expect(dry.pushes.map((p) => p.result)).toEqual(['would-push', 'up-to-date']);
     expect(dry.pushes[0]?.diff).toEqual([expect.stringMatching(/^~ web_service_config\.swagger_file_list\[0\]\.value: <\d+ characters> → <\d+ characters>$/)]);
-    expect(world.sim.state.optionWrites().length).toBe(2);
+    expect(world.sim.state.optionWrites().length - writesBefore).toBe(2);
     const real = await push();
     expect(real.pushes.map((p) => p.result)).toEqual(['pushed', 'up-to-date']);
-    expect(world.sim.state.optionWrites().length).toBe(3);
+    expect(world.sim.state.optionWrites().length - writesBefore).toBe(3);
   });
 
   it('never lets the client secret, the IAS key or a signed link reach any output', async () => {
