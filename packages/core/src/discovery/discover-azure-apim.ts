@@ -168,7 +168,7 @@ const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
 /** A cheap check of an OData `$filter` before it reaches ARM: balanced quotes and parentheses, no control characters. */
 export function odataFilterProblem(filter: string): string | undefined {
-  if (/[\u0000-\u001f]/.test(filter)) return 'contains control characters';
+  if ([...filter].some((c) => c.charCodeAt(0) < 0x20)) return 'contains control characters';
   let depth = 0;
   let quoted = false;
   for (const c of filter) {
