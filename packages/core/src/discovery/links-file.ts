@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { ConfigIssue } from '../errors';
 
@@ -84,4 +84,15 @@ export function parseLinksFile(text: string, fileName = 'links file'): ParseLink
     })
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { ok: true, links };
+}
+
+/**
+ * The links file text without the link of `key`, comments and the other links kept as they were; `undefined` when
+ * the file has no such link.
+ */
+export function removeLinkFromLinksFile(text: string, key: string): string | undefined {
+  const document = parseDocument(text);
+  if (!document.hasIn(['links', key])) return undefined;
+  document.deleteIn(['links', key]);
+  return document.toString();
 }
