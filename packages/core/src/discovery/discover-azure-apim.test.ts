@@ -1,4 +1,4 @@
-import { createAzureFake, createManualClock, createSimulator, AZURE_FAKE_IDS, DEMO_IDS, echoApiOpenApi3, twoSubscriptionFixture, type AzureFake, type ManualClock, type Simulator } from '@ias/simulator';
+import { createAzureFake, createManualClock, createSimulator, AZURE_FAKE_IDS, DEMO_IDS, echoApiOpenApi3, twoSubscriptionFixture, workspaceFixture, type AzureFake, type ManualClock, type Simulator } from '@ias/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../effects';
 import { createRecordingLogger, type RecordingLogger } from '../testing/sim-harness';
@@ -419,6 +419,23 @@ describe('issue 19: sources as in the seed', () => {
     expect(second.sources.find((r) => r.name === 'other')).toMatchObject({ result: 'failed', reason: expect.stringMatching(/AADSTS7000215/) });
     expect(second.inventory?.apis.find((a) => a.key === 'fabrikam/inventory-api')).toMatchObject({ status: 'unreachable', source: 'other' });
     expect(everything()).not.toContain('expired-secret-value-000');
+  });
+
+  it('reads the APIs of APIM workspaces when asked, keyed <service>/<api>@<workspace>', async () => {
+    await world.close();
+    const azure = createAzureFake({ clock: world.clock, fixture: workspaceFixture() });
+    const listener = await azure.listen({ host: '127.0.0.1', port: 0 });
+    world.azure = azure;
+    world.azureUrl = listener.baseUrl;
+    world.close = listener.close;
+    const without = await sync({ services: ['contoso'] });
+    expect(without.inventory?.apis.some((a) => a.workspace)).toBe(false);
+    const outcome = await sync({ services: ['contoso'], workspaces: ['*'] });
+    expect(outcome.exitCode).toBe(0);
+    const billing = outcome.inventory?.apis.find((a) => a.key === 'contoso/billing@team-a');
+    expect(billing).toMatchObject({ status: 'new', workspace: 'team-a', spec: { file: 'specs/contoso/workspaces/team-a/billing.json', operations: ['GET /team-a/billing/invoices'] } });
+    expect(world.files.files.has('specs/contoso/workspaces/team-a/billing.json')).toBe(true);
+    expect(azure.counters.get('GET /workspaces')).toBe(1);
   });
 
   it('refuses sources with the same name', async () => {

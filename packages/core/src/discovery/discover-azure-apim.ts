@@ -42,6 +42,8 @@ export interface AzureSourceOptions {
   resourceGroup?: string;
   /** Only these services (names). */
   services?: readonly string[];
+  /** APIM workspaces whose APIs are read too (`*`: every workspace); absent: none. */
+  workspaces?: readonly string[];
   /** @default 'public' */
   cloud?: string;
   /** Overrides the cloud's ARM endpoint. */
@@ -64,6 +66,8 @@ export interface DiscoverAzureApimOptions {
   resourceGroup?: string;
   /** Only these services (names). */
   services?: readonly string[];
+  /** APIM workspaces whose APIs are read too (`*`: every workspace). */
+  workspaces?: readonly string[];
   /** OData `$filter` of the API list. @default 'isCurrent eq true' */
   apiFilter?: string;
   /** API types to export; others are recorded as skipped. @default ['http'] */
@@ -197,6 +201,7 @@ export function sourcesOf(options: DiscoverAzureApimOptions): AzureSourceOptions
       ...(options.subscriptions === undefined ? {} : { subscriptions: options.subscriptions }),
       ...(options.resourceGroup === undefined ? {} : { resourceGroup: options.resourceGroup }),
       ...(options.services === undefined ? {} : { services: options.services }),
+      ...(options.workspaces === undefined ? {} : { workspaces: options.workspaces }),
       ...(options.cloud === undefined ? {} : { cloud: options.cloud }),
       ...(options.armEndpoint === undefined ? {} : { armEndpoint: options.armEndpoint }),
       ...(options.authorityHost === undefined ? {} : { authorityHost: options.authorityHost }),
@@ -350,6 +355,7 @@ export async function discoverAzureApim(options: DiscoverAzureApimOptions, effec
         subscriptions: r.source.subscriptions === undefined || r.source.subscriptions.length === 0 ? null : [...r.source.subscriptions].sort(),
         resourceGroup: r.source.resourceGroup ?? null,
         services: r.source.services === undefined || r.source.services.length === 0 ? null : [...r.source.services].sort(),
+        workspaces: r.source.workspaces === undefined || r.source.workspaces.length === 0 ? null : [...r.source.workspaces].sort(),
         apiFilter,
         includeTypes,
       })),
@@ -533,8 +539,13 @@ async function syncSource(source: AzureSourceOptions, ctx: SyncContext): Promise
       }
       run.services.push(serviceEntry(source.name, service));
       logger.info(`${prefix}${service.name}: ${items.length} API${items.length === 1 ? '' : 's'}`);
-      const entries = await mapLimit(items, options.concurrency ?? 4, (item) => syncApi(source.name, service, item, arm, ctx));
+      const entries = await mapLimit(items, options.concurrency ?? 4, (item) => syncApi(source.name, service, item, arm, ctx, null));
       run.apis.push(...entries);
+      for (const workspace of await chooseWorkspaces(arm, service, source.workspaces ?? [], logger, prefix)) {
+        const wsItems = await arm.list<ArmApi>(`${service.id}/workspaces/${encodeURIComponent(workspace)}/apis`, 'GET …/workspaces/{workspace}/apis', { $filter: ctx.apiFilter === '' ? undefined : ctx.apiFilter });
+        logger.info(`${prefix}${service.name}, workspace ${workspace}: ${wsItems.length} API${wsItems.length === 1 ? '' : 's'}`);
+        run.apis.push(...(await mapLimit(wsItems, options.concurrency ?? 4, (item) => syncApi(source.name, service, item, arm, ctx, workspace))));
+      }
     }
   } catch (error) {
     if (error instanceof ApiError && error.code === 'ABORTED') throw error;
@@ -551,8 +562,8 @@ async function syncSource(source: AzureSourceOptions, ctx: SyncContext): Promise
 }
 
 /** Exports one API and compares it with the previous inventory. */
-async function syncApi(sourceName: string, service: ArmService, item: ArmApi, arm: ArmClient, ctx: SyncContext): Promise<InventoryApi> {
-  const api = baseEntry(sourceName, service, item);
+async function syncApi(sourceName: string, service: ArmService, item: ArmApi, arm: ArmClient, ctx: SyncContext, workspace: string | null): Promise<InventoryApi> {
+  const api = baseEntry(sourceName, service, item, workspace);
   const before = ctx.previousByKey.get(api.key);
   const old = before?.status === 'removed' ? undefined : before?.spec ?? undefined;
   // A definition that cannot be had any more is a change (every operation gone), and the last one is kept, so the
@@ -572,7 +583,7 @@ async function syncApi(sourceName: string, service: ArmService, item: ArmApi, ar
     const text = canonicalJson(exported.document);
     const sha256 = await sha256Hex(text);
     ctx.specTexts.set(api.key, text);
-    const spec = { format: exported.format, file: specFile(service.name, item.name), sha256, operations };
+    const spec = { format: exported.format, file: specFile(service.name, item.name, workspace ?? undefined), sha256, operations };
     if (old === undefined) return { ...api, spec, status: 'new' };
     if (old.sha256 === sha256) return { ...api, spec, status: before?.skipReason !== null && before?.skipReason !== undefined ? 'changed' : 'unchanged', previousSha256: old.sha256, ...(before?.skipReason ? { diff: diffOperations([], operations) } : {}) };
     return { ...api, spec, status: 'changed', previousSha256: old.sha256, diff: diffOperations(old.operations, operations) };
@@ -583,6 +594,16 @@ async function syncApi(sourceName: string, service: ArmService, item: ArmApi, ar
     // Keep the last good definition so one bad day does not lose it or count as a change.
     return { ...api, status: 'error', error: message, spec: before?.spec ?? null, previousSha256: before?.spec?.sha256 ?? null };
   }
+}
+
+/** The workspaces of a service to read: every one for `*`, else the named ones (a name not found is a warning). */
+async function chooseWorkspaces(arm: ArmClient, service: ArmService, wanted: readonly string[], logger: Logger, prefix: string): Promise<string[]> {
+  if (wanted.length === 0) return [];
+  const listed = (await arm.list<{ name: string }>(`${service.id}/workspaces`, 'GET …/service/{service}/workspaces')).map((w) => w.name).sort();
+  if (wanted.includes('*')) return listed;
+  const missing = wanted.filter((w) => !listed.includes(w));
+  if (missing.length > 0) logger.warn(`${prefix}${service.name} has no workspace ${missing.map((m) => `'${m}'`).join(', ')} (it has: ${listed.join(', ') || 'none'}).`);
+  return listed.filter((w) => wanted.includes(w));
 }
 
 async function listSubscriptions(arm: ArmClient, logger: Logger, prefix: string): Promise<string[]> {
@@ -652,12 +673,13 @@ function syncRecord(run: SourceRun, inventory: Inventory, at: string): SourceSyn
   };
 }
 
-function baseEntry(sourceName: string, service: ArmService, item: ArmApi): InventoryApi {
+function baseEntry(sourceName: string, service: ArmService, item: ArmApi, workspace: string | null): InventoryApi {
   const p = item.properties ?? {};
   return {
-    key: `${service.name}/${item.name}`,
+    key: workspace === null ? `${service.name}/${item.name}` : `${service.name}/${item.name}@${workspace}`,
     source: sourceName,
     service: service.name,
+    workspace,
     name: item.name,
     armId: item.id,
     displayName: p.displayName ?? item.name,
@@ -679,10 +701,10 @@ function baseEntry(sourceName: string, service: ArmService, item: ArmApi): Inven
   };
 }
 
-/** `specs/<service>/<api>.json`, with characters outside `[A-Za-z0-9._-]` replaced. */
-export function specFile(service: string, api: string): string {
-  const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  return `specs/${safe(service)}/${safe(api)}.json`;
+/** `specs/<service>/<api>.json` (`specs/<service>/workspaces/<workspace>/<api>.json`), characters outside `[A-Za-z0-9._-]` replaced. */
+export function specFile(service: string, api: string, workspace?: string): string {
+  const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return workspace === undefined ? `specs/${safe(service)}/${safe(api)}.json` : `specs/${safe(service)}/workspaces/${safe(workspace)}/${safe(api)}.json`;
 }
 
 function segmentAfter(id: string, name: string): string | undefined {

@@ -53,6 +53,8 @@ export interface InventoryApi {
   /** The source the API was found through; `default` for flags. */
   source?: string;
   service: string;
+  /** The APIM workspace the API belongs to (its key is then `<service>/<api>@<workspace>`); null for the service's own. */
+  workspace?: string | null;
   name: string;
   armId: string;
   displayName: string;
@@ -94,6 +96,7 @@ export interface InventorySource {
   subscriptions: string[] | null;
   resourceGroup: string | null;
   services: string[] | null;
+  workspaces: string[] | null;
   apiFilter: string;
   includeTypes: string[];
 }

@@ -23,6 +23,7 @@ const sourceSchema = z.strictObject({
   subscriptions: z.array(guid('subscription id')).optional(),
   resourceGroup: z.string().trim().min(1).optional(),
   services: z.array(z.string().trim().min(1)).optional(),
+  workspaces: z.array(z.string().trim().min(1)).optional(),
   cloud: z.string().optional(),
   armEndpoint: z.string().url().optional(),
   authorityHost: z.string().url().optional(),
@@ -82,6 +83,7 @@ export function parseSourcesFile(text: string, fileName = 'sources file'): Parse
       if (s.subscriptions !== undefined) spec.subscriptions = s.subscriptions;
       if (s.resourceGroup !== undefined) spec.resourceGroup = s.resourceGroup;
       if (s.services !== undefined) spec.services = s.services;
+      if (s.workspaces !== undefined) spec.workspaces = s.workspaces;
       if (s.cloud !== undefined) spec.cloud = s.cloud;
       if (s.armEndpoint !== undefined) spec.armEndpoint = s.armEndpoint;
       if (s.authorityHost !== undefined) spec.authorityHost = s.authorityHost;

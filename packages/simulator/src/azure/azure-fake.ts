@@ -11,7 +11,7 @@ import { defaultAzureFixture, type AzureFixture, type FakeApi, type FakeService,
  * `POST /token`, `GET /subscriptions` (the subscriptions the app can see), `GET /services` (subscription or resource-group list), `GET /service` (one service),
  * `GET /apis`, `GET /export`, `GET /blob`.
  */
-export const AZURE_ROUTES = ['POST /token', 'GET /subscriptions', 'GET /services', 'GET /service', 'GET /apis', 'GET /export', 'GET /blob'] as const;
+export const AZURE_ROUTES = ['POST /token', 'GET /subscriptions', 'GET /services', 'GET /service', 'GET /workspaces', 'GET /apis', 'GET /export', 'GET /blob'] as const;
 /** One route of the Azure fake. */
 export type AzureRoute = (typeof AZURE_ROUTES)[number];
 
@@ -92,6 +92,9 @@ const PATTERNS = {
   service: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)$`, 'i'),
   apis: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/apis$`, 'i'),
   api: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/apis/([^/]+)$`, 'i'),
+  workspaces: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/workspaces$`, 'i'),
+  workspaceApis: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/workspaces/([^/]+)/apis$`, 'i'),
+  workspaceApi: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/workspaces/([^/]+)/apis/([^/]+)$`, 'i'),
   blob: /^\/blob\/(.+)$/,
   subscriptions: /^\/subscriptions\/?$/i,
 };
@@ -104,8 +107,9 @@ export function azureRouteOf(method: string, pathname: string, search: URLSearch
   if (PATTERNS.subscriptions.test(pathname)) return `${verb} /subscriptions`;
   if (PATTERNS.servicesBySub.test(pathname) || PATTERNS.servicesByRg.test(pathname)) return `${verb} /services`;
   if (PATTERNS.service.test(pathname)) return `${verb} /service`;
-  if (PATTERNS.apis.test(pathname)) return `${verb} /apis`;
-  if (PATTERNS.api.test(pathname)) return search.get('export') === 'true' ? `${verb} /export` : `${verb} /api`;
+  if (PATTERNS.workspaces.test(pathname)) return `${verb} /workspaces`;
+  if (PATTERNS.apis.test(pathname) || PATTERNS.workspaceApis.test(pathname)) return `${verb} /apis`;
+  if (PATTERNS.api.test(pathname) || PATTERNS.workspaceApi.test(pathname)) return search.get('export') === 'true' ? `${verb} /export` : `${verb} /api`;
   return `${verb} ${pathname}`;
 }
 
@@ -330,6 +334,29 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
       const services = inSub.filter((s) => !revoked.has(s.name.toLowerCase()) && (rg === undefined || s.resourceGroup.toLowerCase() === rg.toLowerCase()));
       if (rg !== undefined && !inSub.some((s) => s.resourceGroup.toLowerCase() === rg.toLowerCase())) return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
       return page(req, services.map(serviceJson));
+    }
+    m = PATTERNS.workspaces.exec(path) ?? PATTERNS.workspaceApis.exec(path) ?? PATTERNS.workspaceApi.exec(path);
+    if (m) {
+      const s = serviceOf(m[3] ?? '');
+      if (s === undefined || subscriptionOf(s) !== m[1] || revoked.has(s.name.toLowerCase())) return armError(s === undefined ? 404 : 403, s === undefined ? 'ResourceNotFound' : 'AuthorizationFailed', `No access to service '${m[3] ?? ''}'.`);
+      const workspaces = s.workspaces ?? [];
+      if (PATTERNS.workspaces.test(path)) {
+        return page(req, workspaces.map((w) => ({ id: `${serviceId(s)}/workspaces/${w.name}`, type: 'Microsoft.ApiManagement/service/workspaces', name: w.name, properties: { displayName: w.displayName ?? w.name } })));
+      }
+      const w = workspaces.find((x) => x.name === m?.[4]);
+      if (w === undefined) return armError(404, 'ResourceNotFound', `Workspace '${m[4] ?? ''}' not found.`);
+      const wsService: FakeService = { ...s, apis: w.apis };
+      const wsId = (a: FakeApi): Record<string, unknown> => ({ ...apiJson(s, a), id: `${serviceId(s)}/workspaces/${w.name}/apis/${a.name}` });
+      if (PATTERNS.workspaceApis.test(path)) {
+        const listed = listApis(req, wsService);
+        const body = JSON.parse(listed.body) as { value?: { name: string }[] };
+        if (listed.status !== 200) return listed;
+        return armJson(200, { ...body, value: (body.value ?? []).map((v) => wsId(w.apis.find((a) => a.name === v.name) as FakeApi)) });
+      }
+      const a = w.apis.find((x) => x.name === m?.[5]);
+      if (a === undefined) return armJson(404, { error: { code: 'ResourceNotFound', message: 'Api not found.', details: null } });
+      if (req.url.searchParams.get('export') === 'true') return exportApi(req, s, a);
+      return armJson(200, wsId(a));
     }
     m = PATTERNS.service.exec(path) ?? PATTERNS.apis.exec(path) ?? PATTERNS.api.exec(path);
     if (m) {

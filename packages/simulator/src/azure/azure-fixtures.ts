@@ -38,6 +38,8 @@ export interface FakeService {
   sku?: string;
   gatewayUrl: string;
   apis: FakeApi[];
+  /** APIM workspaces of the service, each with its own APIs (listed apart from the service's). */
+  workspaces?: { name: string; displayName?: string; apis: FakeApi[] }[];
 }
 
 /** Everything the fake knows. */
@@ -202,5 +204,22 @@ export function twoSubscriptionFixture(): AzureFixture {
     gatewayUrl: 'https://northwind.azure-api.net',
     apis: [{ name: 'customers', displayName: 'Customers', path: 'customers', subscriptionRequired: false, openapi3: { openapi: '3.0.1', info: { title: 'Customers', version: '1' }, servers: [{ url: 'https://northwind.azure-api.net/customers' }], paths: { '/customers': { get: { responses: { '200': { description: 'OK' } } } } } } }],
   });
+  return fixture;
+}
+
+/** The default fixture with a workspace `team-a` on `contoso` holding one API (`billing`). */
+export function workspaceFixture(): AzureFixture {
+  const fixture = defaultAzureFixture();
+  const contoso = fixture.services[0];
+  if (contoso !== undefined) {
+    contoso.workspaces = [
+      {
+        name: 'team-a',
+        displayName: 'Team A',
+        apis: [{ name: 'billing', displayName: 'Billing', path: 'team-a/billing', subscriptionRequired: true, openapi3: { openapi: '3.0.1', info: { title: 'Billing', version: '1' }, servers: [{ url: 'https://contoso.azure-api.net/team-a/billing' }], paths: { '/invoices': { get: { responses: { '200': { description: 'OK' } } } } } } }],
+      },
+      { name: 'empty', apis: [] },
+    ];
+  }
   return fixture;
 }
