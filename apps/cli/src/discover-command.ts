@@ -10,6 +10,8 @@ import {
   EXPORT_FORMATS,
   formatUserAgent,
   INVENTORY_FILE,
+  INVENTORY_REPORT_HTML,
+  INVENTORY_REPORT_MARKDOWN,
   exitCodeForError,
   isIasError,
   parseInventory,
@@ -293,6 +295,7 @@ function printDiscovery(host: CliHost, outcome: DiscoveryOutcome, options: { jso
   }
   const lines: string[] = [];
   if (outcome.inventory !== null && outcome.written.includes(INVENTORY_FILE)) lines.push(`Inventory: ${join(options.out, INVENTORY_FILE)}`);
+  if (outcome.written.includes(INVENTORY_REPORT_HTML)) lines.push(`Report: ${join(options.out, INVENTORY_REPORT_HTML)} (markdown: ${join(options.out, INVENTORY_REPORT_MARKDOWN)})`);
   if (outcome.unlinkedNew.length > 0) lines.push(`New, not linked: ${outcome.unlinkedNew.join(', ')}`);
   if (lines.length > 0) host.out(`${redact(lines.join('\n'))}\n`);
   const ok = outcome.exitCode === 0;

@@ -98,6 +98,8 @@ export type { ApiStatus, DiscoveryFiles, Inventory, InventoryApi, InventoryLink,
 export { applySpecToOptions, diffOptions, markerKeyOf, removeSpecFromOptions, unlinkApi } from './discovery/link-spec';
 export type { PushResult, UnlinkResult } from './discovery/link-spec';
 export { parseSourcesFile, resolveSourceSecrets } from './discovery/sources-file';
+export { INVENTORY_REPORT_CSP, INVENTORY_REPORT_HTML, INVENTORY_REPORT_MARKDOWN, renderInventoryHtml, renderInventoryMarkdown } from './discovery/inventory-report';
+export type { InventoryReportInput } from './discovery/inventory-report';
 export type { ParseSourcesResult, SourceSpec } from './discovery/sources-file';
 export { parseLinksFile, removeLinkFromLinksFile } from './discovery/links-file';
 export type { ApiLink, ParseLinksResult } from './discovery/links-file';

@@ -125,7 +125,7 @@ describe('discoverAzureApim against the Azure fakes on 127.0.0.1', () => {
     const text = (world.files.files.get(INVENTORY_FILE) ?? '').replaceAll(world.azureUrl, 'http://127.0.0.1:PORT');
     await expect(text).toMatchFileSnapshot('./__golden__/azure-apim-inventory.json');
     await expect(world.files.files.get('specs/contoso/orders-v2.json')).toMatchFileSnapshot('./__golden__/orders-v2.json');
-    expect([...world.files.files.keys()].sort()).toEqual([INVENTORY_FILE, 'specs/contoso/echo-api.json', 'specs/contoso/orders-v2.json', 'specs/contoso/petstore.json', 'specs/fabrikam/inventory-api.json', SYNC_STATUS_FILE]);
+    expect([...world.files.files.keys()].sort()).toEqual(['inventory-report.html', 'inventory-report.md', INVENTORY_FILE, 'specs/contoso/echo-api.json', 'specs/contoso/orders-v2.json', 'specs/contoso/petstore.json', 'specs/fabrikam/inventory-api.json', SYNC_STATUS_FILE]);
     // Export links are fetched without the bearer token and never stored.
     const blobs = world.azure.requests().filter((r) => r.route === 'GET /blob');
     expect(blobs.length).toBe(4);

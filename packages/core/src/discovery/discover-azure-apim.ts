@@ -24,6 +24,7 @@ import {
   type InventoryApi,
   type InventoryService,
 } from './inventory';
+import { INVENTORY_REPORT_HTML, INVENTORY_REPORT_MARKDOWN, renderInventoryHtml, renderInventoryMarkdown } from './inventory-report';
 import { pushLinkedSpecs, type PushResult } from './link-spec';
 import type { ApiLink } from './links-file';
 import { canonicalJson, listOperations, sha256Hex } from './spec-document';
@@ -446,6 +447,13 @@ export async function discoverAzureApim(options: DiscoverAzureApimOptions, effec
       }
       await effects.files.writeText(SYNC_STATUS_FILE, serializeSyncStatus(records));
       written.push(SYNC_STATUS_FILE);
+      // The report shows this sync as found, also when the gate held the inventory back: that is what to review.
+      if (previous !== undefined || runs.some((r) => r.failure === undefined)) {
+        const report = { inventory, sources: records, ...(pushes.length > 0 ? { pushes } : {}) };
+        await effects.files.writeText(INVENTORY_REPORT_MARKDOWN, redact(renderInventoryMarkdown(report)));
+        await effects.files.writeText(INVENTORY_REPORT_HTML, redact(renderInventoryHtml(report)));
+        written.push(INVENTORY_REPORT_MARKDOWN, INVENTORY_REPORT_HTML);
+      }
     }
 
     const s = inventory.summary;
