@@ -12,6 +12,7 @@ import {
   INVENTORY_FILE,
   INVENTORY_REPORT_HTML,
   INVENTORY_REPORT_MARKDOWN,
+  approveEndpoints,
   exitCodeForError,
   isIasError,
   parseInventory,
@@ -73,6 +74,7 @@ const SWITCHES = [
   { name: 'dryRun', flag: '--dry-run', env: 'IAS_APIM_DRY_RUN', help: 'write nothing and push nothing; show what would change (with --push: the options diff)' },
   { name: 'push', flag: '--push', env: 'IAS_APIM_PUSH', help: 'attach changed definitions of linked APIs to their scan configurations (needs --links and IAS_API_KEY)' },
   { name: 'force', flag: '--force', env: 'IAS_APIM_FORCE', help: "with --push: push every linked definition, changed or not, also to a host outside the scan configuration's scope" },
+  { name: 'approveNew', flag: '--approve-new', env: 'IAS_APIM_APPROVE_NEW', help: 'with --push: approve new endpoints of every link at once (they wait for `ias discover approve` otherwise, unless the link says review: auto)' },
   { name: 'acceptMissing', flag: '--accept-missing', env: 'IAS_APIM_ACCEPT_MISSING', help: 'mark the APIs of services that can no longer be read as removed (they are kept as unreachable otherwise)' },
   { name: 'json', flag: '--json', help: 'print the outcome as one JSON object on stdout (human lines go to stderr)' },
   { name: 'debug', flag: '--debug', env: 'IAS_DEBUG', help: 'log retries and token renewals (secrets are never shown)' },
@@ -109,6 +111,20 @@ export function registerDiscoverCommand(program: Command, host: CliHost, setExit
   }
   for (const s of SWITCHES) azure.addOption(new Option(s.flag, `${s.help}${'env' in s ? ` [${s.env}]` : ''}`));
   azure.addOption(new Option('--client-secret <SECRET>').hideHelp());
+  discover
+    .command('approve')
+    .description(
+      'Approve the new endpoints of linked APIs (<service>/<api>, or --all): they are recorded in the inventory as\n' +
+        'approved, and the next --push attaches them to the scan configuration. Exit status: 0 done, 2 bad input.',
+    )
+    .argument('[keys...]', 'the APIs to approve, <service>/<api>')
+    .addOption(new Option('--all', 'approve every pending review'))
+    .addOption(new Option('--out <DIR>', 'inventory folder (default: .ias/apim) [IAS_APIM_OUT]'))
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => host.out(s), writeErr: (s) => host.err(s) })
+    .action(async (keys: string[], flags: Record<string, unknown>) => {
+      setExit(await runApprove(host, keys, flags));
+    });
   discover
     .command('unlink')
     .description(
@@ -229,6 +245,7 @@ async function runDiscover(host: CliHost, flags: Record<string, unknown>): Promi
     concurrency,
     failOnChange: on('failOnChange', 'IAS_APIM_FAIL_ON_CHANGE'),
     acceptMissing: on('acceptMissing', 'IAS_APIM_ACCEPT_MISSING'),
+    approveNew: on('approveNew', 'IAS_APIM_APPROVE_NEW'),
     ...(sources === undefined ? {} : { sources }),
     dryRun,
     tool: `ias/${host.version}`,
@@ -385,4 +402,29 @@ async function runUnlink(host: CliHost, key: string, flags: Record<string, unkno
     const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
     return done(isIasError(error) ? exitCodeForError(error.code) : EXIT_CODES.apiError, `Could not unlink ${key}: ${message}`);
   }
+}
+
+/** `ias discover approve`: marks the pending endpoints of linked APIs as approved in the inventory. */
+async function runApprove(host: CliHost, keys: readonly string[], flags: Record<string, unknown>): Promise<number> {
+  const logger = createDiscoverLogger(host, { json: false, debug: false, secrets: [] });
+  const outFlag = typeof flags.out === 'string' ? flags.out : host.env.IAS_APIM_OUT;
+  const out = resolve(outFlag === undefined || outFlag === '' ? '.ias/apim' : outFlag);
+  if (keys.length === 0 && flags.all !== true) {
+    logger.error('ias discover approve needs the APIs to approve (<service>/<api> …) or --all.');
+    return EXIT_CODES.configError;
+  }
+  const files = createFolderFiles(out);
+  const inventory = parseInventory(await files.readText(INVENTORY_FILE)).inventory;
+  if (inventory === undefined) {
+    logger.error(`${join(out, INVENTORY_FILE)} is missing or not an inventory; run ias discover azure-apim first (or give --out).`);
+    return EXIT_CODES.configError;
+  }
+  const result = approveEndpoints(inventory, flags.all === true ? 'all' : keys);
+  if (result.unknown.length > 0) {
+    logger.error(`Not linked APIs of the inventory: ${result.unknown.join(', ')}; give keys as <service>/<api> of linked APIs.`);
+    return EXIT_CODES.configError;
+  }
+  await files.writeText(INVENTORY_FILE, serializeInventory(result.inventory));
+  logger.info(result.approved.length === 0 ? 'Nothing waits for review.' : `Approved the endpoints of ${result.approved.join(', ')}; the next --push attaches them.`);
+  return EXIT_CODES.passed;
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AZURE_FAKE_IDS, createAzureFake, createManualClock, createSimulator, DEMO_IDS, type AzureFake, type Simulator } from '@ias/simulator';
+import { AZURE_FAKE_IDS, createAzureFake, createManualClock, createSimulator, DEMO_IDS, echoApiOpenApi3, type AzureFake, type Simulator } from '@ias/simulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { markerKeyOf } from '@ias/core';
 import { DISCOVER_OPTIONS, interruptNotice } from '../src/discover-command';
@@ -181,6 +181,26 @@ describe('ias discover azure-apim', () => {
   it('says no scan is canceled when discovery is interrupted', () => {
     expect(interruptNotice(['discover', 'azure-apim'], 'SIGINT')).toMatch(/stopping discovery \(no scan is running, none is canceled\)/);
     expect(interruptNotice(['scan', '--app', 'x'], 'SIGTERM')).toMatch(/canceling the scan/);
+  });
+
+  it('holds a new endpoint for review until ias discover approve', async () => {
+    const out = join(dir, 'review');
+    const links = join(dir, 'review.yaml');
+    await writeFile(links, `links:\n  contoso/echo-api: ${DEMO_IDS.full}\n`);
+    await setScope(DEMO_IDS.full, 'https://*.azure-api.net/*');
+    expect(await run(host(['discover', 'azure-apim', '--out', out, '--links', links, '--push']).h)).toBe(0);
+    azure.setSpec('contoso', 'echo-api', { openapi3: echoApiOpenApi3({ '/status': { get: { responses: { '200': { description: 'OK' } } } } }) });
+    const held = host(['discover', 'azure-apim', '--out', out, '--links', links, '--push']);
+    expect(await run(held.h)).toBe(0);
+    expect(held.stderr()).toMatch(/WARN: contoso\/echo-api: 1 new endpoint waits for review/);
+    expect(await readFile(join(out, 'inventory-report.md'), 'utf8')).toMatch(/### Pending review\n\n- \*\*contoso\/echo-api\*\*/);
+    const approve = host(['discover', 'approve', 'contoso/echo-api', '--out', out]);
+    expect(await run(approve.h)).toBe(0);
+    expect(approve.stdout()).toMatch(/Approved the endpoints of contoso\/echo-api/);
+    const after = host(['discover', 'azure-apim', '--out', out, '--links', links, '--push']);
+    expect(await run(after.h)).toBe(0);
+    expect(after.stdout()).toMatch(/contoso\/echo-api: attached the definition \(4 operations\)/);
+    expect(await run(host(['discover', 'approve', 'nope/x', '--out', out]).h)).toBe(2);
   });
 
   it('keeps two APIs linked to one scan configuration, and unlink removes exactly one (issue 19, High)', async () => {

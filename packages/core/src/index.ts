@@ -93,7 +93,7 @@ export { EXPORT_FORMATS } from './discovery/azure/export';
 export type { ExportFormat } from './discovery/azure/export';
 export { discoverAzureApim, sourcesOf, specFile, validateDiscoveryOptions } from './discovery/discover-azure-apim';
 export type { AzureSourceOptions, DiscoverAzureApimEffects, DiscoverAzureApimOptions, DiscoveryOutcome } from './discovery/discover-azure-apim';
-export { API_STATUSES, createMemoryDiscoveryFiles, diffOperations, INVENTORY_FILE, parseInventory, parseSyncStatus, serializeInventory, serializeSyncStatus, SYNC_STATUS_FILE } from './discovery/inventory';
+export { API_STATUSES, approveEndpoints, createMemoryDiscoveryFiles, diffOperations, INVENTORY_FILE, parseInventory, parseSyncStatus, serializeInventory, serializeSyncStatus, SYNC_STATUS_FILE } from './discovery/inventory';
 export type { ApiStatus, DiscoveryFiles, Inventory, InventoryApi, InventoryLink, InventoryService, InventorySource, InventorySpec, SourceSyncRecord } from './discovery/inventory';
 export { applySpecToOptions, diffOptions, markerKeyOf, removeSpecFromOptions, unlinkApi } from './discovery/link-spec';
 export type { PushResult, UnlinkResult } from './discovery/link-spec';

@@ -69,6 +69,8 @@ describe.skipIf(!available)('inventory report in headless Chromium', () => {
     expect(await page.locator('#services tbody tr').count()).toBe(2);
     expect(await page.locator('#apis tbody tr').count()).toBe(2);
     expect(await page.locator('#pushes tbody tr').count()).toBe(1);
+    expect(await page.locator('#pending tbody tr').count()).toBe(1);
+    expect(await page.locator('#pending tbody tr li').allTextContents()).toEqual(['+ GET /echo/status']);
     expect(await page.locator('[data-count="changed"]').textContent()).toBe('1 changed');
     const width = (await page.locator('#apis').boundingBox())?.width ?? 0;
     expect(width).toBeGreaterThan(600);

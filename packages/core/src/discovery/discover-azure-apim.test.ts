@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../effects';
 import { createRecordingLogger, type RecordingLogger } from '../testing/sim-harness';
 import { discoverAzureApim, type DiscoverAzureApimOptions, type DiscoveryOutcome } from './discover-azure-apim';
-import { createMemoryDiscoveryFiles, INVENTORY_FILE, SYNC_STATUS_FILE, type Inventory } from './inventory';
+import { approveEndpoints, createMemoryDiscoveryFiles, INVENTORY_FILE, serializeInventory, SYNC_STATUS_FILE, type Inventory } from './inventory';
+import { listOperations } from './spec-document';
 import { createApiClient } from '../api/client';
 import { markedSpecText, markerKeyOf, unlinkApi } from './link-spec';
 import { parseLinksFile, type ApiLink } from './links-file';
@@ -299,7 +300,8 @@ describe('pushing linked definitions to IAS scan configurations', () => {
 
   it('pushes again only what changed, and prints the options diff on a dry run', async () => {
     await push();
-    world.azure.setSpec('contoso', 'echo-api', { openapi3: echoApiOpenApi3({ '/status': { get: { responses: { '200': { description: 'OK' } } } } }) });
+    // A change inside a known endpoint (no new endpoint, so no review is needed).
+    world.azure.setSpec('contoso', 'echo-api', { openapi3: echoApiOpenApi3({ '/resource': { get: { summary: 'Read it', responses: { '200': { description: 'OK' } } } } }) });
     const dry = await push({ dryRun: true });
     expect(dry.pushes.map((p) => p.result)).toEqual(['would-push', 'up-to-date']);
     expect(dry.pushes[0]?.diff).toEqual([expect.stringMatching(/^~ web_service_config\.swagger_file_list\[0\]\.value: <\d+ characters> → <\d+ characters>$/)]);
@@ -599,5 +601,65 @@ describe('issue 19: linking keeps coverage', () => {
     const outcome = await pushTo(links(`links:\n  contoso/petstore: ${DEMO_IDS.full}\n`));
     expect(outcome.pushes[0]?.warnings).toEqual([expect.stringMatching(/contoso\/petstore requires an APIM subscription key.*set subscriptionKeyEnv/)]);
     expect(world.logger.text()).toMatch(/warn: contoso\/petstore requires an APIM subscription key/);
+  });
+});
+
+describe('issue 19: review before push for new endpoints', () => {
+  const pushedOps = (): string[] => {
+    const list = (world.sim.state.options(DEMO_IDS.full) as { web_service_config: { swagger_file_list: { value: string }[] } }).web_service_config.swagger_file_list;
+    const doc = JSON.parse(list.find((e) => markerKeyOf(e) === 'contoso/echo-api')?.value ?? '{}') as Record<string, unknown>;
+    return listOperations('openapi3', doc);
+  };
+  const withStatus = (extra: Record<string, unknown> = {}) => echoApiOpenApi3({ '/status': { get: { responses: { '200': { description: 'OK' } } } }, ...extra });
+
+  beforeEach(async () => {
+    await editInIas(DEMO_IDS.full, (o) => addScope(o, 'https://*.azure-api.net/*'));
+  });
+
+  it('holds new endpoints back until approved, pushes removals at once, and lists the pending review in the report', async () => {
+    const links = parseLinksFile(`links:\n  contoso/echo-api: ${DEMO_IDS.full}\n`);
+    if (!links.ok) throw new Error('links');
+    const run = (extra: Partial<DiscoverAzureApimOptions> = {}): Promise<DiscoveryOutcome> => sync({ links: links.links, push: { baseUrl: world.iasUrl, apiKey: world.sim.apiKey, userAgent: 'ias-test' }, ...extra });
+    await run();
+    expect(pushedOps()).toEqual(['GET /echo/resource', 'PUT /echo/resource', 'DELETE /echo/resource/{id}']);
+
+    world.azure.setSpec('contoso', 'echo-api', { openapi3: withStatus() });
+    const held = await run();
+    expect(held.exitCode).toBe(0);
+    expect(held.pushes[0]).toMatchObject({ result: 'up-to-date', pendingReview: ['GET /echo/status'] });
+    expect(pushedOps()).not.toContain('GET /echo/status');
+    expect(inventoryFile().apis.find((a) => a.key === 'contoso/echo-api')?.link?.pendingReview).toEqual({ added: ['GET /echo/status'], since: expect.any(String) });
+    expect(world.files.files.get('inventory-report.md')).toMatch(/### Pending review\n\n- \*\*contoso\/echo-api\*\* .*\n {2}- new GET /);
+    expect(world.logger.text()).toMatch(/1 new endpoint waits for review before 'Full' scans it .*ias discover approve contoso\/echo-api/);
+
+    // A removal is pushed without review; the new endpoint still waits.
+    const spec = withStatus();
+    delete (spec.paths as Record<string, unknown>)['/resource/{id}'];
+    world.azure.setSpec('contoso', 'echo-api', { openapi3: spec });
+    const removal = await run();
+    expect(removal.pushes[0]?.result).toBe('pushed');
+    expect(pushedOps()).toEqual(['GET /echo/resource', 'PUT /echo/resource']);
+
+    const approved = approveEndpoints(inventoryFile(), ['contoso/echo-api']);
+    expect(approved.approved).toEqual(['contoso/echo-api']);
+    world.files.files.set(INVENTORY_FILE, serializeInventory(approved.inventory));
+    const after = await run();
+    expect(after.pushes[0]).toMatchObject({ result: 'pushed', pendingReview: [] });
+    expect(pushedOps()).toEqual(['GET /echo/resource', 'PUT /echo/resource', 'GET /echo/status']);
+  });
+
+  it('pushes new endpoints at once for a link with review: auto, or with approveNew', async () => {
+    const auto = parseLinksFile(`links:\n  contoso/echo-api:\n    scanConfig: ${DEMO_IDS.full}\n    review: auto\n`);
+    if (!auto.ok) throw new Error('links');
+    const push = { baseUrl: world.iasUrl, apiKey: world.sim.apiKey, userAgent: 'ias-test' };
+    await sync({ links: auto.links, push });
+    world.azure.setSpec('contoso', 'echo-api', { openapi3: withStatus() });
+    expect((await sync({ links: auto.links, push })).pushes[0]?.result).toBe('pushed');
+    expect(pushedOps()).toContain('GET /echo/status');
+    const manual = parseLinksFile(`links:\n  contoso/echo-api: ${DEMO_IDS.full}\n`);
+    if (!manual.ok) throw new Error('links');
+    world.azure.setSpec('contoso', 'echo-api', { openapi3: withStatus({ '/health': { get: { responses: { '200': { description: 'OK' } } } } }) });
+    expect((await sync({ links: manual.links, push, approveNew: true })).pushes[0]?.result).toBe('pushed');
+    expect(pushedOps()).toContain('GET /echo/health');
   });
 });

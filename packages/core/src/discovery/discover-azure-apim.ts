@@ -91,6 +91,8 @@ export interface DiscoverAzureApimOptions {
    * @default false
    */
   failOnChange?: boolean;
+  /** With `push`: approve the new endpoints of every link (they wait for review otherwise). @default false */
+  approveNew?: boolean;
   /** Mark the APIs of services that dropped out of the listing as removed instead of unreachable. @default false */
   acceptMissing?: boolean;
   /** Write nothing and push nothing; report what would happen. @default false */
@@ -418,6 +420,7 @@ export async function discoverAzureApim(options: DiscoverAzureApimOptions, effec
         logger,
         dryRun,
         force: options.push.force ?? false,
+        approveNew: options.approveNew ?? false,
         readVariable: effects.readVariable ?? (() => undefined),
         specText: async (api) => specTexts.get(api.key) ?? (api.spec === null ? undefined : await effects.files.readText(api.spec.file)),
         secrets,
@@ -429,6 +432,11 @@ export async function discoverAzureApim(options: DiscoverAzureApimOptions, effec
         for (const line of push.diff ?? []) logger.info(`    ${redact(line)}`);
         const api = inventory.apis.find((a) => a.key === push.key);
         if (api?.link && push.scanConfigId !== null) api.link = { ...api.link, scanConfigId: push.scanConfigId, ...(push.scanConfigName === undefined ? {} : { scanConfigName: push.scanConfigName }) };
+        if (api?.link && push.approvedOperations !== undefined && !dryRun) {
+          const pending = push.pendingReview ?? [];
+          const since = api.link.pendingReview?.since ?? at;
+          api.link = { ...api.link, approvedOperations: push.approvedOperations, pendingReview: pending.length === 0 ? null : { added: pending, since } };
+        }
         if (push.result !== 'pushed' || push.sha256 === undefined) continue;
         if (api?.link) api.link = { ...api.link, lastPushedSha256: push.sha256, lastPushedAt: at, ...(push.applied === undefined ? {} : { applied: push.applied }) };
       }

@@ -62,6 +62,16 @@ export function renderInventoryMarkdown(input: InventoryReportInput): string {
     }
     lines.push('');
   }
+  const pending = inventory.apis.filter((a) => a.link?.pendingReview);
+  lines.push('### Pending review', '');
+  if (pending.length === 0) lines.push('None: every endpoint of a linked API is in its scan configuration.', '');
+  else {
+    for (const api of pending) {
+      lines.push(`- **${markdownCell(api.key)}** (${markdownCell(api.link?.scanConfigName ?? api.link?.scanConfig)}), since ${markdownCell(api.link?.pendingReview?.since)}: approve with \`ias discover approve ${api.key.replace(/`/g, '')}\``);
+      for (const op of api.link?.pendingReview?.added ?? []) lines.push(`  - new ${markdownCell(op)}`);
+    }
+    lines.push('');
+  }
   lines.push('### Services', '', '| service | source | subscription | resource group | gateway | state |', '|---|---|---|---|---|---|');
   for (const svc of inventory.services) lines.push(`| ${markdownCell(svc.name)} | ${markdownCell(svc.source)} | ${markdownCell(svc.subscriptionId)} | ${markdownCell(svc.resourceGroup)} | ${markdownCell(svc.gatewayUrl ?? undefined)} | ${markdownCell(svc.status === 'unreachable' ? `unreachable: ${svc.error ?? ''}` : 'ok', 300)} |`);
   lines.push('', '### APIs', '', '| API | type | status | endpoints | link | ', '|---|---|---|---|---|');
@@ -104,6 +114,14 @@ export function renderInventoryHtml(input: InventoryReportInput): string {
   else {
     out.push('<table id="changes"><thead><tr><th>API</th><th>change</th><th>operations</th></tr></thead><tbody>');
     for (const api of changes) out.push(`<tr><td>${e(api.key)}</td><td class="${cls(api.status)}">${e(changeText(api))}</td><td>${ops(api.diff?.added ?? [], '+ ')}${ops(api.diff?.removed ?? [], '− ')}</td></tr>`);
+    out.push('</tbody></table>');
+  }
+  const pending = inventory.apis.filter((a) => a.link?.pendingReview);
+  out.push('<h2>Pending review</h2>');
+  if (pending.length === 0) out.push('<p id="pending">None: every endpoint of a linked API is in its scan configuration.</p>');
+  else {
+    out.push('<table id="pending"><thead><tr><th>API</th><th>scan configuration</th><th>since</th><th>new endpoints (not scanned yet)</th></tr></thead><tbody>');
+    for (const api of pending) out.push(`<tr><td>${e(api.key)}</td><td>${e(api.link?.scanConfigName ?? api.link?.scanConfig ?? '')}</td><td>${e(api.link?.pendingReview?.since ?? '')}</td><td>${ops(api.link?.pendingReview?.added ?? [], '+ ')}<small>ias discover approve ${e(api.key)}</small></td></tr>`);
     out.push('</tbody></table>');
   }
   out.push('<h2>Services</h2><table id="services"><thead><tr><th>service</th><th>source</th><th>subscription</th><th>resource group</th><th>gateway</th><th>state</th></tr></thead><tbody>');

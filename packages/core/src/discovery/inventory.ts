@@ -42,6 +42,10 @@ export interface InventoryLink {
   scanConfigName?: string;
   /** What the last push added besides the definition, so unlink can take exactly that away again. */
   applied?: { subscriptionKeyHeader?: string; restrictToSpec?: boolean };
+  /** The endpoints people approved for this scan configuration (set on the first push, and by approve). */
+  approvedOperations?: string[];
+  /** New endpoints held back from the scan configuration until `ias discover approve`. */
+  pendingReview?: { added: string[]; since: string } | null;
   lastPushedSha256: string | null;
   lastPushedAt: string | null;
 }
@@ -219,4 +223,20 @@ export function createMemoryDiscoveryFiles(initial: Record<string, string> = {})
       files.delete(path);
     },
   };
+}
+
+/**
+ * Approves the endpoints of linked APIs (`ias discover approve`): each named API's current operations become its
+ * approved ones and its pending review is cleared, so the next push attaches them.
+ * @returns the updated inventory, the keys approved, and the keys that are not linked APIs of the inventory.
+ */
+export function approveEndpoints(inventory: Inventory, keys: readonly string[] | 'all'): { inventory: Inventory; approved: string[]; unknown: string[] } {
+  const wanted = keys === 'all' ? inventory.apis.filter((a) => a.link?.pendingReview).map((a) => a.key) : [...keys];
+  const approved: string[] = [];
+  const apis = inventory.apis.map((api) => {
+    if (!wanted.includes(api.key) || api.link === null || api.spec === null) return api;
+    approved.push(api.key);
+    return { ...api, link: { ...api.link, approvedOperations: [...api.spec.operations], pendingReview: null } };
+  });
+  return { inventory: { ...inventory, apis }, approved, unknown: wanted.filter((k) => !approved.includes(k)) };
 }

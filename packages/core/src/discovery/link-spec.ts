@@ -6,7 +6,7 @@ import type { Logger } from '../effects';
 import { ApiError, redactSecrets } from '../errors';
 import type { InventoryApi } from './inventory';
 import type { ApiLink } from './links-file';
-import { canonicalJson } from './spec-document';
+import { canonicalJson, keepOperations } from './spec-document';
 
 type Json = Record<string, unknown>;
 
@@ -184,6 +184,10 @@ export interface PushResult {
   sha256?: string;
   /** What the push set besides the definition. */
   applied?: { subscriptionKeyHeader?: string; restrictToSpec?: boolean };
+  /** The endpoints approved after this push (to record in the inventory). */
+  approvedOperations?: string[];
+  /** New endpoints held back for review (not in what was pushed). */
+  pendingReview?: string[];
 }
 
 /** What {@link pushLinkedSpecs} needs. */
@@ -199,6 +203,8 @@ export interface PushContext {
   specText(api: InventoryApi): Promise<string | undefined>;
   /** Secrets to mask in messages. */
   secrets: string[];
+  /** Approve new endpoints of every link (`--approve-new`). @default false */
+  approveNew?: boolean;
 }
 
 const optionsSchema = z.custom<Json>(isObject, { message: 'expected an options object' });
@@ -254,9 +260,18 @@ export async function pushLinkedSpecs(links: readonly ApiLink[], apis: readonly 
         if (spec === null) continue;
         const base = { key: link.key, scanConfig: link.scanConfig, scanConfigId: config.id, scanConfigName: config.name };
         try {
-          const specText = await ctx.specText(api);
-          if (specText === undefined) throw new Error(`the stored definition ${spec.file} is missing; run discovery without --dry-run first`);
+          const storedText = await ctx.specText(api);
+          if (storedText === undefined) throw new Error(`the stored definition ${spec.file} is missing; run discovery without --dry-run first`);
+          // Review before push: endpoints nobody approved yet stay out of the scan configuration, unless the link
+          // says auto or the run approves new ones. The first push of a link approves what the API has (linking it
+          // was the review). Removed and changed endpoints are pushed at once.
+          const approved = api.link?.approvedOperations;
+          const autoApprove = approved === undefined || link.review === 'auto' || (ctx.approveNew ?? false);
+          const added = autoApprove ? [] : spec.operations.filter((o) => !approved.includes(o));
+          const specText = added.length === 0 ? storedText : canonicalJson(keepOperations(spec.format, JSON.parse(storedText) as Json, new Set(spec.operations.filter((o) => approved?.includes(o)))));
+          const review = { approvedOperations: autoApprove ? [...spec.operations] : [...(approved ?? [])], pendingReview: added };
           const warnings: string[] = [];
+          if (added.length > 0) warnings.push(`${link.key}: ${added.length} new endpoint${added.length === 1 ? '' : 's'} wait${added.length === 1 ? 's' : ''} for review before '${config.name}' scans ${added.length === 1 ? 'it' : 'them'} (${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}): run ias discover approve ${link.key}, or set review: auto on the link.`);
           let subscriptionKeyHeader: SpecPatch['subscriptionKeyHeader'];
           const headerName = link.subscriptionKeyHeader ?? api.subscriptionKeyHeader ?? 'Ocp-Apim-Subscription-Key';
           if (link.subscriptionKeyEnv !== undefined) {
@@ -281,7 +296,7 @@ export async function pushLinkedSpecs(links: readonly ApiLink[], apis: readonly 
             ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader }),
           });
           const applied = { ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader: subscriptionKeyHeader.name }), ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }) };
-          const extra = { ...(warnings.length > 0 ? { warnings } : {}), applied };
+          const extra = { ...(warnings.length > 0 ? { warnings } : {}), applied, ...review };
           // Decided on what IAS has now, not on our record of the last push.
           if (JSON.stringify(after) === JSON.stringify(current) && !ctx.force) {
             mine.push({ ...base, ...extra, result: 'up-to-date', message: `${link.key}: '${config.name}' already has this definition`, sha256: spec.sha256 });

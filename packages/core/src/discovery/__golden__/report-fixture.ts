@@ -27,7 +27,7 @@ function api(extra: Partial<InventoryApi>): InventoryApi {
     diff: { added: ['GET /echo/status'], removed: [] },
     skipReason: null,
     error: null,
-    link: { scanConfig: 'Full', scanConfigId: 'id', scanConfigName: 'Full', lastPushedSha256: 'a', lastPushedAt: '2026-01-05T06:00:00.000Z' },
+    link: { scanConfig: 'Full', scanConfigId: 'id', scanConfigName: 'Full', lastPushedSha256: 'a', lastPushedAt: '2026-01-05T06:00:00.000Z', approvedOperations: ['GET /echo/resource'], pendingReview: { added: ['GET /echo/status'], since: '2026-01-05T06:00:00.000Z' } },
     ...extra,
   };
 }
