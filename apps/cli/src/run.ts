@@ -17,6 +17,7 @@ import { readScanInputs, SCAN_OPTIONS } from './inputs';
 import type { CliHost } from './host';
 import { registerOfflineCommands } from './offline-commands';
 import { registerDiscoverCommand } from './discover-command';
+import { registerCheckCommand } from './check-command';
 import { createCliRenderer, printOutcome } from './outputs';
 
 
@@ -72,6 +73,7 @@ export async function run(host: CliHost): Promise<number> {
     exitCode = code;
   });
   registerDiscoverCommand(program, host, (code) => (exitCode = code));
+  registerCheckCommand(program, host, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(['node', 'ias', ...host.argv]);

@@ -4,8 +4,17 @@ import type { ActionToolkit } from './toolkit';
 /** The outcome the action reports: core's, or core's outcomeBeforeStart for runs that end before it. */
 export type ActionOutcome = Outcome;
 
-/** Gate matches shown as error annotations; the rest are counted in one notice. */
-export const MAX_ANNOTATIONS = 10;
+/**
+ * The runner keeps this many annotations of each type (error, warning, notice) per step; later ones are log lines
+ * only (actions/runner, src/Runner.Worker/ExecutionContext.cs: `_maxCountPerIssueType = 10`, checked in `AddIssue`).
+ */
+export const RUNNER_ANNOTATIONS_PER_TYPE = 10;
+
+/**
+ * Gate matches shown as error annotations: the runner's cap less one slot, kept for the failure reason (emitted
+ * first); the rest are counted in one notice.
+ */
+export const MAX_ANNOTATIONS = RUNNER_ANNOTATIONS_PER_TYPE - 1;
 
 /** Every output the action sets (action.yml declares exactly these). */
 export const OUTPUT_NAMES = ['scan-id', 'status', 'result', 'gate-result', 'findings-count', 'counts', 'report-dir', 'sarif-file', 'scan-findings'] as const;
@@ -112,7 +121,10 @@ export function setOutputs(toolkit: ActionToolkit, outcome: ActionOutcome, conte
   }
 }
 
-/** The gate's matches as error annotations, the most severe first, capped with a notice for the rest. */
+/**
+ * The gate's matches as error annotations, the most severe first, capped at {@link MAX_ANNOTATIONS} with a notice
+ * for the rest. Call it after `setFailed`, so the reason holds the first error slot.
+ */
 export function annotateMatches(toolkit: ActionToolkit, outcome: ActionOutcome, outputDir: string): void {
   const gate = outcome.gate;
   if (gate === null || gate.passed) return;

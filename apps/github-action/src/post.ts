@@ -1,7 +1,7 @@
 import { createApiClient, formatUserAgent, getScan, isTerminal, parseConfig, redactSecrets, submitScanAction } from '@ias/core';
 import { readActionInputs } from './inputs';
 import { createActionLogger } from './outputs';
-import { registerSecret, type ActionHost } from './run';
+import { registerSecret, type ActionHost } from './run-main';
 import { STATE } from './toolkit';
 
 /**

@@ -41,6 +41,7 @@ export type { LaunchScanOptions } from './scan/launch-scan';
 export { waitForScan } from './scan/wait-for-scan';
 export type { WaitForScanOptions, WaitResult } from './scan/wait-for-scan';
 export { collectFindings } from './scan/collect-findings';
+export { isSecretHeader, REDACTED, redactHttpMessage, redactVulnerabilityExchanges } from './scan/redact-http-secrets';
 export type { CollectedFinding, CollectFindingsOptions, CollectResult } from './scan/collect-findings';
 export { isTerminal, parseApiDate } from './scan/scan-status';
 export { scanUiUrl } from './scan/scan-link';
@@ -52,6 +53,8 @@ export type { RunScanJobEffects } from './scan/run-scan-job';
 export type { RunEvent, RunEventListener } from './scan/run-events';
 export { EXIT_CODES, exitCodeForError, outcomeBeforeStart, resultForExitCode } from './scan/outcome';
 export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outcome';
+export { formatPreflightItem, formatPreflightSummary, PREFLIGHT_CHECKS, preflightOfInvalidSettings, runPreflight } from './scan/preflight';
+export type { PreflightCheck, PreflightEffects, PreflightItem, PreflightResult } from './scan/preflight';
 
 export { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, toGateMatch } from './gate/evaluate-gate';
 export type { GateMatch, GateTally, GateVerdict, ServerGateResult } from './gate/evaluate-gate';

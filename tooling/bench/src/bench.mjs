@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { createSimulator, generateScenario } from '@ias/simulator';
 
 const require = createRequire(import.meta.url);
-const CLI = join(dirname(require.resolve('@ias/cli/package.json')), 'dist', 'ias.js');
+const CLI = join(dirname(require.resolve('insightappsec-ci/package.json')), 'dist', 'ias.js');
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LATENCY_MS = 20;
 const MODULES = 25;
@@ -41,7 +41,7 @@ const TIME_SCALE = Number(option('time-scale', '0.002'));
 const REPEAT = Math.max(1, Number(option('repeat', '3')));
 
 if (!existsSync(CLI)) {
-  process.stderr.write(`The CLI is not built (${CLI} is missing): run pnpm --filter @ias/cli... build first (pnpm bench does).\n`);
+  process.stderr.write(`The CLI is not built (${CLI} is missing): run pnpm --filter insightappsec-ci... build first (pnpm bench does).\n`);
   process.exit(2);
 }
 

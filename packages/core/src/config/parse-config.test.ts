@@ -22,7 +22,7 @@ describe('parseConfig', () => {
       gateQuery: undefined,
       failOn: undefined,
     });
-    expect(result.job.reports).toEqual(['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'result']);
+    expect(result.job.reports).toEqual(['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result']);
   });
 
   it('builds the base URL from the region, and lets a base URL override it', () => {
@@ -63,7 +63,7 @@ describe('parseConfig', () => {
     [{ region: 'us east' }, '--region must be a region code such as us, eu or ap (letters and digits only)'],
     [{ baseUrl: 'ftp://x' }, '--base-url must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1'],
     [{ failOn: 'SEVERE' }, '--fail-on must be a severity: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE'],
-    [{ reports: 'pdf' }, "--reports 'pdf' is not a report format; use all, none or a list of metrics, findings, sarif, junit, markdown, html, result"],
+    [{ reports: 'pdf' }, "--reports 'pdf' is not a report format; use all, none or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result"],
     [{ scanId: '42' }, '--scan-id must be a scan id (a UUID) to attach to an existing scan'],
     [{ gateQuery: 'vulnerability.severity="HIGH"' }, "--gate-query is not a valid query: Double quotes are not accepted around values; write the value in single quotes, as in 'HIGH'"],
     [{ gateQuery: "vulnerability.severity='HIGH’" }, "--gate-query is not a valid query: The typographic quote ’ does not close a value; replace it with a straight single quote (')"],

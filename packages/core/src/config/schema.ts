@@ -4,7 +4,7 @@ import { SEVERITIES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
 
 /** The report formats the product writes. `metrics`, `findings` and `result` are the always-on JSON files. */
-export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'result'] as const;
+export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result'] as const;
 /** One report format. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -36,6 +36,7 @@ export const CONFIG_KEYS = [
   'pollInterval',
   'maxPending',
   'maxExecution',
+  'maxTotal',
   'onTimeout',
   'cancelOnInterrupt',
   'findingsReport',
@@ -48,6 +49,8 @@ export const CONFIG_KEYS = [
   'newOnly',
   'suppressions',
   'requestTimeout',
+  'sarifTriaged',
+  'redactHttpSecrets',
 ] as const;
 /** One configuration key. */
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -144,6 +147,8 @@ export const configSchema = z.object({
   // No budget cancels a queued scan unless the user set one: the official integrations wait for an engine indefinitely.
   maxPending: duration({ allowNone: true, min: 1_000 }),
   maxExecution: duration({ allowNone: true, min: 1_000 }),
+  // One budget for the whole wait, from launch: the official GitHub action's scan-timeout-mins.
+  maxTotal: duration({ allowNone: true, min: 1_000 }),
   onTimeout: oneOf(TIMEOUT_ACTIONS, 'cancel'),
   cancelOnInterrupt: flag(true),
   findingsReport: flag(true),
@@ -189,6 +194,10 @@ export const configSchema = z.object({
   newOnly: flag(false),
   suppressions: text,
   requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
+  // Code scanning ignores SARIF suppressions, so triaged findings stay out of SARIF unless asked for.
+  sarifTriaged: flag(false),
+  // Session cookies and Authorization headers of authenticated scans must not reach reports by default.
+  redactHttpSecrets: flag(true),
 });
 
 function isHttpUrl(value: string): boolean {
@@ -214,6 +223,8 @@ export interface ScanJob {
   pollIntervalMs: number;
   maxPendingMs: number | undefined;
   maxExecutionMs: number | undefined;
+  /** Budget for the whole wait (pending and running), from launch. `undefined`: none. */
+  maxTotalMs: number | undefined;
   onTimeout: OnTimeout;
   cancelOnInterrupt: boolean;
   findingsReport: boolean;
@@ -230,6 +241,10 @@ export interface ScanJob {
   /** A file of reviewed exceptions (YAML or JSON): suppressed findings are reported but never gate. */
   suppressions: string | undefined;
   requestTimeoutMs: number;
+  /** Write findings with an ignored status (`ignoredStatuses`) or REMEDIATED into SARIF too. */
+  sarifTriaged: boolean;
+  /** Replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key … headers in findings' HTTP exchanges with `***`. */
+  redactHttpSecrets: boolean;
 }
 
 /** Builds the job from a successful schema parse. */
@@ -247,6 +262,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     pollIntervalMs: parsed.pollInterval ?? 30_000,
     maxPendingMs: parsed.maxPending,
     maxExecutionMs: parsed.maxExecution,
+    maxTotalMs: parsed.maxTotal,
     onTimeout: parsed.onTimeout,
     cancelOnInterrupt: parsed.cancelOnInterrupt,
     findingsReport: parsed.findingsReport,
@@ -259,6 +275,8 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     newOnly: parsed.newOnly,
     suppressions: parsed.suppressions,
     requestTimeoutMs: parsed.requestTimeout ?? 60_000,
+    sarifTriaged: parsed.sarifTriaged,
+    redactHttpSecrets: parsed.redactHttpSecrets,
   };
 }
 export type { Severity } from '../query/fields';

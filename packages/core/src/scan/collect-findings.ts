@@ -3,6 +3,7 @@ import { MAX_PAGE_SIZE } from '../api/paginate';
 import { listModules, quoteValue, search } from '../api/resources';
 import type { Module, Vulnerability } from '../api/schemas';
 import { ApiError } from '../errors';
+import { redactVulnerabilityExchanges } from './redact-http-secrets';
 import type { RunEventListener } from './run-events';
 
 /** One finding as the collector hands it on, with its module resolved. */
@@ -20,6 +21,8 @@ export interface CollectFindingsOptions {
   onEvent?: RunEventListener;
   /** @default 1000 */
   pageSize?: number;
+  /** Replace secret header values in HTTP exchanges with `***` before the finding is handed on. @default true */
+  redactHttpSecrets?: boolean;
 }
 
 /** What the collection saw. */
@@ -54,9 +57,11 @@ export async function collectFindings(client: ApiClient, scanId: string, options
     ahead.catch(() => undefined);
     reported ??= page.totalData;
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
-    for (const vulnerability of page.items) {
-      if (seen.has(vulnerability.id)) continue;
-      seen.add(vulnerability.id);
+    for (const item of page.items) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      // Redacted once, here, so every report and the gate see the same data and none sees a session cookie.
+      const vulnerability = options.redactHttpSecrets === false ? item : redactVulnerabilityExchanges(item);
       const variance = vulnerability.variances?.[0];
       const moduleId = variance?.module?.id ?? undefined;
       const moduleName = moduleId === undefined ? 'Unknown' : (modules.get(moduleId)?.name ?? moduleId);

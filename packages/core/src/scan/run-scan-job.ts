@@ -256,6 +256,7 @@ async function execute(
     pollIntervalMs: job.pollIntervalMs,
     maxPendingMs: job.maxPendingMs,
     maxExecutionMs: job.maxExecutionMs,
+    maxTotalMs: job.maxTotalMs,
     onTimeout: job.onTimeout,
     launchedAt: state.launchedAt ?? clock.now(),
     clock,
@@ -280,13 +281,15 @@ async function execute(
   const tally = plan === undefined ? undefined : createGateTally(plan, server);
   const counter = createMetricsCounter();
   const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
-  const reportSet = await openReportSet(job.reports, effects.sink);
+  // SARIF leaves out what the gate treats as reviewed (the ignored statuses) and fixed findings, unless asked.
+  const reportSet = await openReportSet(job.reports, effects.sink, { sarifLeaveOutStatuses: job.sarifTriaged ? [] : [...job.ignoredStatuses, 'REMEDIATED'] });
   const rules = new Map<string, RuleInfo>();
   const suppressed: NonNullable<Outcome['suppressed']>['findings'] = [];
   let suppressedCount = 0;
   let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
   try {
     const collected = await collectFindings(client, scanId, {
+      redactHttpSecrets: job.redactHttpSecrets,
       ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);

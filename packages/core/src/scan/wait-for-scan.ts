@@ -17,6 +17,11 @@ export interface WaitForScanOptions {
   maxPendingMs: number | undefined;
   /** Budget from the first started state to COMPLETE. `undefined`: none. */
   maxExecutionMs: number | undefined;
+  /**
+   * One budget for the whole wait, whatever the state, measured from `launchedAt` (the official GitHub action's
+   * `scan-timeout-mins`). `undefined` (or left out): none.
+   */
+  maxTotalMs?: number | undefined;
   onTimeout: OnTimeout;
   /** When the scan was launched (epoch ms, on `clock`). */
   launchedAt: number;
@@ -34,13 +39,16 @@ export interface WaitForScanOptions {
   maxPollFailures?: number;
 }
 
+/** The budgets a wait enforces: before RUNNING, from RUNNING, and the whole wait from launch. */
+type Budget = 'pending' | 'execution' | 'total';
+
 /** How the wait ended without an error. */
 export interface WaitResult {
   scan: Scan;
   /** `completed` when the scan is COMPLETE; otherwise the advance mode that ended the wait early. */
   reason: 'completed' | 'submitted' | 'started';
   /** Set when a budget ran out and `onTimeout: stop` brought the scan to COMPLETE: the step still fails. */
-  stoppedOnBudget?: 'pending' | 'execution';
+  stoppedOnBudget?: Budget;
   startedRunningAt: number | undefined;
 }
 
@@ -105,11 +113,20 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
 
     const pendingEnds = startedAt === undefined && options.maxPendingMs !== undefined ? options.launchedAt + options.maxPendingMs : undefined;
     const executionEnds = startedAt !== undefined && options.maxExecutionMs !== undefined ? startedAt + options.maxExecutionMs : undefined;
-    const budget = pendingEnds !== undefined && now >= pendingEnds ? 'pending' : executionEnds !== undefined && now >= executionEnds ? 'execution' : undefined;
+    const totalEnds = options.maxTotalMs !== undefined ? options.launchedAt + options.maxTotalMs : undefined;
+    const budget: Budget | undefined =
+      pendingEnds !== undefined && now >= pendingEnds
+        ? 'pending'
+        : executionEnds !== undefined && now >= executionEnds
+          ? 'execution'
+          : totalEnds !== undefined && now >= totalEnds
+            ? 'total'
+            : undefined;
     if (budget !== undefined) {
       return await onBudget(client, scan, budget, now, startedAt, options);
     }
-    const deadline = pendingEnds ?? executionEnds;
+    const ends = [pendingEnds, executionEnds, totalEnds].filter((t): t is number => t !== undefined);
+    const deadline = ends.length === 0 ? undefined : Math.min(...ends);
     const wait = deadline === undefined ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, deadline - now));
     await clock.sleep(wait, options.signal);
   }
@@ -118,20 +135,21 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
 async function onBudget(
   client: ApiClient,
   scan: Scan,
-  budget: 'pending' | 'execution',
+  budget: Budget,
   now: number,
   startedAt: number | undefined,
   options: WaitForScanOptions,
 ): Promise<WaitResult> {
-  const limit = budget === 'pending' ? options.maxPendingMs : options.maxExecutionMs;
-  const what = `The ${budget === 'pending' ? 'pending' : 'execution'} budget of ${formatDuration(limit ?? 0)} ran out while scan ${scan.id} was ${scan.status}`;
+  const limit = budget === 'pending' ? options.maxPendingMs : budget === 'execution' ? options.maxExecutionMs : options.maxTotalMs;
+  const name = budget === 'total' ? 'total budget' : `${budget} budget`;
+  const what = `The ${name} of ${formatDuration(limit ?? 0)}${budget === 'total' ? ' from launch' : ''} ran out while scan ${scan.id} was ${scan.status}`;
   options.onEvent?.({ type: 'budget', budget, action: options.onTimeout });
   const elapsedMs = now - options.launchedAt;
   if (options.onTimeout === 'fail') {
     throw new ScanError('SCAN_TIMEOUT', `${what}; the scan was left running, as the on-timeout setting 'fail' asks; cancel it in InsightAppSec if it is not wanted.`, { scanId: scan.id, lastStatus: scan.status, elapsedMs });
   }
   // A scan that never started has nothing to stop and collect: it is canceled instead.
-  const action = options.onTimeout === 'cancel' || budget === 'pending' ? 'CANCEL' : 'STOP';
+  const action = options.onTimeout === 'cancel' || startedAt === undefined ? 'CANCEL' : 'STOP';
   options.logger.warn(`${what}; sending ${action}${action === 'CANCEL' && options.onTimeout === 'stop' ? ' (a scan that never started has nothing to stop and collect)' : ''}`);
   await submitScanAction(client, scan.id, action);
   const settled = await settle(client, scan.id, options);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { systemClock } from '@ias/core';
 import { createSimulator, type Simulator } from '@ias/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/run';
+import { runMain as run } from '../src/run-main';
 import { createRecordingToolkit } from './recording-toolkit';
 
 // run() in process, with a recording toolkit and the simulator's in-process fetch (1.2 s per demo scan).
