@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
 import { createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime } from '@ias/host-node';
+import { interruptNotice } from './discover-command';
 import { run } from './run';
 import { version } from '../package.json';
 
 // The only file with side effects: wires the process into run() and exits with its status.
 const interrupt = createInterruptSignal(process, {
-  onFirst: (signal) => process.stderr.write(`\nReceived ${signal}: stopping the run and canceling the scan…\n`),
+  onFirst: (signal) => process.stderr.write(interruptNotice(process.argv.slice(2), signal)),
   onRepeat: () => process.exit(130),
 });
 

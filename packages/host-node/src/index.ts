@@ -12,3 +12,5 @@ export type { ReportFile } from './report-files';
 export { createTracingFetch } from './tracing-fetch';
 export { zipFiles } from './zip-files';
 export type { ZipEntry } from './zip-files';
+export { createFolderDiscoveryFiles, runDiscoverySync } from './discovery-sync';
+export type { DiscoverySyncResult, DiscoverySyncSettings } from './discovery-sync';
