@@ -49102,7 +49102,7 @@ function pickByName(items, wanted, inputName, what, whats, logger) {
     );
   }
   const only = folded[0];
-  if (only !== void 0) logger.warn(`${inputName} '${wanted}' matches the ${what} '${only.name}' only when case is ignored; using it. Write the name exactly as in InsightAppSec to silence this warning.`);
+  if (only !== void 0) logger.warn(`${inputName} '${wanted}' matches the ${what} '${escapeLogText(only.name)}' only when case is ignored; using it. Write the name exactly as in InsightAppSec to silence this warning.`);
   return only;
 }
 async function scanConfigById(client, id2, inputName) {
