@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareStep } from '../../../apps/azure-devops/test/agent-emulator';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -118,31 +119,19 @@ export const GITHUB: Host = {
 };
 
 const CONNECTION = 'c0ffee00-0000-4000-8000-0000000e17a1';
+const AZURE_TASK_DIR = join(REPO_ROOT, 'apps/azure-devops/dist/extension/InsightAppSecScan');
 export const AZURE: Host = {
   name: 'Azure DevOps task',
-  bundle: join(REPO_ROOT, 'apps/azure-devops/dist/bundle/index.js'),
+  bundle: join(AZURE_TASK_DIR, 'index.js'),
   hasRequestTimeout: false,
+  // The step's environment as the agent prepares it (apps/azure-devops/test/agent-emulator.ts, built from
+  // azure-pipelines-agent), plus the environment proxy of a case.
   env: (s, workDir) => {
-    mkdirSync(join(workDir, '_temp'), { recursive: true });
-    return {
-      SYSTEM_DEBUG: 'true',
-      SYSTEM_HOSTTYPE: 'build',
-      BUILD_ARTIFACTSTAGINGDIRECTORY: join(workDir, 'a'),
-      SYSTEM_ARTIFACTSDIRECTORY: join(workDir, 'r'),
-      AGENT_TEMPDIRECTORY: join(workDir, '_temp'),
-      [`ENDPOINT_URL_${CONNECTION}`]: s.baseUrl,
-      [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: 'Token', parameters: { apitoken: s.apiKey ?? CANARY_KEY } }),
-      [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: 'Token',
-      [`ENDPOINT_DATA_${CONNECTION}_REGION`]: 'us',
-      INPUT_IASCONNECTION: CONNECTION,
-      INPUT_APPLICATION: 'Demo Shop',
-      INPUT_SCANCONFIGURATION: 'Full',
-      INPUT_SCANSTATUSINTERVAL: s.pollInterval ?? '1s',
-      INPUT_MAXPENDING: s.maxPending,
-      INPUT_OUTPUTDIRECTORY: s.outputDir,
-      INPUT_PUBLISHARTIFACTS: 'false',
-      ...proxyEnv(s),
-    };
+    const given: Record<string, string | undefined> = { iasConnection: 'InsightAppSec', application: 'Demo Shop', scanConfiguration: 'Full', scanStatusInterval: s.pollInterval ?? '1s', maxPending: s.maxPending, outputDirectory: s.outputDir, publishArtifacts: 'false' };
+    const inputs = Object.fromEntries(Object.entries(given).filter((e): e is [string, string] => e[1] !== undefined));
+    const connection = { name: 'InsightAppSec', id: CONNECTION, url: s.baseUrl, scheme: 'Token', parameters: { apitoken: s.apiKey ?? CANARY_KEY }, data: { region: 'us' } };
+    const prepared = prepareStep({ taskDir: AZURE_TASK_DIR, inputs, connections: [connection], variables: { 'System.Debug': 'true' } }, workDir);
+    return { ...prepared.env, ...proxyEnv(s) };
   },
   result: (run) => {
     const variable = /##vso\[task\.setvariable variable=result;[^\]]*\](\S+)/.exec(run.stdout)?.[1];

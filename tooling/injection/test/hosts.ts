@@ -1,7 +1,7 @@
 // Each host as its runner starts our bundle: the environment contract, and what counts as a command line there.
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareStep } from '../../../apps/azure-devops/test/agent-emulator';
 import { HOSTILE_KEY } from './hostile-scenario';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -72,37 +72,23 @@ export const GITHUB: Host = {
 const CONNECTION = 'c0ffee00-0000-4000-8000-00000000a2d0';
 const AZURE_OUTPUTS = 'scanId|scanStatus|result|gateResult|gateMatched|findingsTotal|findingsCritical|findingsHigh|findingsMedium|findingsLow|findingsInformational|reportDirectory';
 
+const AZURE_TASK_DIR = join(REPO_ROOT, 'apps/azure-devops/dist/extension/InsightAppSecScan');
+
 /**
- * The Azure DevOps task as the agent starts it: INPUT_*, the service connection as ENDPOINT_URL_/ENDPOINT_AUTH_
- * (azure-pipelines-task-lib node/task.ts, getEndpointUrl and getEndpointAuthorization), SYSTEM_* and AGENT_*
- * variables, debug on. The agent runs `##vso[` wherever it appears in a line (azure-pipelines-agent
- * src/Microsoft.VisualStudio.Services.Agent/Command.cs, TryParse: IndexOf the prefix).
+ * The Azure DevOps task as the agent starts it: the environment comes from the agent emulator's preparation of the
+ * step (apps/azure-devops/test/agent-emulator.ts, built from azure-pipelines-agent: inputs with the task.json
+ * defaults and aliases, filePath rooting, ENDPOINT_* of the service connection, system variables), debug on. The agent
+ * runs `##vso[` wherever it appears in a line (azure-pipelines-agent src/Microsoft.VisualStudio.Services.Agent/Command.cs,
+ * TryParse: IndexOf the prefix).
  */
 export const AZURE: Host = {
   name: 'Azure DevOps task',
-  bundle: join(REPO_ROOT, 'apps/azure-devops/dist/extension/InsightAppSecScan/index.js'),
+  bundle: join(AZURE_TASK_DIR, 'index.js'),
   setup: (baseUrl, work, outputDir, app, config) => {
-    mkdirSync(join(work, '_temp'), { recursive: true });
-    return {
-      args: [],
-      env: {
-        SYSTEM_DEBUG: 'true',
-        SYSTEM_HOSTTYPE: 'build',
-        BUILD_ARTIFACTSTAGINGDIRECTORY: join(work, 'a'),
-        SYSTEM_ARTIFACTSDIRECTORY: join(work, 'r'),
-        AGENT_TEMPDIRECTORY: join(work, '_temp'),
-        [`ENDPOINT_URL_${CONNECTION}`]: baseUrl,
-        [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: 'Token', parameters: { apitoken: HOSTILE_KEY } }),
-        [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: 'Token',
-        INPUT_IASCONNECTION: CONNECTION,
-        INPUT_APPLICATION: app,
-        INPUT_SCANCONFIGURATION: config,
-        INPUT_SCANSTATUSINTERVAL: '1s',
-        INPUT_FAILONSEVERITY: 'LOW',
-        INPUT_OUTPUTDIRECTORY: outputDir,
-        INPUT_PUBLISHARTIFACTS: 'false',
-      },
-    };
+    const inputs = { iasConnection: 'InsightAppSec', application: app, scanConfiguration: config, scanStatusInterval: '1s', failOnSeverity: 'LOW', outputDirectory: outputDir, publishArtifacts: 'false', generateFindingsReport: 'true' };
+    const connection = { name: 'InsightAppSec', id: CONNECTION, url: baseUrl, scheme: 'Token', parameters: { apitoken: HOSTILE_KEY }, data: { region: 'us' } };
+    const prepared = prepareStep({ taskDir: AZURE_TASK_DIR, inputs, connections: [connection], variables: { 'System.Debug': 'true' } }, work);
+    return { args: [], env: prepared.env };
   },
   // What azure-pipelines-task-lib writes (node/taskcommand.ts): one `##vso[` at the start of the line, the
   // commands the task uses, and for task.setvariable only the task's declared output variables; and the task's own
