@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { urlPassword } from '@ias/core';
 import * as tl from 'azure-pipelines-task-lib/task';
 import type { AgentProxy, AgentTls, TaskHost, TaskResult } from './task-host';
 
@@ -29,16 +30,6 @@ function quietly<T>(read: () => T): T {
   }
 }
 
-/** The password of a URL's userinfo, decoded; `undefined` when it has none. */
-function passwordOf(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === '' ? undefined : password;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The task host over azure-pipelines-task-lib: every log line is a `##vso[...]` command or plain stdout. */
 export function createTaskLibHost(out: (line: string) => void): TaskHost {
@@ -49,7 +40,7 @@ export function createTaskLibHost(out: (line: string) => void): TaskHost {
     getEndpointUrl(id) {
       // getEndpointUrl prints the URL in a debug line (node/task.ts reads ENDPOINT_URL_<id> and debug-logs it): a
       // password in it (user:pass@, refused later as bad input) is registered as a secret first, so the agent masks it.
-      const password = passwordOf(process.env[`ENDPOINT_URL_${id}`]);
+      const password = urlPassword(process.env[`ENDPOINT_URL_${id}`]);
       if (password !== undefined) tl.setSecret(password);
       return tl.getEndpointUrl(id, true);
     },

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONFIG_KEYS, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
+import { CONFIG_KEYS, urlPassword, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
 import { API_KEY_SECRET_VARIABLE, API_KEY_VARIABLE, environmentName, isSecretName, SETTINGS, type BambooSetting } from './settings';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -152,7 +152,7 @@ export function readBambooInputs(argv: readonly string[], env: Env, cwd: string)
   }
 
   // A base URL with user:pass@ is refused as bad input, but its password must not reach the log on the way there.
-  const secrets = [key.value, proxyPassword(proxy), proxyPassword(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy), proxyPassword(typeof raw.baseUrl === 'string' ? raw.baseUrl : undefined)].filter(
+  const secrets = [key.value, urlPassword(proxy), urlPassword(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy), urlPassword(typeof raw.baseUrl === 'string' ? raw.baseUrl : undefined)].filter(
     (s): s is string => s !== undefined && s !== '',
   );
   return {
@@ -234,12 +234,3 @@ function parseYesNo(value: string | undefined): boolean | undefined | 'invalid' 
   return 'invalid';
 }
 
-function proxyPassword(url: string | undefined): string | undefined {
-  if (url === undefined || url === '') return undefined;
-  try {
-    const password = new URL(url).password;
-    return password === '' ? undefined : decodeURIComponent(password);
-  } catch {
-    return undefined;
-  }
-}

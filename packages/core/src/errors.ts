@@ -152,6 +152,20 @@ function encodeSafely(secret: string): string {
 }
 
 /**
+ * The password in a URL's userinfo (`http://user:password@proxy:8080`), decoded, so that it can be registered as a
+ * secret and redacted; `undefined` when there is none or the text is not a URL.
+ */
+export function urlPassword(url: string | undefined): string | undefined {
+  if (url === undefined || url === '') return undefined;
+  try {
+    const password = new URL(url).password;
+    return password === '' ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Replaces every occurrence of each secret (of 4 characters or more) in `text` with `***`.
  * Used on every message, URL and body excerpt before it can reach a log, an error or a report.
  */

@@ -1,6 +1,6 @@
 // The public surface of @ias/core, curated: every export by name.
 
-export { ApiError, ConfigError, createRedactor, ERROR_CODES, IasError, isIasError, QueryError, redactDeep, redactSecrets, ScanError } from './errors';
+export { ApiError, ConfigError, createRedactor, ERROR_CODES, IasError, isIasError, QueryError, redactDeep, redactSecrets, urlPassword, ScanError } from './errors';
 export { createSafeLogger, escapeLogText, sanitizeLogMessage, toWellFormedText } from './log-text';
 export type { ApiErrorContext, ConfigIssue, ErrorCode, ScanErrorContext, SourceSpan } from './errors';
 

@@ -7,7 +7,7 @@ import type { InputNames } from '../config/parse-config';
 import type { ScanJob } from '../config/schema';
 import type { Clock, FetchLike, Logger } from '../effects';
 import { silentLogger } from '../effects';
-import { ApiError, IasError, redactSecrets } from '../errors';
+import { ApiError, IasError, redactSecrets, urlPassword } from '../errors';
 import { planGate } from '../gate/gate-query';
 import type { ReportSink } from '../report/sink';
 import { loadGateInputs } from './gate-inputs';
@@ -78,7 +78,7 @@ export interface PreflightEffects {
 export async function runPreflight(job: ScanJob, effects: PreflightEffects): Promise<PreflightResult> {
   const names = effects.inputNames ?? {};
   const nameOf = (key: keyof InputNames): string => names[key] ?? key;
-  const secrets = [job.apiKey, proxyPassword(effects.proxy)];
+  const secrets = [job.apiKey, urlPassword(effects.proxy)];
   const clean = (text: string): string => redactSecrets(text, secrets);
   const items: PreflightItem[] = [];
   const add = (check: PreflightCheck, state: PreflightItem['state'], message: string, exitCode: PreflightItem['exitCode'] = 0): void => {
@@ -261,15 +261,6 @@ function proxyOrigin(url: string): string {
   }
 }
 
-function proxyPassword(url: string | undefined): string | undefined {
-  if (url === undefined || url === '') return undefined;
-  try {
-    const password = new URL(url).password;
-    return password === '' ? undefined : decodeURIComponent(password);
-  } catch {
-    return undefined;
-  }
-}
 
 function messageOf(error: unknown): string {
   if (error instanceof IasError) return error.message;
