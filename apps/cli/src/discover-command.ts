@@ -1,5 +1,5 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   AZURE_CLOUDS,
@@ -27,11 +27,11 @@ import {
   type ApiLink,
   type AzureSourceOptions,
   type DiscoverAzureApimOptions,
-  type DiscoveryFiles,
   type DiscoveryOutcome,
   type ExportFormat,
   type Logger,
 } from '@ias/core';
+import { createFolderDiscoveryFiles } from '@ias/host-node';
 import { createCliLogger } from './outputs';
 import type { CliHost } from './host';
 
@@ -266,7 +266,7 @@ async function runDiscover(host: CliHost, flags: Record<string, unknown>): Promi
     fetch: host.fetch,
     clock: host.clock,
     logger,
-    files: createFolderFiles(out),
+    files: createFolderDiscoveryFiles(out),
     readVariable: (name) => env[name],
     ...(host.signal === undefined ? {} : { signal: host.signal }),
   });
@@ -275,32 +275,6 @@ async function runDiscover(host: CliHost, flags: Record<string, unknown>): Promi
   return outcome.exitCode;
 }
 
-/** The inventory folder on disk; paths are relative to it and may not leave it. */
-function createFolderFiles(root: string): DiscoveryFiles {
-  const inside = (path: string): string => {
-    const full = resolve(root, path);
-    if (!full.startsWith(`${root}/`) && !full.startsWith(`${root}\\`)) throw new Error(`refusing to touch ${path} outside ${root}`);
-    return full;
-  };
-  return {
-    async readText(path) {
-      try {
-        return await readFile(inside(path), 'utf8');
-      } catch (error) {
-        if ((error as { code?: string }).code === 'ENOENT') return undefined;
-        throw error;
-      }
-    },
-    async writeText(path, text) {
-      const full = inside(path);
-      await mkdir(dirname(full), { recursive: true });
-      await writeFile(full, text, 'utf8');
-    },
-    async remove(path) {
-      await rm(inside(path), { force: true });
-    },
-  };
-}
 
 function printDiscovery(host: CliHost, outcome: DiscoveryOutcome, options: { json: boolean; out: string; secrets: string[] }): void {
   const redact = (text: string): string => redactSecrets(text, options.secrets);
@@ -370,7 +344,7 @@ async function runUnlink(host: CliHost, key: string, flags: Record<string, unkno
   const link = parsed.links.find((l) => l.key === key);
   if (link === undefined) return done(EXIT_CODES.configError, `${linksPath} has no link for '${key}' (links: ${parsed.links.map((l) => l.key).join(', ') || 'none'}); give the key as <service>/<api>.`);
   const out = resolve(value('out', 'IAS_APIM_OUT') ?? '.ias/apim');
-  const files = createFolderFiles(out);
+  const files = createFolderDiscoveryFiles(out);
   const inventory = parseInventory(await files.readText(INVENTORY_FILE)).inventory;
   const applied = inventory?.apis.find((a) => a.key === key)?.link?.applied ?? {};
   const region = value('region', 'IAS_REGION') ?? 'us';
@@ -413,7 +387,7 @@ async function runApprove(host: CliHost, keys: readonly string[], flags: Record<
     logger.error('ias discover approve needs the APIs to approve (<service>/<api> …) or --all.');
     return EXIT_CODES.configError;
   }
-  const files = createFolderFiles(out);
+  const files = createFolderDiscoveryFiles(out);
   const inventory = parseInventory(await files.readText(INVENTORY_FILE)).inventory;
   if (inventory === undefined) {
     logger.error(`${join(out, INVENTORY_FILE)} is missing or not an inventory; run ias discover azure-apim first (or give --out).`);
