@@ -212,6 +212,8 @@ describe('the run summary', () => {
 describe('time budgets and cancellation', () => {
   it('cancels the scan when the Timeout, counted from the launch, runs out', async () => {
     const before = fast.sim.counters.get('PUT /scans/{id}/action');
+    // The simulator holds the scan RUNNING until the CANCEL, so the Timeout is what ends it (no race with the clock).
+    fast.sim.faults.add({ route: 'POST /scans', kind: 'never-finish', times: 1 });
     const run = await runStep({ baseUrl: fast.baseUrl, inputs: { application: 'Demo Shop', scanConfiguration: 'Full Audit', scanStatusInterval: '1s', failOnTimeout: 'true', timeout: '2s' } });
     await expectClean(run);
     expect(run.result).toBe('Failed');

@@ -150,7 +150,8 @@ describe.concurrent('ias-bamboo bundle against the simulator', () => {
   });
 
   it('the execution budget cancels a running scan: exit 4, the flag overrides the variable', async () => {
-    const run = await runTask({ bamboo_ias_maxExecution: '120' }, { args: ['--max-execution', '2s'] });
+    // The simulator holds the scan RUNNING until the CANCEL, so the budget is what ends it (no race with the clock).
+    const run = await runTask({ bamboo_ias_maxExecution: '120' }, { args: ['--max-execution', '2s'], faults: [{ route: 'POST /scans', kind: 'never-finish', times: 1 }] });
     expect(run.code, run.stdout + run.stderr).toBe(4);
     expect(run.stderr).toMatch(/execution budget of 2s ran out/);
     expect(run.scans[0]?.status).toMatch(/CANCELING|FAILED/);

@@ -117,10 +117,8 @@ describe('ias scan (built bundle) against the simulator on 127.0.0.1', () => {
   });
 
   it('stops the scan on --max-execution 2s --on-timeout stop, still writes reports and exits 4', async () => {
-    // Slower scans for this one: RUNNING lasts 9 s, well past the 2 s budget.
-    await listener.close();
-    sim = createSimulator({ scenario: 'demo', apiKey: KEY, timeScale: 0.01 });
-    listener = await sim.listen({ host: '127.0.0.1', port: 0 });
+    // The simulator holds the scan RUNNING until the STOP, so the budget is what ends it (no race with the clock).
+    sim.faults.add({ route: 'POST /scans', kind: 'never-finish', times: 1 });
     const run = await runCli(scan('--max-execution', '2s', '--on-timeout', 'stop'), env);
     expect(run.code).toBe(4);
     expect(run.stdout).toMatch(/execution budget/);

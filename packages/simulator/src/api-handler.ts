@@ -41,6 +41,8 @@ export interface HandlerContext {
   apiKey: string;
   /** Set by a `never-start` fault: scans launched by this request stay PENDING. */
   neverStart: boolean;
+  /** Set by a `never-finish` fault: scans launched by this request stay RUNNING until an action. */
+  neverFinish: boolean;
 }
 
 /** A 422 validation problem. */
@@ -257,6 +259,7 @@ class ApiRoutes {
     const scan = this.ctx.state.launch(config, this.ctx.now, {
       ...(typeof scanType === 'string' ? { scanType } : {}),
       neverStart: this.ctx.neverStart,
+      neverFinish: this.ctx.neverFinish,
     });
     return empty(201, { location: `${this.base}/scans/${scan.id}` });
   }

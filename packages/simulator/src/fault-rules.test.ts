@@ -102,6 +102,20 @@ describe('fault rules', () => {
     expect(await status(normal)).toBe('COMPLETE');
   });
 
+  it('keeps scans launched under never-finish RUNNING until an action moves them on', async () => {
+    sim.faults.add({ route: 'POST /scans', kind: 'never-finish', times: 1 });
+    const held = (await postScan()).headers.get('location') ?? '';
+    const normal = (await postScan()).headers.get('location') ?? '';
+    clock.advance(DEMO_SCAN_SECONDS * 1000 * 10);
+    const status = async (url: string): Promise<string> => ((await (await sim.fetch(url, { headers: HEADERS })).json()) as { status: string }).status;
+    expect(await status(held)).toBe('RUNNING');
+    expect(await status(normal)).toBe('COMPLETE');
+    const stop = await sim.fetch(`${held}/action`, { method: 'PUT', headers: { ...HEADERS, 'content-type': 'application/json' }, body: JSON.stringify({ action: 'STOP' }) });
+    expect(stop.status).toBeLessThan(300);
+    clock.advance(3_600_000);
+    expect(await status(held)).toBe('COMPLETE');
+  });
+
   it('delays handling by delayMs of real time on latency', async () => {
     sim.faults.add({ route: 'GET /apps', kind: 'latency', delayMs: 60, times: 1 });
     const started = performance.now();

@@ -1,7 +1,7 @@
 import { createSeededRandom, type SeededRandom } from './seeded-random.js';
 
 /** What a fault does. */
-export const FAULT_KINDS = ['latency', 'status', 'reset', 'reset-after-commit', 'invalid-json', 'truncated-json', 'never-start'] as const;
+export const FAULT_KINDS = ['latency', 'status', 'reset', 'reset-after-commit', 'invalid-json', 'truncated-json', 'never-start', 'never-finish'] as const;
 /** A fault kind. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -38,6 +38,8 @@ export interface AppliedFaults {
   invalidJson: boolean;
   truncatedJson: boolean;
   neverStart: boolean;
+  /** Scans launched by this request stay RUNNING until an action (STOP, CANCEL) moves them on. */
+  neverFinish: boolean;
 }
 
 interface ActiveRule {
@@ -66,7 +68,7 @@ export class FaultInjector {
 
   /** Counts a request against every matching rule and returns the faults that fire. */
   select(route: string): AppliedFaults {
-    const applied: AppliedFaults = { delayMs: 0, reset: false, status: null, resetAfterCommit: false, invalidJson: false, truncatedJson: false, neverStart: false };
+    const applied: AppliedFaults = { delayMs: 0, reset: false, status: null, resetAfterCommit: false, invalidJson: false, truncatedJson: false, neverStart: false, neverFinish: false };
     for (const active of this.rules) {
       const { rule } = active;
       if (rule.route !== undefined && rule.route !== route) continue;
@@ -95,6 +97,9 @@ export class FaultInjector {
           break;
         case 'never-start':
           applied.neverStart = true;
+          break;
+        case 'never-finish':
+          applied.neverFinish = true;
           break;
       }
     }

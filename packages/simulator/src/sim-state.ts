@@ -31,6 +31,8 @@ export interface VulnerabilityRecord {
 export interface LaunchOptions {
   scanType?: string;
   neverStart?: boolean;
+  /** The scan runs until an action (STOP, CANCEL) moves it on: a test holds it RUNNING without racing the clock. */
+  neverFinish?: boolean;
 }
 
 /** The simulator's mutable world, built from a scenario. */
@@ -126,6 +128,9 @@ export class SimState {
     if (options.neverStart) {
       const waiting = phases.filter((p) => p.status === 'QUEUED');
       phases = [...waiting, { status: 'PENDING', ms: Infinity }];
+    } else if (options.neverFinish) {
+      const upToRunning = phases.slice(0, Math.max(0, phases.findIndex((p) => p.status === 'RUNNING')));
+      phases = [...upToRunning, { status: 'RUNNING', ms: Infinity }];
     } else if (config.outcome === 'FAILED') {
       phases.push({ status: 'FAILED', ms: Infinity, failureReason: config.failure_reason ?? 'SYSTEM_ERROR' });
     } else {

@@ -141,7 +141,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     } else {
       const now = clock.now();
       state.settle(now);
-      response = handleApiRequest(req, { state, index, now, apiKey, neverStart: faults.neverStart });
+      response = handleApiRequest(req, { state, index, now, apiKey, neverStart: faults.neverStart, neverFinish: faults.neverFinish });
       if (faults.resetAfterCommit) return { kind: 'reset' };
       if (faults.invalidJson) response = { status: 200, headers: {}, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
       else if (faults.truncatedJson) response = { ...response, body: response.body.slice(0, Math.floor(response.body.length / 2)) };
