@@ -1,5 +1,7 @@
 import type { FetchLike } from '@ias/core';
-import { EnvHttpProxyAgent, fetch as undiciFetch, ProxyAgent, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+
+type Dispatcher = Undici.Dispatcher;
 import { withPlainRequests } from './plain-request-fetch';
 
 /** Proxy settings: an explicit proxy (Azure DevOps agent settings, a CLI flag) or the environment's. */
@@ -16,10 +18,13 @@ export interface ProxyOptions {
  */
 export function createNodeFetch(env: Readonly<Record<string, string | undefined>>, proxy: ProxyOptions = {}): FetchLike {
   const fromEnv = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
-  let dispatcher: Dispatcher | undefined;
+  let create: ((undici: typeof Undici) => Dispatcher) | undefined;
   if (proxy.url !== undefined && proxy.url !== '') {
+    const url = proxy.url;
+    // Checked now, so a malformed proxy is refused before anything is launched, as when the agent was built here.
+    new URL(url);
     const noProxy = proxy.noProxy ?? env.NO_PROXY ?? env.no_proxy;
-    dispatcher = noProxy ? new EnvHttpProxyAgent({ httpProxy: proxy.url, httpsProxy: proxy.url, noProxy }) : new ProxyAgent(proxy.url);
+    create = (u) => (noProxy ? new u.EnvHttpProxyAgent({ httpProxy: url, httpsProxy: url, noProxy }) : new u.ProxyAgent(url));
   } else if (fromEnv !== undefined && fromEnv !== '') {
     const options: { httpProxy?: string; httpsProxy?: string; noProxy?: string } = {};
     const http = env.HTTP_PROXY ?? env.http_proxy;
@@ -28,10 +33,17 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
     if (http) options.httpProxy = http;
     if (https) options.httpsProxy = https;
     if (noProxy) options.noProxy = noProxy;
-    dispatcher = new EnvHttpProxyAgent(options);
+    create = (u) => new u.EnvHttpProxyAgent(options);
   }
-  if (dispatcher === undefined) return (input, init) => globalThis.fetch(input, init);
-  const via = dispatcher;
+  if (create === undefined) return (input, init) => globalThis.fetch(input, init);
+  const make = create;
+  // undici is loaded only behind a proxy: evaluating it costs every other run ~20 ms of start-up (tooling/bench).
+  let loaded: Promise<{ undici: typeof Undici; via: Dispatcher }> | undefined;
+  const load = (): Promise<{ undici: typeof Undici; via: Dispatcher }> =>
+    (loaded ??= import('undici').then((undici) => ({ undici, via: make(undici) })));
   // undici's own fetch does not know the global Request class that ky hands over: take requests apart first.
-  return withPlainRequests((input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via }) as unknown as Promise<Response>);
+  return withPlainRequests(async (input, init) => {
+    const { undici, via } = await load();
+    return undici.fetch(input as Parameters<typeof undici.fetch>[0], { ...(init as Parameters<typeof undici.fetch>[1]), dispatcher: via }) as unknown as Promise<Response>;
+  });
 }
