@@ -33,6 +33,7 @@ export const SCAN_OPTIONS: readonly CliOption[] = [
   { key: 'reports', flag: '--reports', env: 'IAS_REPORTS', placeholder: 'LIST', help: 'report formats: all, none, or a comma list of metrics, findings, sarif, junit, markdown, html, result', shownDefault: 'all' },
   { key: 'findingsReport', flag: '--findings-report', env: 'IAS_FINDINGS_REPORT', placeholder: 'BOOL', help: 'write the raw findings report', shownDefault: 'true' },
   { key: 'cancelOnInterrupt', flag: '--cancel-on-interrupt', env: 'IAS_CANCEL_ON_INTERRUPT', placeholder: 'BOOL', help: 'cancel the scan when the pipeline is cancelled (SIGINT/SIGTERM)', shownDefault: 'true' },
+  { key: 'ruleDocs', flag: '--rule-docs', env: 'IAS_RULE_DOCS', placeholder: 'BOOL', help: 'fetch each rule\'s attack documentation for SARIF and HTML (cached for 7 days)', shownDefault: 'true' },
   { key: 'requestTimeout', flag: '--request-timeout', env: 'IAS_REQUEST_TIMEOUT', placeholder: 'DURATION', help: 'timeout of each API request', shownDefault: '60s' },
 ];
 

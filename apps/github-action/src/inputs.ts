@@ -40,6 +40,7 @@ export const CORE_INPUTS: readonly CoreInput[] = [
   { id: 'findings-report', key: 'findingsReport', boolean: true },
   { id: 'output-dir', key: 'outputDir' },
   { id: 'request-timeout', key: 'requestTimeout' },
+  { id: 'rule-docs', key: 'ruleDocs' },
 ];
 
 /** Inputs of the action itself (not core options). */

@@ -4,7 +4,7 @@ export { ApiError, ConfigError, ERROR_CODES, IasError, isIasError, QueryError, r
 export type { ApiErrorContext, ConfigIssue, ErrorCode, ScanErrorContext, SourceSpan } from './errors';
 
 export { silentLogger, systemClock } from './effects';
-export type { Clock, FetchLike, Logger } from './effects';
+export type { Clock, DocumentationCache, FetchLike, Logger } from './effects';
 
 export { formatDuration, parseDuration } from './config/duration';
 export { baseUrlForRegion, KNOWN_REGIONS } from './config/region';

@@ -48,6 +48,7 @@ export const CONFIG_KEYS = [
   'newOnly',
   'suppressions',
   'requestTimeout',
+  'ruleDocs',
 ] as const;
 /** One configuration key. */
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -147,6 +148,7 @@ export const configSchema = z.object({
   onTimeout: oneOf(TIMEOUT_ACTIONS, 'cancel'),
   cancelOnInterrupt: flag(true),
   findingsReport: flag(true),
+  ruleDocs: flag(true),
   reports: z.preprocess(
     blankToUndefined,
     z
@@ -217,6 +219,8 @@ export interface ScanJob {
   onTimeout: OnTimeout;
   cancelOnInterrupt: boolean;
   findingsReport: boolean;
+  /** Fetch each rule's attack documentation (SARIF help, HTML); off, rules carry the module description only. */
+  ruleDocs: boolean;
   reports: ReportFormat[];
   outputDir: string | undefined;
   gateQuery: string | undefined;
@@ -250,6 +254,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     onTimeout: parsed.onTimeout,
     cancelOnInterrupt: parsed.cancelOnInterrupt,
     findingsReport: parsed.findingsReport,
+    ruleDocs: parsed.ruleDocs,
     reports,
     outputDir: parsed.outputDir,
     gateQuery: parsed.gateQuery,

@@ -2,7 +2,7 @@ import { createApiClient, type ApiClient } from '../api/client';
 import { getScan, submitScanAction } from '../api/resources';
 import type { ScanJob } from '../config/schema';
 import type { InputNames } from '../config/parse-config';
-import type { Clock, FetchLike, Logger } from '../effects';
+import type { Clock, DocumentationCache, FetchLike, Logger } from '../effects';
 import { ApiError, ConfigError, IasError, redactSecrets } from '../errors';
 import { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
 import { hasGate, planGate } from '../gate/gate-query';
@@ -40,6 +40,8 @@ export interface RunScanJobEffects {
   inputNames?: InputNames;
   /** Names the tool in SARIF and HTML reports. @default the user agent's product and version */
   tool?: { name: string; version: string; informationUri?: string };
+  /** Keeps attack documentation between runs (the host's tool or user cache); without it every run fetches it. */
+  documentationCache?: DocumentationCache;
   /** Reads a text file (baseline, suppressions); without it those inputs are refused. */
   readText?: (path: string) => Promise<string>;
   /** Client tuning (tests shorten back-off). */
@@ -349,8 +351,10 @@ async function execute(
 
   if (reportSet.plannedFiles.length > 0) {
     if (reportSet.wantsRuleDocumentation) {
-      const pairs = [...rules].flatMap(([key, rule]) => (rule.attackId === undefined ? [] : [{ key, moduleId: rule.moduleId, attackId: rule.attackId }]));
-      const docs = await fetchRuleDocumentation(client, pairs, logger);
+      // The module list already read gives every rule a description; attack documentation, one request per distinct
+      // attack with findings, only when asked for, and from the host's cache when it has it.
+      const pairs = job.ruleDocs ? [...rules].flatMap(([key, rule]) => (rule.attackId === undefined ? [] : [{ key, moduleId: rule.moduleId, attackId: rule.attackId }])) : [];
+      const docs = pairs.length === 0 ? new Map() : await fetchRuleDocumentation(client, pairs, { logger, clock, cache: effects.documentationCache });
       for (const [key, rule] of rules) {
         const description = modules.get(rule.moduleId)?.description;
         const documentation = docs.get(key);
