@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { createDocumentationCache, createInterruptSignal, createNodeFetch, nodeRuntime, userCacheFolder } from '@ias/host-node';
 import { run } from './run';
 import { version } from '../package.json';
 
@@ -9,6 +9,8 @@ const interrupt = createInterruptSignal(process, {
   onFirst: (signal) => process.stderr.write(`\nReceived ${signal}: stopping the run and canceling the scan…\n`),
   onRepeat: () => process.exit(130),
 });
+
+const cacheFolder = userCacheFolder(process.env);
 
 run({
   argv: process.argv.slice(2),
@@ -22,6 +24,7 @@ run({
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
   readText: (path) => readFile(path, 'utf8'),
+  ...(cacheFolder === undefined ? {} : { documentationCache: createDocumentationCache(cacheFolder) }),
 })
   .then((code) => {
     process.exitCode = code;

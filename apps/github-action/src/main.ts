@@ -47,6 +47,7 @@ const host: ActionHost = {
   runtime: nodeRuntime(),
   workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
   readText: (path) => readFile(path, 'utf8'),
+  toolCache: process.env.RUNNER_TOOL_CACHE,
 };
 
 (isPost ? runPost(host) : run(host))

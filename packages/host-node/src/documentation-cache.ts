@@ -39,6 +39,14 @@ export function createDocumentationCache(folder: string): DocumentationCache {
 }
 
 /**
+ * `{ documentationCache }` for core's effects, kept in `<folder>/ias-ci` (the host's tool cache), or nothing when the
+ * host has no such folder: every run then fetches the documentation it needs.
+ */
+export function documentationCacheIn(folder: string | undefined): { documentationCache?: DocumentationCache } {
+  return folder === undefined || folder === '' ? {} : { documentationCache: createDocumentationCache(join(folder, 'ias-ci')) };
+}
+
+/**
  * The CLI's cache folder: `$XDG_CACHE_HOME/ias-ci`, else `~/.cache/ias-ci` (the XDG base directory default);
  * `undefined` when neither is known.
  */

@@ -10,4 +10,4 @@ export type { ReportFile } from './report-files';
 export { createTracingFetch } from './tracing-fetch';
 export { zipFiles } from './zip-files';
 export type { ZipEntry } from './zip-files';
-export { createDocumentationCache, userCacheFolder } from './documentation-cache';
+export { createDocumentationCache, documentationCacheIn, userCacheFolder } from './documentation-cache';
