@@ -1,4 +1,4 @@
-/* global process, fetch, setInterval, clearInterval */
+/* global process, fetch, setInterval, clearInterval, URL */
 // `pnpm bench`: the BUILT ias CLI (apps/cli/dist/ias.js) as a child process against the simulator on 127.0.0.1,
 // every request delayed by 20 ms, for N generated findings over 25 modules, the scan complete at once. For each N
 // it runs the CLI twice, with a cold and then a warm attack documentation cache (its own XDG_CACHE_HOME), and
