@@ -127,7 +127,7 @@ async function openRelay(target) {
 async function runCli(sim, relay, n, cacheHome) {
   const out = mkdtempSync(join(tmpdir(), 'ias-bench-'));
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = [...nodeArgs, CLI, 'scan', '--base-url', relay.baseUrl, '--app', 'Generated App', '--scan-config', 'Generated Scan', '--poll-interval', '1s', '--output-dir', out, '--gate-query', GATE, '--reports', 'all'];
+  const args = [...nodeArgs, CLI, 'scan', '--base-url', relay.baseUrl, '--app', 'Generated App', '--scan-config', 'Generated Scan', '--poll-interval', '1s', '--output-dir', out, '--gate-query', GATE, '--reports', process.env.BENCH_REPORTS ?? 'all'];
   const useTime = existsSync('/usr/bin/time');
   const env = { ...process.env, IAS_API_KEY: sim.apiKey, NO_COLOR: '1', XDG_CACHE_HOME: cacheHome };
   relay.reset();
