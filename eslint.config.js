@@ -63,7 +63,7 @@ export default tseslint.config(
             { group: ['ky', 'zod', 'zod/*'], message: 'Adapters stay thin: validation and HTTP belong to core.' },
             { group: ['@ias/simulator', '@ias/simulator/*'], message: 'The simulator is for tests only.' },
             { group: ['@ias/host-node/*'], message: 'Import @ias/host-node from its root entry only.' },
-            { group: ['@ias/cli', '@ias/azure-devops', '@ias/github-action', '@ias/bamboo'], message: 'Apps do not import other apps.' },
+            { group: ['insightappsec-ci', '@ias/azure-devops', '@ias/github-action', '@ias/bamboo'], message: 'Apps do not import other apps.' },
           ],
         },
       ],

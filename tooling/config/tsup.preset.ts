@@ -2,7 +2,7 @@ import type { Options } from 'tsup';
 import { zodEnglishOnly } from './esbuild-zod-locales';
 
 /**
- * The one bundler preset: ESM for Node 20 (Azure DevOps Node20_1, GitHub node20), workspace packages
+ * The one bundler preset: ESM for Node 20 (Azure DevOps Node20_1; the GitHub action runs it on node24), workspace packages
  * resolved from their sources through the `source` export condition so a bundle never depends on
  * another package's build output.
  */

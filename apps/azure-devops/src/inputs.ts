@@ -1,8 +1,12 @@
 import { posix, resolve, win32 } from 'node:path';
-import type { InputNames, RawConfig } from '@ias/core';
+import { parseDuration, type InputNames, type RawConfig } from '@ias/core';
 import type { TaskHost } from './task-host';
 
-/** The task's inputs (task.json), by name. */
+/**
+ * The task's inputs (task.json), by name. The Rapid7 task's names (`apiConnection`, `scanConfig`,
+ * `scanCheckInterval`, `hasTimeout`, `hasScanGating`, `vulnQuery`, `publishPipelineArtifacts`) are `aliases` in
+ * task.json: the service maps them to these names before the job reaches the agent, so the handler only ever sees these.
+ */
 export const INPUTS = {
   connection: 'iasConnection',
   application: 'application',
@@ -28,6 +32,7 @@ export const INPUTS = {
   artifactName: 'artifactName',
   artifactPerReport: 'artifactPerReport',
   cancelOnInterrupt: 'cancelOnInterrupt',
+  redactHttpSecrets: 'redactHttpSecrets',
 } as const;
 
 /** How messages name each config key: the labels users see in the classic editor. */
@@ -49,6 +54,9 @@ export const INPUT_NAMES: InputNames = {
   outputDir: 'Output directory',
   gateQuery: 'Vulnerability Query',
   failOn: 'Fail on severity',
+  baseline: 'Baseline',
+  suppressions: 'Suppressions',
+  redactHttpSecrets: 'Redact HTTP secrets',
 };
 
 /** What the task does around the scan, beyond core's configuration. */
@@ -60,13 +68,27 @@ export interface TaskOptions {
   artifactPerReport: boolean;
   warnOnly: boolean;
   hostType: 'build' | 'release';
+  /** "Fail scan on timeout?" + "Timeout": one budget from launch to completion, as the Rapid7 task counts it. */
+  timeoutMs: number | undefined;
 }
 
 /** The inputs as core's raw configuration, or the problems that stop the task before anything is sent. */
-export type TaskInputs = { ok: true; raw: RawConfig & Record<string, string | boolean | undefined>; names: InputNames; options: TaskOptions; secrets: string[] } | { ok: false; errors: string[]; secrets: string[] };
+export type TaskInputs = { ok: true; raw: RawConfig; names: InputNames; options: TaskOptions; secrets: string[] } | { ok: false; errors: string[]; secrets: string[] };
 
-const isTrue = (value: string | undefined, fallback: boolean): boolean => (value === undefined || value.trim() === '' ? fallback : /^(true|yes|1|on)$/i.test(value.trim()));
 const blank = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value.trim());
+
+/**
+ * The URL Rapid7's own connections store (hidden, fixed): it names no API, so the region decides. Any
+ * `http(s)://rapid7.com` or `www.rapid7.com` URL without an `/ias/` path counts.
+ */
+export function isPlaceholderUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return /^(www\.)?rapid7\.com$/i.test(parsed.hostname) && !/\/ias\//i.test(`${parsed.pathname}/`);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Reads the task's inputs and its IAS Connection. The API token is registered as a secret before this
@@ -75,28 +97,59 @@ const blank = (value: string | undefined): string | undefined => (value === unde
 export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskInputs {
   const input = (name: string): string | undefined => blank(host.getInput(name));
   const connectionId = input(INPUTS.connection);
-  if (connectionId === undefined) return { ok: false, errors: ['IAS Connection is required; pick a Rapid7 InsightAppSec service connection'], secrets: [] };
+  if (connectionId === undefined) return { ok: false, errors: ['IAS Connection is required; pick an InsightAppSec (ias-ci) service connection'], secrets: [] };
 
   const token = blank(host.getEndpointToken(connectionId));
   const secrets = token === undefined ? [] : [token];
-  if (token !== undefined) host.setSecret(token);
+  // The task library refuses a secret with a line break: each line is registered (the key is refused as bad input later).
+  if (token !== undefined) for (const part of token.split(/[\r\n]+/)) if (part !== '') host.setSecret(part);
   const region = blank(host.getEndpointData(connectionId, 'region'))?.toLowerCase();
-  const url = blank(host.getEndpointUrl(connectionId));
+  const rawUrl = blank(host.getEndpointUrl(connectionId));
+  const url = rawUrl !== undefined && isPlaceholderUrl(rawUrl) && region !== undefined && region !== 'custom' ? undefined : rawUrl;
   const errors: string[] = [];
   if (token === undefined) errors.push('IAS Connection has no API Token; edit the service connection and paste the InsightAppSec API key');
   if (url === undefined && (region === undefined || region === 'custom')) errors.push('IAS Connection has neither a region nor a Server URL; edit the service connection and pick a region');
+  else if (url !== undefined && isPlaceholderUrl(url)) errors.push(`IAS Connection Server URL '${url}' is not an InsightAppSec API; pick a region, or give the URL https://<region>.api.insight.rapid7.com/ias/v1`);
 
-  const wait = isTrue(input(INPUTS.waitForCompletion), true);
-  const gating = isTrue(input(INPUTS.scanGating), false);
+  const flag = (name: string, label: string, fallback: boolean): boolean => {
+    const value = input(name);
+    if (value === undefined) return fallback;
+    if (/^(true|yes|1|on)$/i.test(value)) return true;
+    if (/^(false|no|0|off)$/i.test(value)) return false;
+    errors.push(`${label} '${value}' is not a yes/no value; use true or false`);
+    return fallback;
+  };
+  const wait = flag(INPUTS.waitForCompletion, 'Wait for scan completion?', true);
+  const gating = flag(INPUTS.scanGating, 'Scan Gating', false);
   const query = input(INPUTS.vulnerabilityQuery);
   if (gating && query === undefined) errors.push("Vulnerability Query is required when Scan Gating is on, e.g. vulnerability.severity='HIGH'");
   const severity = input(INPUTS.failOnSeverity);
+
+  // "Fail scan on timeout?" + "Timeout" (minutes) are the Rapid7 task's: one budget counted from the launch,
+  // waiting for an engine included; the scan is canceled when it runs out.
+  let timeoutMs: number | undefined;
+  if (wait && flag(INPUTS.failOnTimeout, 'Fail scan on timeout?', false)) {
+    const timeout = input(INPUTS.timeout);
+    if (timeout === undefined) errors.push('Timeout is required when Fail scan on timeout? is on; give the minutes the scan may take from its launch, e.g. 120');
+    else {
+      timeoutMs = parseDuration(timeout.toLowerCase());
+      if (timeoutMs === undefined) errors.push(`Timeout '${timeout}' is not a duration; give minutes (120) or a duration such as 90m or 2h`);
+      else if (timeoutMs < 60_000 && !/[a-z]/i.test(timeout)) errors.push(`Timeout '${timeout}' is too short; give at least 1 minute`);
+      else if (timeoutMs < 1_000) errors.push(`Timeout '${timeout}' is too short; give at least 1s`);
+    }
+  }
+
   // Release and deployment-group jobs have no build artifact container.
   const hostType = ['release', 'deployment'].includes((host.getVariable('System.HostType') ?? '').toLowerCase()) ? 'release' : 'build';
   const outputDir = resolve(input(INPUTS.outputDirectory) ?? defaultReportDirectory(host, hostType, platform));
+  const baseline = suppliedPath(host, INPUTS.baseline, hostType);
+  const suppressions = suppliedPath(host, INPUTS.suppressions, hostType);
+  const publishArtifacts = flag(INPUTS.publishArtifacts, 'Upload report output?', false);
+  const artifactPerReport = flag(INPUTS.artifactPerReport, 'One artifact per report', false);
+  const warnOnly = flag(INPUTS.warnOnly, 'Warn only', false);
   if (errors.length > 0) return { ok: false, errors, secrets };
 
-  const raw: RawConfig & Record<string, string | boolean | undefined> = {
+  const raw: RawConfig = {
     apiKey: token,
     region: region === 'custom' ? undefined : region,
     baseUrl: url,
@@ -105,37 +158,53 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
     scanId: input(INPUTS.scanId),
     advanceOn: wait ? input(INPUTS.advanceOn) : 'submitted',
     pollInterval: input(INPUTS.scanStatusInterval),
+    // No pending budget unless one is set: the Rapid7 task waits for an engine indefinitely.
     maxPending: input(INPUTS.maxPending),
-    maxExecution: wait && isTrue(input(INPUTS.failOnTimeout), false) ? (input(INPUTS.timeout) ?? '120') : 'none',
+    maxExecution: 'none',
     onTimeout: input(INPUTS.onTimeoutAction),
-    cancelOnInterrupt: isTrue(input(INPUTS.cancelOnInterrupt), true),
-    findingsReport: isTrue(input(INPUTS.generateFindingsReport), true),
+    cancelOnInterrupt: input(INPUTS.cancelOnInterrupt) ?? true,
+    findingsReport: input(INPUTS.generateFindingsReport) ?? false,
     reports: input(INPUTS.reportFormats),
     outputDir,
     gateQuery: gating ? query : undefined,
     failOn: severity === undefined || severity.toLowerCase() === 'none' ? undefined : severity,
+    baseline,
+    suppressions,
+    redactHttpSecrets: input(INPUTS.redactHttpSecrets) ?? true,
   };
-  // Newer core versions read these; older ones ignore unknown keys.
-  const baseline = input(INPUTS.baseline);
-  const suppressions = input(INPUTS.suppressions);
-  if (baseline !== undefined) raw.baseline = baseline;
-  if (suppressions !== undefined) raw.suppressions = suppressions;
 
   return {
     ok: true,
     raw,
-    names: { ...INPUT_NAMES, baseline: 'Baseline', suppressions: 'Suppressions' } as InputNames,
+    names: INPUT_NAMES,
     options: {
       connectionId,
       outputDir,
-      publishArtifacts: isTrue(input(INPUTS.publishArtifacts), true),
+      publishArtifacts,
       artifactName: input(INPUTS.artifactName) ?? 'insightappsec',
-      artifactPerReport: isTrue(input(INPUTS.artifactPerReport), false),
-      warnOnly: isTrue(input(INPUTS.warnOnly), false),
+      artifactPerReport,
+      warnOnly,
       hostType,
+      timeoutMs,
     },
     secrets,
   };
+}
+
+/**
+ * A `filePath` input counts as given only when it differs from the folder the agent roots an empty one to
+ * (azure-pipelines-agent TaskRunner.cs TranslateFilePathInput → BuildJobExtension/ReleaseJobExtension
+ * GetRootedPath: the sources folder in builds, the artifacts folder in releases), as task-lib's
+ * `filePathSupplied` decides it.
+ */
+export function suppliedPath(host: Pick<TaskHost, 'getInput' | 'getVariable'>, name: string, hostType: 'build' | 'release'): string | undefined {
+  const value = blank(host.getInput(name));
+  if (value === undefined) return undefined;
+  const roots = [host.getVariable('Build.SourcesDirectory'), host.getVariable('System.DefaultWorkingDirectory'), hostType === 'release' ? host.getVariable('System.ArtifactsDirectory') : undefined]
+    .map(blank)
+    .filter((r): r is string => r !== undefined)
+    .map((r) => resolve(r));
+  return roots.includes(resolve(value)) ? undefined : value;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
-import { createFileReportSink, createInterruptSignal, createNodeFetch, nodeRuntime, zipFiles } from '@ias/host-node';
+import { createFileReportSink, createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime, zipFiles } from '@ias/host-node';
 import { runTask } from './run';
 import { createTaskLibHost } from './task-lib-host';
 import { version } from '../package.json';
@@ -16,7 +17,11 @@ const interrupt = createInterruptSignal(process, {
 });
 
 runTask(host, {
-  createFetch: (route) => (route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url }) : createNodeFetch(route.mode === 'direct' ? {} : process.env)),
+  createFetch: (route, tls) => {
+    const options = { tls: { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized } };
+    return route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url, name: 'The agent proxy (Agent.ProxyUrl)', ...options }) : createNodeFetch(route.mode === 'direct' ? {} : process.env, options);
+  },
+  readCaFile: (path) => readFile(path, 'utf8'),
   clock: systemClock,
   createSink: createFileReportSink,
   signal: interrupt.signal,
@@ -28,9 +33,12 @@ runTask(host, {
 })
   .then(() => {
     interrupt.dispose();
+    exitWithVerdict(Number(process.exitCode ?? 0));
   })
   .catch((error: unknown) => {
     const text = error instanceof Error ? error.message : String(error);
-    host.setResult('Failed', `Internal error in the InsightAppSec task: ${text.split(/\r?\n/)[0] ?? ''}`);
+    const reason = `Internal error in the InsightAppSec task: ${text.split(/\r?\n/)[0] ?? ''}`;
+    host.logIssue('error', reason);
+    host.complete('Failed', reason);
     process.exitCode = 1;
   });

@@ -1,18 +1,39 @@
 import { basename } from 'node:path';
-import type { Logger, Outcome, RunEvent } from '@ias/core';
+import { escapeLogText, sanitizeLogMessage, type Logger, type Outcome, type RunEvent } from '@ias/core';
 import type { TaskOptions } from './inputs';
 import type { TaskHost, TaskResult } from './task-host';
 
-/** At most this many gate matches become error annotations; the rest are in the reports. */
-export const MAX_MATCH_ISSUES = 10;
+/**
+ * The agent keeps the first 10 error and the first 10 warning issues of a step (azure-pipelines-agent
+ * ExecutionContext.cs `_maxIssueCount`); later ones reach the log only.
+ */
+export const AGENT_ISSUE_CAP = 10;
+
+/**
+ * Logs the one-line reason as the step's next issue, then as many matches as still fit under the agent's cap with
+ * a closing "… and N more" line, so reason, matches and the count all reach the run summary.
+ */
+export function logReasonAndMatches(host: TaskHost, type: 'error' | 'warning', reason: string, matches: readonly string[], matched: number): void {
+  host.logIssue(type, reason);
+  const room = Math.max(0, AGENT_ISSUE_CAP - host.issueCount(type));
+  if (matched <= room && matches.length >= matched) {
+    for (const m of matches) host.logIssue(type, m);
+    return;
+  }
+  const shown = Math.max(0, Math.min(matches.length, room - 1));
+  for (const m of matches.slice(0, shown)) host.logIssue(type, m);
+  if (room > 0) host.logIssue(type, `… and ${matched - shown} more findings match the gate; see the reports.`);
+}
 
 /** Core's logger on the task log: warnings become warning issues; errors are red lines (the result makes the issue). */
 export function createTaskLogger(host: TaskHost, redact: (text: string) => string): Logger {
+  // Plain lines reach the agent raw, and it runs `##vso[` anywhere in a line: sanitising is the last line of defence.
+  const clean = (m: string): string => sanitizeLogMessage(redact(m));
   return {
-    debug: (m) => host.debug(redact(m)),
-    info: (m) => host.info(redact(m)),
-    warn: (m) => host.warning(redact(m)),
-    error: (m) => host.errorLine(redact(m)),
+    debug: (m) => host.debug(clean(m)),
+    info: (m) => host.info(clean(m)),
+    warn: (m) => host.warning(clean(m)),
+    error: (m) => host.errorLine(clean(m)),
   };
 }
 
@@ -20,7 +41,7 @@ export function createTaskLogger(host: TaskHost, redact: (text: string) => strin
 export function createEventHandler(host: TaskHost): (event: RunEvent) => void {
   return (event) => {
     if (event.type === 'launched') host.setOutput('scanId', event.scanId);
-    else if (event.type === 'report') host.info(`Wrote ${event.format} report: ${event.path}`);
+    else if (event.type === 'report') host.info(sanitizeLogMessage(`Wrote ${event.format} report: ${event.path}`));
   };
 }
 
@@ -70,14 +91,19 @@ export async function publishOutcome(host: TaskHost, outcome: Outcome, options: 
   if (outcome.scanId !== null) outputs.unshift(['scanId', outcome.scanId]);
   for (const [name, value] of outputs) host.setOutput(name, value);
 
-  if (outcome.gate !== null && !outcome.gate.passed) {
-    const type = options.warnOnly ? 'warning' : 'error';
-    for (const m of outcome.gate.matches.slice(0, MAX_MATCH_ISSUES)) {
-      const where = [m.method, m.url].filter(Boolean).join(' ');
-      host.logIssue(type, `${m.severity} ${m.module}${where ? `: ${where}` : ''}${m.parameter ? ` [${m.parameter}]` : ''} (vulnerability ${m.id})`);
-    }
-    if (outcome.gate.matched > MAX_MATCH_ISSUES) host.logIssue(type, `… and ${outcome.gate.matched - MAX_MATCH_ISSUES} more findings match the gate; see the reports.`);
-  }
+  const result = taskResultFor(outcome, options.warnOnly);
+  const reason = oneLine(outcome.message);
+  const matches =
+    outcome.gate !== null && !outcome.gate.passed
+      ? outcome.gate.matches.slice(0, AGENT_ISSUE_CAP).map((m) => {
+          // task-lib escapes the issue text as command data; the fields are escaped too (control characters, ANSI).
+          const e = escapeLogText;
+          const where = [m.method, m.url].filter(Boolean).map((p) => e(p ?? '')).join(' ');
+          return oneLine(`${e(m.severity)} ${e(m.module)}${where ? `: ${where}` : ''}${m.parameter ? ` [${e(m.parameter)}]` : ''} (vulnerability ${e(m.id)})`);
+        })
+      : [];
+  // The reason comes first, so the agent's cap of 10 issues per step never drops it.
+  if (result !== 'Succeeded') logReasonAndMatches(host, result === 'Failed' ? 'error' : 'warning', reason, matches, matches.length === 0 ? 0 : (outcome.gate?.matched ?? 0));
 
   const summary = outcome.reports.find((r) => r.format === 'markdown');
   if (summary !== undefined && effects.exists(summary.path)) host.uploadSummary(summary.path);
@@ -95,11 +121,14 @@ export async function publishOutcome(host: TaskHost, outcome: Outcome, options: 
     }
   }
 
-  const result = taskResultFor(outcome, options.warnOnly);
-  host.setResult(result, oneLine(outcome.message));
+  host.complete(result, reason);
   return result;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+/**
+ * One log line: hostile scan data never starts a new line, and the agent, which reads `##vso[` anywhere in a line
+ * (azure-pipelines-agent Command.cs TryParse), finds no command in it (core's sanitiser).
+ */
+export function oneLine(text: string): string {
+  return sanitizeLogMessage(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { formatUserAgent, parseConfig, redactSecrets, runScanJob, type Clock, type FetchLike, type ReportSink } from '@ias/core';
 import { documentationCacheIn } from '@ias/host-node';
 import { readTaskInputs } from './inputs';
-import { createEventHandler, createTaskLogger, publishOutcome, type PublishEffects } from './outputs';
+import { createEventHandler, createTaskLogger, logReasonAndMatches, publishOutcome, type PublishEffects } from './outputs';
 import type { TaskHost, TaskResult } from './task-host';
 
 /**
@@ -11,10 +11,18 @@ import type { TaskHost, TaskResult } from './task-host';
  */
 export type FetchRoute = { mode: 'environment' } | { mode: 'direct' } | { mode: 'proxy'; url: string };
 
+/** TLS settings of the agent for the API connection: extra CA certificates (PEM text) and whether to verify at all. */
+export interface FetchTls {
+  ca: string | undefined;
+  rejectUnauthorized: boolean;
+}
+
 /** Everything the handler needs from its process; `main.ts` passes the real ones, tests pass fakes. */
 export interface TaskRunEffects extends PublishEffects {
-  /** A fetch that goes through `proxy` when given (the agent's proxy), else straight out. */
-  createFetch(route: FetchRoute): FetchLike;
+  /** A fetch that goes through `proxy` when given (the agent's proxy), else straight out, with the agent's TLS settings. */
+  createFetch(route: FetchRoute, tls: FetchTls): FetchLike;
+  /** Reads the agent's CA file. */
+  readCaFile(path: string): Promise<string>;
   clock: Clock;
   createSink(directory: string): ReportSink;
   signal?: AbortSignal;
@@ -27,29 +35,42 @@ export interface TaskRunEffects extends PublishEffects {
 export async function runTask(host: TaskHost, effects: TaskRunEffects): Promise<TaskResult> {
   const inputs = readTaskInputs(host, effects.platform);
   const redact = (text: string): string => redactSecrets(text, inputs.secrets);
-  if (!inputs.ok) {
-    for (const error of inputs.errors.slice(1)) host.logIssue('error', `${redact(error)}.`);
-    const first = `${redact(inputs.errors[0] ?? 'The task inputs are invalid')}.`;
-    host.setResult('Failed', first);
+  const fail = (messages: string[]): TaskResult => {
+    const [first, ...rest] = messages.map((m) => `${redact(m).replace(/\.$/, '')}.`);
+    const reason = first ?? 'The task inputs are invalid.';
+    // The first problem is the reason and the step's first error issue; the others follow it.
+    logReasonAndMatches(host, 'error', reason, rest, rest.length);
+    host.complete('Failed', reason);
     return 'Failed';
-  }
+  };
+  if (!inputs.ok) return fail(inputs.errors);
   const parsed = parseConfig(inputs.raw, { names: inputs.names });
   for (const warning of parsed.warnings) host.warning(redact(warning));
   if (!parsed.ok) {
-    for (const issue of parsed.errors.slice(1)) host.logIssue('error', `${redact(issue.message)}.`);
     for (const issue of parsed.errors) if (issue.detail !== undefined) host.info(redact(issue.detail));
-    host.setResult('Failed', `${redact(parsed.errors[0]?.message ?? 'The task inputs are invalid')}.`);
-    return 'Failed';
+    return fail(parsed.errors.map((e) => e.message));
   }
-  const job = parsed.job;
+  const job = { ...parsed.job, maxTotalMs: inputs.options.timeoutMs };
 
+  const agentTls = host.getTls();
+  let ca: string | undefined;
+  if (agentTls.caFile !== undefined) {
+    try {
+      ca = await effects.readCaFile(agentTls.caFile);
+    } catch (error) {
+      return fail([`The agent's CA certificate file (Agent.CAInfo) '${agentTls.caFile}' could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the agent's --sslcacert setting`]);
+    }
+  }
+  if (agentTls.skipCertValidation) host.warning('The agent skips TLS certificate validation (Agent.SkipCertValidation); the InsightAppSec API certificate is not checked either');
   const proxy = host.getProxy(job.baseUrl);
   if (proxy?.password) host.setSecret(proxy.password);
+  if (proxy?.url !== undefined) host.setSecret(proxy.url);
   if (proxy !== undefined) host.debug(proxy.url === undefined ? `${job.baseUrl} is on the agent's proxy bypass list` : 'Using the agent proxy');
-  const fetch = effects.createFetch(proxy === undefined ? { mode: 'environment' } : proxy.url === undefined ? { mode: 'direct' } : { mode: 'proxy', url: proxy.url });
+  const fetch = effects.createFetch(proxy === undefined ? { mode: 'environment' } : proxy.url === undefined ? { mode: 'direct' } : { mode: 'proxy', url: proxy.url }, { ca, rejectUnauthorized: !agentTls.skipCertValidation });
 
   const logger = createTaskLogger(host, redact);
   host.info(`Reports go to ${inputs.options.outputDir}`);
+  if (job.maxTotalMs !== undefined) host.info(`The scan is canceled if it has not completed ${Math.round(job.maxTotalMs / 60_000)} minute(s) after its launch (Fail scan on timeout?)`);
   const outcome = await runScanJob(job, {
     fetch,
     clock: effects.clock,

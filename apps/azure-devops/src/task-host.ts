@@ -3,9 +3,16 @@ export type TaskResult = 'Succeeded' | 'SucceededWithIssues' | 'Failed';
 
 /** The agent's proxy for one URL, from the task library. */
 export interface AgentProxy {
-  /** `http://user:password@host:port`, or `undefined` when the URL is on the bypass list. */
+  /** `http://user:password@host:port` with the credentials percent-encoded, or `undefined` when the URL is on the bypass list. */
   url: string | undefined;
   password: string | undefined;
+}
+
+/** The agent's TLS settings (`Agent.CAInfo`, `Agent.SkipCertValidation`, as task-lib's internal.ts and getHttpCertConfiguration read them). */
+export interface AgentTls {
+  /** Path of a PEM file of extra CA certificates to trust. */
+  caFile: string | undefined;
+  skipCertValidation: boolean;
 }
 
 /**
@@ -21,6 +28,7 @@ export interface TaskHost {
   getEndpointToken(id: string): string | undefined;
   /** `undefined` when the agent has no proxy configured. */
   getProxy(url: string): AgentProxy | undefined;
+  getTls(): AgentTls;
   setSecret(value: string): void;
   setOutput(name: string, value: string): void;
   /** A plain log line. */
@@ -30,8 +38,11 @@ export interface TaskHost {
   debug(message: string): void;
   warning(message: string): void;
   logIssue(type: 'error' | 'warning', message: string): void;
+  /** Issues of a type emitted so far (warnings included): the agent keeps only the first 10 of each per step. */
+  issueCount(type: 'error' | 'warning'): number;
   uploadSummary(path: string): void;
   uploadArtifact(containerFolder: string, path: string, artifactName: string): void;
   uploadFile(path: string): void;
-  setResult(result: TaskResult, message: string): void;
+  /** `task.complete` alone: the reason was already logged as the step's first issue. */
+  complete(result: TaskResult, message: string): void;
 }

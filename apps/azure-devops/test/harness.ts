@@ -1,112 +1,59 @@
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSimulator, type Simulator } from '@ias/simulator';
+import { createSimulator, type SimClock, type Simulator } from '@ias/simulator';
+import { removeAgentFolders, runOnAgent, type AgentJob, type AgentRun } from './agent-emulator';
 
 export const PACKAGE_ROOT = join(import.meta.dirname, '..');
 export const TASK_DIR = join(PACKAGE_ROOT, 'dist', 'extension', 'InsightAppSecScan');
-export const BUNDLE = join(TASK_DIR, 'index.js');
 export const API_KEY = 'ias-e2e-key-7f3c91d2b8a4';
-export const CONNECTION = 'f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b';
+/** The service connection's name, as a pipeline refers to it. */
+export const CONNECTION = 'InsightAppSec';
 
-/** A simulator on 127.0.0.1 with a fast clock (a 20-minute demo scan takes about 4 seconds). */
-export async function startSimulator(options: { timeScale?: number; scenario?: Parameters<typeof createSimulator>[0] extends infer O ? O extends { scenario?: infer S } ? S : never : never } = {}): Promise<{ sim: Simulator; baseUrl: string; close(): Promise<void> }> {
-  const sim = createSimulator({ scenario: options.scenario ?? 'demo', apiKey: API_KEY, timeScale: options.timeScale ?? 0.003 });
+/**
+ * A simulator clock that moves `stepMs` forward each time the simulator reads it: scenario time then depends only
+ * on how many requests were made, never on the wall clock, so a scan is complete by the task's first status read
+ * whatever the task's poll interval (the default 5 minutes of the Rapid7 task included).
+ */
+export function createSteppingClock(stepMs: number): SimClock {
+  let now = Date.UTC(2026, 0, 1);
+  return { now: () => (now += stepMs) };
+}
+
+/** A simulator on 127.0.0.1 with a fast clock (a 20-minute demo scan takes about 4 seconds), or the given clock. */
+export async function startSimulator(options: { timeScale?: number; clock?: SimClock; scenario?: Parameters<typeof createSimulator>[0] extends infer O ? O extends { scenario?: infer S } ? S : never : never } = {}): Promise<{ sim: Simulator; baseUrl: string; close(): Promise<void> }> {
+  const sim = createSimulator({ scenario: options.scenario ?? 'demo', apiKey: API_KEY, ...(options.clock === undefined ? { timeScale: options.timeScale ?? 0.003 } : { clock: options.clock }) });
   const { baseUrl, close } = await sim.listen({ host: '127.0.0.1', port: 0 });
   return { sim, baseUrl, close: async () => { await close(); await sim.close(); } };
 }
 
-/** One `##vso[area.action k=v;…]message` line. */
-export interface VsoCommand {
-  command: string;
-  properties: Record<string, string>;
-  message: string;
-  line: number;
-}
-
-export function parseVso(stdout: string): VsoCommand[] {
-  const commands: VsoCommand[] = [];
-  stdout.split(/\r?\n/).forEach((text, line) => {
-    const match = /##vso\[(\S+)([^\]]*)\](.*)$/.exec(text);
-    if (!match) return;
-    const properties: Record<string, string> = {};
-    for (const pair of (match[2] ?? '').split(';')) {
-      const [k, ...v] = pair.trim().split('=');
-      if (k) properties[k] = v.join('=');
-    }
-    commands.push({ command: match[1] ?? '', properties, message: match[3] ?? '', line });
-  });
-  return commands;
-}
-
-export interface TaskRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  vso: VsoCommand[];
-  /** task.complete's result. */
-  result: string | undefined;
-  outputs: Record<string, string>;
-  staging: string;
-  temp: string;
-}
-
-export interface RunOptions {
+export interface StepOptions extends Partial<Omit<AgentJob, 'taskDir' | 'inputs' | 'connections'>> {
   baseUrl: string;
+  /** The step's inputs as written in the pipeline; the connection input is added unless given. */
   inputs: Record<string, string>;
   region?: string;
-  hostType?: 'build' | 'release';
-  env?: Record<string, string>;
-  /** Called with each chunk of stdout so far, with a way to signal the process. */
-  onStdout?: (stdout: string, kill: (signal: NodeJS.Signals) => void) => void;
+  /** The connection's stored URL; the simulator's by default. */
+  connectionUrl?: string;
 }
 
-const workDirs: string[] = [];
+const runs: AgentRun[] = [];
+
+/** Runs one step of the packaged task on the emulated agent, with an InsightAppSec (ias-ci) connection to `baseUrl`. */
+export async function runStep(options: StepOptions): Promise<AgentRun> {
+  const { baseUrl, inputs, region, connectionUrl, ...rest } = options;
+  const connectionInput = Object.keys(inputs).some((k) => ['iasconnection', 'apiconnection'].includes(k.toLowerCase())) ? {} : { iasConnection: CONNECTION };
+  const run = await runOnAgent({
+    taskDir: TASK_DIR,
+    ...rest,
+    inputs: { ...connectionInput, ...inputs },
+    connections: [{ name: CONNECTION, url: connectionUrl ?? baseUrl, scheme: 'Token', parameters: { apitoken: API_KEY }, data: { region: region ?? 'us' } }],
+  });
+  runs.push(run);
+  return run;
+}
 
 /** Removes the agent folders of every run so far. */
 export async function removeRunFolders(): Promise<void> {
-  await Promise.all(workDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-}
-
-/** Spawns the built handler the way the agent does: `node index.js` with INPUT_*, ENDPOINT_* and system variables. */
-export async function runTask(options: RunOptions): Promise<TaskRun> {
-  const work = await mkdtemp(join(tmpdir(), 'ias-ado-'));
-  workDirs.push(work);
-  const staging = join(work, 'a');
-  const temp = join(work, '_temp');
-  await mkdir(temp, { recursive: true });
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    SYSTEM_DEBUG: 'true',
-    SYSTEM_HOSTTYPE: options.hostType ?? 'build',
-    BUILD_ARTIFACTSTAGINGDIRECTORY: staging,
-    SYSTEM_ARTIFACTSDIRECTORY: join(work, 'r'),
-    AGENT_TEMPDIRECTORY: temp,
-    [`ENDPOINT_URL_${CONNECTION}`]: options.baseUrl,
-    [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: 'Token', parameters: { apitoken: API_KEY } }),
-    [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: 'Token',
-    [`ENDPOINT_DATA_${CONNECTION}_REGION`]: options.region ?? 'us',
-    INPUT_IASCONNECTION: CONNECTION,
-    INPUT_SCANSTATUSINTERVAL: '1s',
-    ...Object.fromEntries(Object.entries(options.inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
-    ...options.env,
-  };
-  const child = spawn(process.env.IAS_E2E_NODE ?? process.execPath, [BUNDLE], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    options.onStdout?.(stdout, (signal) => child.kill(signal));
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const vso = parseVso(stdout);
-  const outputs: Record<string, string> = {};
-  for (const c of vso) if (c.command === 'task.setvariable' && c.properties.isOutput === 'true' && c.properties.variable) outputs[c.properties.variable] = c.message;
-  return { code, stdout, stderr, vso, result: vso.find((c) => c.command === 'task.complete')?.properties.result, outputs, staging, temp: work };
+  await removeAgentFolders(runs.splice(0));
 }
 
 /** Every file under `dir`, recursively, with its text. */
@@ -126,13 +73,16 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
   return files;
 }
 
-/** The key may appear only as the payload of `##vso[task.setsecret]` (which the agent consumes and never shows). */
-export async function assertNoSecret(run: TaskRun): Promise<string[]> {
+/** Where a secret shows up: the task's own output (outside `##vso[task.setsecret]`, which the agent consumes) and files under the agent's folders. */
+export async function findSecret(run: AgentRun, secrets: readonly string[] = [API_KEY], options: { agentMasked?: RegExp } = {}): Promise<string[]> {
   const leaks: string[] = [];
-  const lines = `${run.stdout}\n${run.stderr}`.split(/\r?\n/);
-  lines.forEach((line, i) => {
-    if (line.includes(API_KEY) && !line.startsWith('##vso[task.setsecret]')) leaks.push(`output line ${i}: ${line.slice(0, 120)}`);
+  `${run.stdout}\n${run.stderr}`.split(/\r?\n/).forEach((line, i) => {
+    if (line.startsWith('##vso[task.setsecret]')) return;
+    // Lines the agent masks before anyone sees them (task-lib debug-prints secret variables when it loads).
+    if (options.agentMasked?.test(line) === true) return;
+    for (const s of secrets) if (line.includes(s)) leaks.push(`output line ${i}: ${line.slice(0, 120)}`);
   });
-  for (const [path, text] of await readTree(run.temp)) if (text.includes(API_KEY)) leaks.push(path);
+  for (const line of run.log) for (const s of secrets) if (line.includes(s)) leaks.push(`log: ${line.slice(0, 120)}`);
+  for (const [path, text] of await readTree(run.folders.work)) for (const s of secrets) if (text.includes(s)) leaks.push(path);
   return leaks;
 }

@@ -1,7 +1,9 @@
 /**
  * The Mustache subset that Azure DevOps evaluates in data sources: `{{x}}`, `{{{x}}}`, dotted paths, sections
- * (`{{#x}}…{{/x}}` over arrays, objects and truthy values), inverted sections, and the service's block helpers
- * `equals` / `notEquals` with `'literal'` or path arguments. Enough to run our templates page by page in tests.
+ * (`{{#x}}…{{/x}}` over arrays, objects and truthy values), inverted sections, the service's block helpers
+ * `equals` / `notEquals` with `'literal'` or path arguments, and the helpers of Microsoft's documented paging
+ * examples: `{{add skip 50}}` (a number plus another) and `{{isTokenPresent response.x}}` (`true` when the value
+ * is there and not empty, else `false`). Enough to run our templates page by page in tests.
  */
 type Context = unknown[];
 
@@ -21,6 +23,7 @@ function lookup(stack: Context, path: string): unknown {
 
 function argument(stack: Context, token: string): string {
   if (/^'.*'$/.test(token)) return token.slice(1, -1);
+  if (/^-?\d+(\.\d+)?$/.test(token)) return token;
   const value = lookup(stack, token);
   return value === undefined || value === null ? '' : String(value);
 }
@@ -78,8 +81,17 @@ export function render(template: string, stack: Context): string {
       }
       at = end;
     } else {
-      const value = lookup(stack, body);
-      out += value === undefined || value === null ? '' : String(value);
+      const [name, ...args] = body.split(/\s+/);
+      if (name === 'add' && args.length === 2) {
+        const sum = Number(argument(stack, args[0]!)) + Number(argument(stack, args[1]!));
+        if (!Number.isFinite(sum)) throw new Error(`add of non-numbers in {{${body}}}`);
+        out += String(sum);
+      } else if (name === 'isTokenPresent' && args.length === 1) {
+        out += argument(stack, args[0]!) === '' ? 'false' : 'true';
+      } else {
+        const value = lookup(stack, body);
+        out += value === undefined || value === null ? '' : String(value);
+      }
       at = after;
     }
   }

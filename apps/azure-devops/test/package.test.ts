@@ -14,7 +14,7 @@ const manifest = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'vss-extension.json'
 interface TaskJson {
   name: string;
   version: { Major: number; Minor: number; Patch: number };
-  inputs: { name: string; label: string; type: string; visibleRule?: string; groupName?: string; required?: boolean }[];
+  inputs: { name: string; label: string; type: string; visibleRule?: string; groupName?: string; required?: boolean; defaultValue?: string; aliases?: string[] }[];
   groups: { name: string }[];
   dataSourceBindings: { target: string; endpointId: string; dataSourceName: string; parameters?: Record<string, string> }[];
   outputVariables: { name: string }[];
@@ -44,7 +44,23 @@ describe('task.json', () => {
     for (const label of ['IAS Connection', 'Application', 'Scan Configuration', 'Wait for scan completion?', 'Scan Status Interval', 'Generate findings report?', 'Fail scan on timeout?', 'Timeout', 'Scan Gating', 'Vulnerability Query']) {
       expect(labels).toContain(label);
     }
-    expect(sourceTask.inputs.find((i) => i.name === 'iasConnection')?.type).toBe('connectedService:ias');
+    expect(sourceTask.inputs.find((i) => i.name === 'iasConnection')?.type).toBe('connectedService:insightAppSecIasCi');
+  });
+
+  it("accepts every input of the Rapid7 task (rapid7-insightappsec@1) by name or alias, with the same default", () => {
+    // The names, types and defaults of the Rapid7 task's inputs (its task.json), kept as test data.
+    const official = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'test', 'fixtures', 'rapid7-task-inputs.json'), 'utf8')) as { name: string; defaultValue?: string; type: string }[];
+    for (const input of official) {
+      const ours = sourceTask.inputs.find((i) => i.name === input.name || (i.aliases ?? []).includes(input.name));
+      expect(ours, input.name).toBeDefined();
+      // A boolean without a default is false for task-lib's getBoolInput, as our explicit 'false' is.
+      const theirs = input.defaultValue ?? (input.type === 'boolean' ? 'false' : '');
+      expect(ours?.defaultValue ?? '', input.name).toBe(theirs);
+    }
+  });
+
+  it('asks for an agent that has the Node20_1 handler (3.230.2, azure-pipelines-agent #4518); Node24 agents (4.265.0) pick Node24', () => {
+    expect((sourceTask as unknown as { minimumAgentVersion: string }).minimumAgentVersion).toBe('3.230.2');
   });
 
   it('hides dependent fields behind rules that name real inputs, and puts the extras in Advanced', () => {
@@ -57,7 +73,7 @@ describe('task.json', () => {
       for (const name of (input.visibleRule ?? '').match(/[A-Za-z]+(?= *[!=])/g) ?? []) expect(byName.has(name), `${input.name} → ${name}`).toBe(true);
       if (input.groupName !== undefined) expect(sourceTask.groups.map((g) => g.name)).toContain(input.groupName);
     }
-    for (const name of ['advanceOn', 'maxPending', 'onTimeoutAction', 'baseline', 'suppressions', 'reportFormats', 'outputDirectory', 'publishArtifacts', 'artifactPerReport']) {
+    for (const name of ['advanceOn', 'maxPending', 'onTimeoutAction', 'baseline', 'suppressions', 'reportFormats', 'outputDirectory', 'artifactName', 'redactHttpSecrets']) {
       expect(byName.get(name)?.groupName, name).toBe('advanced');
     }
     expect(byName.get('warnOnly')).toBeDefined();
@@ -73,7 +89,7 @@ describe('task.json', () => {
     );
   });
 
-  it('binds its pick lists to data sources of the ias endpoint type', () => {
+  it('binds its pick lists to data sources of its endpoint type', () => {
     const endpoint = manifest.contributions.find((c) => c.type === 'ms.vss-endpoint.service-endpoint-type');
     const sources = (endpoint?.properties.dataSources as { name: string }[]).map((d) => d.name);
     for (const binding of sourceTask.dataSourceBindings) {
@@ -85,10 +101,11 @@ describe('task.json', () => {
 });
 
 describe('vss-extension.json', () => {
-  it('contributes the ias endpoint type (regions, custom URL, API token as the secret) and the task', () => {
+  it('contributes its own endpoint type (not Rapid7\'s `ias`: type names are organisation-wide), with regions, custom URL, the API token as the secret and a TestConnection source', () => {
     const endpoint = manifest.contributions.find((c) => c.type === 'ms.vss-endpoint.service-endpoint-type');
     expect(endpoint?.targets).toEqual(['ms.vss-endpoint.endpoint-types']);
-    expect(endpoint?.properties.name).toBe('ias');
+    expect(endpoint?.properties.name).toBe('insightAppSecIasCi');
+    expect((endpoint?.properties.dataSources as { name: string }[]).map((d) => d.name)).toContain('TestConnection');
     const region = (endpoint?.properties.inputDescriptors as { id: string; values: { possibleValues: { value: string }[] } }[]).find((d) => d.id === 'region');
     expect(region?.values.possibleValues.map((v) => v.value)).toEqual(['us', 'us2', 'us3', 'eu', 'ca', 'au', 'ap', 'custom']);
     const [scheme] = endpoint?.properties.authenticationSchemes as { type: string; headers: { name: string; value: string }[]; inputDescriptors: { id: string; isConfidential: boolean }[] }[];
@@ -120,6 +137,6 @@ describe('the .vsix', () => {
     expect(JSON.parse(vsix.get('InsightAppSecScan/task.json')!.toString('utf8')).version).toEqual({ Major: major, Minor: minor, Patch: patch });
     expect(vsix.get('extension.vsixmanifest')!.toString('utf8')).toContain(`Version="${pkg.version}"`);
     const vso = JSON.parse(vsix.get('extension.vsomanifest')!.toString('utf8')) as { contributions: { type: string; properties: { name: string } }[] };
-    expect(vso.contributions.map((c) => c.properties.name)).toEqual(expect.arrayContaining(['ias', 'InsightAppSecScan']));
+    expect(vso.contributions.map((c) => c.properties.name)).toEqual(expect.arrayContaining(['insightAppSecIasCi', 'InsightAppSecScan']));
   });
 });

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONFIG_KEYS, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
-import { API_KEY_VARIABLE, environmentName, SETTINGS, type BambooSetting } from './settings';
+import { API_KEY_SECRET_VARIABLE, API_KEY_VARIABLE, environmentName, isSecretName, SETTINGS, type BambooSetting } from './settings';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,6 +31,8 @@ export interface BambooInputs {
   warnings: string[];
   help: boolean;
   version: boolean;
+  /** `ias-bamboo check` (or `--check`): verify the settings against the API, launch nothing. */
+  check: boolean;
 }
 
 // New-only gating against a baseline, and reviewed exceptions.
@@ -43,24 +45,32 @@ const PASS_THROUGH = [
 /** Bamboo's maximum execution default (the official task's 120 minutes); core itself has no limit. */
 export const DEFAULT_MAX_EXECUTION = '120';
 
-const BOOLEAN_FLAGS = new Set(['debug', 'help', 'version']);
+const BOOLEAN_FLAGS = new Set(['debug', 'help', 'version', 'check']);
 
 /**
  * Reads the task's settings: `bamboo_*` variables, overridden by command-line flags. The API key comes only
- * from a variable whose name contains "password" (Bamboo masks those in its UI) or from `IAS_API_KEY` set in the
+ * from a variable whose name contains "password", "secret" or "passphrase" (Bamboo's secret variables) or from `IAS_API_KEY` set in the
  * task's Environment variables field; never from a flag, which would show in process lists.
  */
 export function readBambooInputs(argv: readonly string[], env: Env, cwd: string): BambooInputs {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const knownFlags = [...SETTINGS.map((s) => s.flag), ...PASS_THROUGH.map((p) => p.flag), 'api-key-variable', 'help', 'version'];
+  const knownFlags = [...SETTINGS.map((s) => s.flag), ...PASS_THROUGH.map((p) => p.flag), 'api-key-variable', 'help', 'version', 'check'];
   const options = Object.fromEntries(knownFlags.map((flag) => [flag, { type: BOOLEAN_FLAGS.has(flag) ? ('boolean' as const) : ('string' as const) }]));
   let flags: Record<string, string | boolean | undefined> = {};
+  let check = false;
   if (argv.some((a) => a === '--api-key' || a.startsWith('--api-key='))) {
-    errors.push(`--api-key is not accepted: flags show up in process lists and build logs; put the key in the Bamboo variable ${API_KEY_VARIABLE} (its name contains "password", so Bamboo masks it)`);
+    errors.push(`--api-key is not accepted: flags show up in process lists and build logs; put the key in the Bamboo variable ${API_KEY_VARIABLE} (its name contains "password", so Bamboo treats it as a secret)`);
   } else {
     try {
-      flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+      const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+      flags = parsed.values as Record<string, string | boolean | undefined>;
+      // One command word is known: `check`. Anything else is a typo that would otherwise launch a scan.
+      const [command, ...rest] = parsed.positionals;
+      if (command !== undefined && (command !== 'check' || rest.length > 0)) {
+        errors.push(`'${parsed.positionals.join(' ')}' is not a command of ias-bamboo; run it without one to scan, or as 'ias-bamboo check' to check the settings (run with --help for the options)`);
+      }
+      check = command === 'check' || flags.check === true;
     } catch (error) {
       errors.push(`${error instanceof Error ? error.message.split('\n')[0] : String(error)} (run with --help for the options)`);
     }
@@ -141,7 +151,8 @@ export function readBambooInputs(argv: readonly string[], env: Env, cwd: string)
     }
   }
 
-  const secrets = [key.value, proxyPassword(proxy), proxyPassword(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy)].filter(
+  // A base URL with user:pass@ is refused as bad input, but its password must not reach the log on the way there.
+  const secrets = [key.value, proxyPassword(proxy), proxyPassword(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy), proxyPassword(typeof raw.baseUrl === 'string' ? raw.baseUrl : undefined)].filter(
     (s): s is string => s !== undefined && s !== '',
   );
   return {
@@ -157,6 +168,7 @@ export function readBambooInputs(argv: readonly string[], env: Env, cwd: string)
     warnings,
     help: flags.help === true,
     version: flags.version === true,
+    check,
   };
 }
 
@@ -164,8 +176,8 @@ function readApiKey(flags: Record<string, string | boolean | undefined>, env: En
   const chosen = flags['api-key-variable'];
   if (typeof chosen === 'string' && chosen.trim() !== '') {
     const variable = chosen.trim();
-    if (!/password/i.test(variable)) {
-      errors.push(`--api-key-variable ${variable} does not contain "password", so Bamboo would show the key in its UI; rename the variable, e.g. ${API_KEY_VARIABLE}`);
+    if (!isSecretName(variable)) {
+      errors.push(`--api-key-variable ${variable} contains none of "password", "secret" or "passphrase", so Bamboo would not treat the key as a secret; rename the variable, e.g. ${API_KEY_VARIABLE}`);
       return { value: undefined, name: variable };
     }
     const found = readEnv(env, variable) ?? readEnv(env, environmentName(variable.replace(/^bamboo[._]/, '')));
@@ -176,15 +188,17 @@ function readApiKey(flags: Record<string, string | boolean | undefined>, env: En
     used.add(found.name);
     return { value: found.value, name: variable };
   }
-  const found = readEnv(env, environmentName(API_KEY_VARIABLE));
-  if (found !== undefined && found.value !== '') {
-    used.add(found.name);
-    return { value: found.value, name: API_KEY_VARIABLE };
+  for (const variable of [API_KEY_VARIABLE, API_KEY_SECRET_VARIABLE]) {
+    const found = readEnv(env, environmentName(variable));
+    if (found !== undefined && found.value !== '') {
+      used.add(found.name);
+      return { value: found.value, name: variable };
+    }
   }
   const unmasked = Object.keys(env).find((name) => /^bamboo_ias_api_?key$/i.test(name));
   if (unmasked !== undefined) {
     used.add(unmasked);
-    errors.push(`the API key is in ${unmasked.replace(/^bamboo_/, '').replace(/_/g, '.')}, whose name does not contain "password", so Bamboo shows it in its UI; rename the variable to ${API_KEY_VARIABLE}`);
+    errors.push(`the API key is in ${unmasked.replace(/^bamboo_/, '').replace(/_/g, '.')}, whose name contains none of "password", "secret" or "passphrase", so Bamboo shows it in its UI and logs; rename the variable to ${API_KEY_VARIABLE}`);
     return { value: undefined, name: API_KEY_VARIABLE };
   }
   const fromTask = env.IAS_API_KEY;
@@ -209,7 +223,7 @@ function normalize(name: string): string {
 
 function isKnownEnvName(name: string): boolean {
   const n = normalize(name);
-  return [...SETTINGS.map((s) => s.variable), ...PASS_THROUGH.map((p) => p.variable), API_KEY_VARIABLE].some((v) => normalize(environmentName(v)) === n);
+  return [...SETTINGS.map((s) => s.variable), ...PASS_THROUGH.map((p) => p.variable), API_KEY_VARIABLE, API_KEY_SECRET_VARIABLE].some((v) => normalize(environmentName(v)) === n);
 }
 
 function parseYesNo(value: string | undefined): boolean | undefined | 'invalid' {

@@ -1,20 +1,25 @@
 import { redactSecrets, systemClock } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { createNodeFetch, exitWithVerdict, nodeRuntime } from '@ias/host-node';
+import { watchBuildStop } from './build-stop';
 import { run } from './run';
 import { version } from '../package.json';
 
 // The only file with side effects: wires the process into run() and exits with its status.
-// Bamboo's "Stop build" signals the task; the first signal cancels the scan, a second one exits at once.
-const interrupt = createInterruptSignal(process, {
-  onFirst: (signal) => process.stdout.write(`Received ${signal} (build stopped): canceling the InsightAppSec scan…\n`),
+// Bamboo's "Stop build" signals the task's process, or kills the shell that started this one (no `exec`): either
+// cancels the scan (see build-stop.ts); a second signal of the same kind exits at once.
+const interrupt = watchBuildStop(process, {
+  onStop: (why) => process.stdout.write(`Received ${why.startsWith('SIG') ? why : `notice that ${why}`} (build stopped): canceling the InsightAppSec scan…\n`),
   onRepeat: () => process.exit(130),
 });
+// Once the task's shell is gone, the agent may stop reading our output: a write error must not end the run before
+// the scan is canceled.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
 run({
   argv: process.argv.slice(2),
   env: process.env,
   cwd: process.cwd(),
-  createFetch: (proxy) => createNodeFetch(process.env, { url: proxy }),
+  createFetch: (proxy) => createNodeFetch(process.env, { url: proxy, name: 'ias.proxy' }),
   clock: systemClock,
   signal: interrupt.signal,
   version,
@@ -23,12 +28,12 @@ run({
   err: (text) => process.stderr.write(text),
 })
   .then((code) => {
-    process.exitCode = code;
+    exitWithVerdict(code);
   })
   .catch((error: unknown) => {
-    // Every value that could hold the key: the default variable, IAS_API_KEY and any *password* variable.
+    // Every value that could hold the key: IAS_API_KEY and any variable Bamboo treats as secret.
     const secrets = Object.entries(process.env)
-      .filter(([name]) => /password/i.test(name) || name === 'IAS_API_KEY')
+      .filter(([name]) => /password|secret|passphrase/i.test(name) || name === 'IAS_API_KEY')
       .map(([, value]) => value);
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`ERROR: ias-bamboo internal error: ${redactSecrets(text, secrets)}\n`);

@@ -1,5 +1,5 @@
 import { relative, isAbsolute } from 'node:path';
-import { redactSecrets, type Logger, type Outcome, type ReportSink, type RunEvent } from '@ias/core';
+import { redactSecrets, sanitizeLogMessage, type Logger, type Outcome, type ReportSink, type RunEvent } from '@ias/core';
 import type { ReportFile } from '@ias/host-node';
 
 /** Where the task writes: Bamboo records stdout as the build log and stderr as error lines (the Error summary). */
@@ -15,7 +15,8 @@ export interface BambooTerminal {
 export function createBambooLogger(terminal: BambooTerminal, options: { secrets: readonly string[]; debug: boolean }): Logger & { redact(text: string): string } {
   const redact = (text: string): string => redactSecrets(text, options.secrets);
   const write = (to: 'out' | 'err', prefix: string, message: string): void => {
-    const lines = redact(message).split('\n');
+    // The last line of defence: no line can start with `::`/`##` or carry a carriage return or a terminal escape.
+    const lines = sanitizeLogMessage(redact(message)).split('\n');
     terminal[to](`${lines.map((l) => `${prefix}${l}`).join('\n')}\n`);
   };
   return {
@@ -140,9 +141,34 @@ export async function writeVariablesFile(sink: ReportSink, summary: RunSummary):
     ['matchingFindings', String(summary.gate?.matched ?? 0)],
   ];
   const writer = await sink.create(VARIABLES_FILE);
-  await writer.write(values.map(([k, v]) => `${k}=${v.replace(/[\r\n]+/g, ' ')}`).join('\n') + '\n');
+  await writer.write(values.map(([k, v]) => `${escapeProperty(k, true)}=${escapeProperty(v, false)}`).join('\n') + '\n');
   await writer.close();
   return writer.path;
+}
+
+/**
+ * Escapes a key or value the way java.util.Properties#store does, since Bamboo's "Inject Bamboo variables" task
+ * reads the file with Properties#load (ISO 8859-1): `\\`, tab, newline, carriage return and form feed get their
+ * escapes; `=`, `:`, `#` and `!` are preceded by a backslash; spaces in a key, and a leading space in a value, are
+ * escaped; every other character outside printable ASCII becomes `\\uXXXX` (one per UTF-16 code unit), so a value
+ * can never end in a continuation backslash or spill into another line.
+ */
+export function escapeProperty(text: string, isKey: boolean): string {
+  let out = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charAt(i);
+    const code = text.charCodeAt(i);
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '\t') out += '\\t';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\f') out += '\\f';
+    else if (ch === ' ') out += i === 0 || isKey ? '\\ ' : ' ';
+    else if (ch === '=' || ch === ':' || ch === '#' || ch === '!') out += `\\${ch}`;
+    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out;
 }
 
 /**

@@ -1,6 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { formatUserAgent, parseConfig, runScanJob, type Clock, type FetchLike, type Logger, type ReportSink } from '@ias/core';
+import {
+  formatPreflightItem,
+  formatPreflightSummary,
+  formatUserAgent,
+  parseConfig,
+  preflightOfInvalidSettings,
+  runPreflight,
+  runScanJob,
+  type Clock,
+  type FetchLike,
+  type Logger,
+  type PreflightResult,
+  type ReportSink,
+} from '@ias/core';
 import { createFileReportSink, createTracingFetch, documentationCacheIn, listReportFiles } from '@ias/host-node';
 import { readBambooInputs, type BambooInputs } from './inputs';
 import {
@@ -46,9 +59,10 @@ export async function run(host: BambooHost): Promise<number> {
     host.out(`${host.version}\n`);
     return 0;
   }
-  logger.info(`Rapid7 InsightAppSec scan (ias-bamboo ${host.version}, ${host.runtime})`);
+  logger.info(`Rapid7 InsightAppSec ${inputs.check ? 'settings check' : 'scan'} (ias-bamboo ${host.version}, ${host.runtime})`);
   for (const warning of inputs.warnings) logger.warn(warning);
   logSources(logger, inputs);
+  if (inputs.check) return check(host, logger, inputs);
 
   const sink = (host.createSink ?? createFileReportSink)(inputs.outputDir);
   if (inputs.errors.length > 0) {
@@ -86,6 +100,54 @@ export async function run(host: BambooHost): Promise<number> {
   return finish(host, logger, inputs, sink, summarize(outcome), job.reports.includes('junit'), job.findingsReport);
 }
 
+/**
+ * `ias-bamboo check`: the validation the official plugin did when the task was saved (key, region, app, scan
+ * configuration), plus the query, the files, the report folder and the proxy; one line per check, nothing launched
+ * and no report written. Meant as the first task of the job, so a wrong setting fails in seconds.
+ */
+async function check(host: BambooHost, logger: Logger, inputs: BambooInputs): Promise<number> {
+  let result: PreflightResult;
+  const parsed = inputs.errors.length > 0 ? undefined : parseConfig(inputs.raw, { names: inputs.names });
+  for (const warning of parsed?.warnings ?? []) logger.warn(warning);
+  if (parsed === undefined || !parsed.ok) {
+    result = preflightOfInvalidSettings(parsed === undefined ? inputs.errors.map((e) => `${e}.`) : parsed.errors.map((issue) => `${issue.message}.`));
+  } else {
+    const baseFetch = host.createFetch(inputs.proxy);
+    result = await runPreflight(parsed.job, {
+      fetch: inputs.debug ? createTracingFetch(baseFetch, (line) => logger.debug(line), () => host.clock.now()) : baseFetch,
+      clock: host.clock,
+      logger,
+      sink: (host.createSink ?? createFileReportSink)(inputs.outputDir),
+      userAgent: formatUserAgent('bamboo', host.version, host.runtime),
+      proxy: inputs.proxy ?? proxyFromEnvironment(parsed.job.baseUrl, host.env),
+      inputNames: inputs.names,
+      readText: (path) => readFile(path, 'utf8'),
+      ...(host.signal === undefined ? {} : { signal: host.signal }),
+    });
+  }
+  for (const item of result.items) {
+    if (item.state === 'failed') logger.error(formatPreflightItem(item));
+    else logger.info(formatPreflightItem(item));
+  }
+  logger.info(`InsightAppSec check: ${formatPreflightSummary(result)}`);
+  return result.exitCode;
+}
+
+/** The proxy undici's EnvHttpProxyAgent uses for `url` (`HTTPS_PROXY`/`HTTP_PROXY`, `NO_PROXY`), to name proxy failures. */
+function proxyFromEnvironment(url: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const target = new URL(url);
+  const http = env.HTTP_PROXY ?? env.http_proxy;
+  const proxy = target.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? http) : http;
+  if (proxy === undefined || proxy === '') return undefined;
+  const bypass = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean).some((entry) => {
+    if (entry === '*') return true;
+    const [name = '', port] = entry.toLowerCase().split(':');
+    const bare = name.replace(/^\*?\./, '');
+    return (port === undefined || port === target.port) && (target.hostname === bare || target.hostname.endsWith(`.${bare}`));
+  });
+  return bypass ? undefined : proxy;
+}
+
 async function finish(host: BambooHost, logger: Logger, inputs: BambooInputs, sink: ReportSink, summary: RunSummary, wantsJunit: boolean, findingsReport = true): Promise<number> {
   const now = new Date(host.clock.now());
   try {
@@ -121,16 +183,18 @@ function usage(version: string): string {
   return [
     `ias-bamboo ${version}: run a Rapid7 InsightAppSec scan from a Bamboo Script or Command task.`,
     '',
-    'Usage: node ias-bamboo.js [flags]',
+    'Usage: node ias-bamboo.js [flags]          launch, follow and gate a scan',
+    '       node ias-bamboo.js check [flags]    check the settings (key, region, app, scan configuration, query,',
+    '                                           report folder, proxy) without launching anything; exit 0, 2 or 5',
     '',
     'Settings come from Bamboo variables (plan, global or deployment), which reach the task as bamboo_* environment',
     'variables (dots become underscores, letter case is kept); a flag overrides its variable.',
-    `The API key comes from the variable ${API_KEY_VARIABLE} (${environmentName(API_KEY_VARIABLE)}), or the one named by`,
-    '--api-key-variable NAME (its name must contain "password" so Bamboo masks it), or IAS_API_KEY set in the',
+    `The API key comes from the variable ${API_KEY_VARIABLE} (${environmentName(API_KEY_VARIABLE)}) or ias.apiKey.secret, or the one named by`,
+    '--api-key-variable NAME (its name must contain "password", "secret" or "passphrase", which Bamboo treats as secret), or IAS_API_KEY set in the',
     "task's Environment variables field. There is no --api-key flag.",
     '',
     ...rows,
-    '  --api-key-variable NAME  the Bamboo variable holding the API key (must contain "password")',
+    '  --api-key-variable NAME  the Bamboo variable holding the API key (must contain "password", "secret" or "passphrase")',
     '  --help, --version',
     '',
     'Exit status: 0 passed, 1 vulnerability query matched, 2 bad settings, 3 scan failed, 4 scan timed out,',

@@ -19,8 +19,23 @@ export interface BambooSetting {
   help: string;
 }
 
-/** The variable that holds the API key. Its name contains "password", so Bamboo masks its value in the UI. */
+/** The variable that holds the API key. Its name contains "password", so Bamboo treats it as a secret. */
 export const API_KEY_VARIABLE = 'ias.apiKey.password';
+
+/** Read when {@link API_KEY_VARIABLE} is not set: the same key under Bamboo's other secret keyword. */
+export const API_KEY_SECRET_VARIABLE = 'ias.apiKey.secret';
+
+/**
+ * The words that make Bamboo treat a variable as secret (stored encrypted, its value shown as asterisks in the UI
+ * and replaced in build logs): a key variable must contain one of them.
+ */
+export const SECRET_WORDS = ['password', 'secret', 'passphrase'] as const;
+
+/** True when Bamboo treats a variable of this name as secret. */
+export function isSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_WORDS.some((word) => lower.includes(word));
+}
 
 /** Every setting, in the order of the guide's task form, then the product's extra options. */
 export const SETTINGS: readonly BambooSetting[] = [
@@ -29,7 +44,7 @@ export const SETTINGS: readonly BambooSetting[] = [
   { key: 'scanConfig', variable: 'ias.scanConfig', flag: 'scan-config', field: 'Scan Config Name', help: 'scan configuration name (exact, within the application) or UUID' },
   { key: 'advanceOn', variable: 'ias.advanceOn', flag: 'advance-on', field: 'Advance task when scan has been', shownDefault: 'COMPLETED', help: 'COMPLETED, STARTED or SUBMITTED' },
   { key: 'pollInterval', variable: 'ias.pollInterval', flag: 'poll-interval', field: 'Status Check Interval', shownDefault: '30s', help: 'how often the status is read; a bare number means minutes (5 = 5 minutes), or 30s, 2m' },
-  { key: 'maxPending', variable: 'ias.maxPending', flag: 'max-pending', field: 'Max Scan Pending Duration', shownDefault: '30 (minutes)', help: 'budget for the scan to start; a bare number means minutes; none for no limit' },
+  { key: 'maxPending', variable: 'ias.maxPending', flag: 'max-pending', field: 'Max Scan Pending Duration', shownDefault: 'none', help: 'budget for the scan to start; a bare number means minutes; none for no limit' },
   { key: 'maxExecution', variable: 'ias.maxExecution', flag: 'max-execution', field: 'Max Scan Execution Duration', shownDefault: '120 (minutes)', help: 'budget for the scan to finish once started; a bare number means minutes; none for no limit' },
   { key: 'findingsReport', variable: 'ias.findingsReport', flag: 'findings-report', field: 'Findings Report Generation', shownDefault: 'true', help: 'write the raw findings report insightappsec-scan-findings.json' },
   { key: undefined, variable: 'ias.queryEnforcement', flag: 'query-enforcement', field: 'Vulnerability Query Enforcement', shownDefault: 'true when ias.gateQuery is set', help: 'fail the build when the vulnerability query matches findings of the scan' },
@@ -40,9 +55,10 @@ export const SETTINGS: readonly BambooSetting[] = [
   { key: 'cancelOnInterrupt', variable: 'ias.cancelOnInterrupt', flag: 'cancel-on-interrupt', shownDefault: 'true', help: 'cancel the scan when the build is stopped' },
   { key: 'failOn', variable: 'ias.failOn', flag: 'fail-on', help: 'fail when findings at or above this severity exist: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE' },
   { key: 'failOnStatuses', variable: 'ias.failOnStatuses', flag: 'fail-on-statuses', shownDefault: 'FALSE_POSITIVE,IGNORED,DUPLICATE', help: 'finding statuses ias.failOn ignores (none to count every status)' },
-  { key: 'reports', variable: 'ias.reports', flag: 'reports', shownDefault: 'all', help: 'report formats: all, none, or a list of metrics, findings, sarif, junit, markdown, html, result' },
+  { key: 'reports', variable: 'ias.reports', flag: 'reports', shownDefault: 'all', help: 'report formats: all, none, or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result' },
   { key: 'outputDir', variable: 'ias.outputDir', flag: 'output-dir', shownDefault: 'the build working directory', help: 'where reports are written; a relative folder is inside the build working directory' },
   { key: 'requestTimeout', variable: 'ias.requestTimeout', flag: 'request-timeout', shownDefault: '60s', help: 'timeout of each API request' },
+  { key: 'redactHttpSecrets', variable: 'ias.redactHttpSecrets', flag: 'redact-http-secrets', shownDefault: 'true', help: "replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report" },
   { key: undefined, variable: 'ias.proxy', flag: 'proxy', shownDefault: 'HTTPS_PROXY', help: 'proxy URL for the API; NO_PROXY is honoured' },
   { key: undefined, variable: 'ias.debug', flag: 'debug', shownDefault: 'false', help: 'log every request and retry decision (the API key is never shown)' },
 ];

@@ -13,7 +13,7 @@ interface Job {
   requirements?: unknown[];
   tasks?: Record<string, unknown>[];
   'final-tasks'?: Record<string, unknown>[];
-  artifacts?: { name?: string; pattern?: string }[];
+  artifacts?: { name?: string; pattern?: string; shared?: boolean }[];
 }
 
 function job(): Job {
@@ -29,10 +29,12 @@ describe('bamboo-specs/bamboo.yml', () => {
     expect(job()).toBeDefined();
   });
 
-  it('runs the bundled entry from a script task, with exec so "Stop build" reaches node', () => {
-    const script = job().tasks?.find((t) => 'script' in t)?.script as { scripts: string[]; interpreter: string };
-    expect(script.interpreter).toBe('SHELL');
-    expect(script.scripts.join('\n')).toMatch(/^exec node \S*ias-bamboo\.js/m);
+  it('checks the settings first (the plugin validated them on save), then runs the scan from a script task', () => {
+    const scripts = (job().tasks ?? []).filter((t) => 'script' in t).map((t) => t.script as { scripts: string[]; interpreter: string });
+    expect(scripts).toHaveLength(2);
+    expect(scripts.every((s) => s.interpreter === 'SHELL')).toBe(true);
+    expect(scripts[0]!.scripts.join('\n')).toMatch(/^exec node \S*ias-bamboo\.js check$/m);
+    expect(scripts[1]!.scripts.join('\n')).toMatch(/^exec node \S*ias-bamboo\.js$/m);
   });
 
   it('parses the JUnit file in a final task, so failed builds show their findings too', () => {
@@ -40,8 +42,8 @@ describe('bamboo-specs/bamboo.yml', () => {
     expect(parser).toEqual({ type: 'junit', 'test-results': 'insightappsec-scan-junit.xml' });
   });
 
-  it('collects every report file as an artifact (copy pattern insightappsec-scan-*)', () => {
-    expect(job().artifacts).toContainEqual({ name: expect.any(String), pattern: 'insightappsec-scan-*' });
+  it('collects every report file as the shared artifact "reports", the official plugin\'s name', () => {
+    expect(job().artifacts).toEqual([{ name: 'reports', pattern: 'insightappsec-scan-*', shared: true }]);
   });
 
   it('sets only variables the task knows, never the API key, and they form a valid configuration', () => {

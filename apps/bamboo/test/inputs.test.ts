@@ -60,12 +60,21 @@ describe('readBambooInputs', () => {
     expect(readBambooInputs([], { ...base, bamboo_ias_queryEnforcement: 'maybe' }, '/').errors).toEqual([expect.stringContaining('is not a yes/no value')]);
   });
 
-  it('takes the key from a variable named by --api-key-variable only when its name contains "password"', () => {
-    const env = { ...base, bamboo_ias_apiKey_password: '', bamboo_rapid7_token_password: 'other-key-value', bamboo_rapid7_token: 'plain-key-value' };
+  it('takes the key from a variable named by --api-key-variable only when its name holds a secret word (password, secret, passphrase)', () => {
+    const env = {
+      ...base,
+      bamboo_ias_apiKey_password: '',
+      bamboo_rapid7_token_password: 'other-key-value',
+      bamboo_rapid7_token_secret: 'secret-key-value',
+      bamboo_rapid7_passphrase: 'passphrase-key-value',
+      bamboo_rapid7_token: 'plain-key-value',
+    };
     const ok = readBambooInputs(['--api-key-variable', 'rapid7.token.password'], env, '/');
     expect(ok.raw.apiKey).toBe('other-key-value');
     expect(ok.errors).toEqual([]);
-    expect(readBambooInputs(['--api-key-variable', 'rapid7.token'], env, '/').errors).toEqual([expect.stringContaining('does not contain "password"')]);
+    expect(readBambooInputs(['--api-key-variable', 'rapid7.token.secret'], env, '/')).toMatchObject({ errors: [], raw: { apiKey: 'secret-key-value' } });
+    expect(readBambooInputs(['--api-key-variable', 'rapid7.passphrase'], env, '/')).toMatchObject({ errors: [], raw: { apiKey: 'passphrase-key-value' } });
+    expect(readBambooInputs(['--api-key-variable', 'rapid7.token'], env, '/').errors).toEqual([expect.stringContaining('contains none of "password", "secret" or "passphrase"')]);
     expect(readBambooInputs(['--api-key-variable', 'missing.password'], env, '/').errors).toEqual([expect.stringContaining('no such variable')]);
   });
 
@@ -75,6 +84,12 @@ describe('readBambooInputs', () => {
     expect(unmasked.errors).toEqual([expect.stringContaining('rename the variable to ias.apiKey.password')]);
     expect(unmasked.raw.apiKey).toBeUndefined();
     expect(readBambooInputs([], { IAS_API_KEY: KEY }, '/').raw.apiKey).toBe(KEY);
+  });
+
+  it('reads the key from ias.apiKey.secret when ias.apiKey.password is not set', () => {
+    const inputs = readBambooInputs([], { bamboo_ias_app: 'Demo Shop', bamboo_ias_scanConfig: 'Full', bamboo_ias_apiKey_secret: KEY }, '/');
+    expect(inputs).toMatchObject({ errors: [], warnings: [], raw: { apiKey: KEY }, names: { apiKey: 'ias.apiKey.secret' } });
+    expect(inputs.secrets).toContain(KEY);
   });
 
   it('reports an unknown flag as a settings error', () => {

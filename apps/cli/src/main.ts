@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { systemClock } from '@ias/core';
-import { createDocumentationCache, createInterruptSignal, createNodeFetch, nodeRuntime, userCacheFolder } from '@ias/host-node';
+import { createDocumentationCache, createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime, userCacheFolder } from '@ias/host-node';
 import { run } from './run';
 import { version } from '../package.json';
 
@@ -32,7 +32,7 @@ run({
   ...(cacheFolder === undefined ? {} : { documentationCache: createDocumentationCache(cacheFolder) }),
 })
   .then((code) => {
-    process.exitCode = code;
+    exitWithVerdict(code);
   })
   .catch((error: unknown) => {
     const key = process.env.IAS_API_KEY;

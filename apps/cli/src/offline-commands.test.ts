@@ -218,3 +218,28 @@ describe('ias gate with a baseline and suppressions', () => {
     expect(result.err).toMatch(/--new-only needs a baseline/);
   });
 });
+
+describe('ias gate over hostile stored findings', () => {
+  it('prints every field escaped: no line can start a host command or carry an escape', async () => {
+    const hostile: Vulnerability[] = [
+      {
+        id: '44444444-4444-4444-8444-444444444444',
+        severity: 'HIGH',
+        status: 'UNREVIEWED',
+        root_cause: {
+          url: 'https://shop.example/\u001b[2J',
+          method: 'GET\r::error::forged',
+          parameter: 'q\n##vso[task.prependpath]./evil\n::set-output name=gate-result::passed\n::stop-commands::x',
+        },
+      },
+    ];
+    const result = await ias(['gate', '--findings', 'hostile.json', '--query', "vulnerability.severity='HIGH'"], { 'hostile.json': JSON.stringify(hostile) });
+    expect(result.code).toBe(1);
+    for (const line of result.out.split('\n')) {
+      expect(line).not.toMatch(/^\s*(::|##)/);
+      expect(line).not.toMatch(/##vso\[|\r/);
+      expect(line.includes('\u001b')).toBe(false);
+    }
+    expect(result.out).toContain('q\\n#\\x23vso[task.prependpath]./evil\\n::set-output name=gate-result::passed');
+  });
+});

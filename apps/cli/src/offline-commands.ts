@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import {
   ConfigError,
   EXIT_CODES,
+  escapeLogText,
   evaluateStoredFindings,
   formatQuery,
   listServerSafetyIssues,
@@ -41,7 +42,8 @@ async function readFile(host: OfflineHost, flag: string, path: string): Promise<
 }
 
 function listLine(match: GateMatch): string {
-  return [match.severity, match.method ?? '-', match.url ?? '-', match.parameter ?? '-', match.id].join(' ');
+  // Stored findings are scan data: every field is escaped, so none can start a host command line.
+  return [match.severity, match.method ?? '-', match.url ?? '-', match.parameter ?? '-', match.id].map(escapeLogText).join(' ');
 }
 
 function jsonMatch(match: GateMatch): Record<string, string | null> {
@@ -65,7 +67,7 @@ function printGate(terminal: Terminal, result: StoredFindingsResult, condition: 
     return;
   }
   const lines: string[] = result.findings.map(listLine);
-  for (const s of result.suppressed) lines.push(`suppressed (entry ${s.entry}: ${s.reason}): ${listLine(s)}`);
+  for (const s of result.suppressed) lines.push(`suppressed (entry ${s.entry}: ${escapeLogText(s.reason)}): ${listLine(s)}`);
   for (const k of result.known) lines.push(`known from the baseline: ${listLine(k)}`);
   if (result.baseline !== undefined) lines.push(`Baseline: ${result.baseline.new} new, ${result.baseline.known} known, ${result.baseline.fixed} fixed`);
   const plural = (n: number): string => `${n} finding${n === 1 ? '' : 's'}`;

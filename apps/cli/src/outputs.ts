@@ -1,4 +1,4 @@
-import { formatDuration, type Logger, type Outcome, type RunEvent } from '@ias/core';
+import { escapeLogText, formatDuration, sanitizeLogMessage, type Logger, type Outcome, type RunEvent } from '@ias/core';
 
 /** Where the CLI writes. */
 export interface Terminal {
@@ -16,7 +16,9 @@ const COLOR = { red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', di
  */
 export function createCliLogger(terminal: Terminal, options: { json: boolean; debug: boolean; now: () => number }): Logger {
   const write = (text: string): void => (options.json ? terminal.err(text) : terminal.out(text));
-  const line = (level: 'debug' | 'info' | 'warn' | 'error', message: string): void => {
+  const line = (level: 'debug' | 'info' | 'warn' | 'error', given: string): void => {
+    // The last line of defence: no message can start a host command line or carry a terminal escape.
+    const message = sanitizeLogMessage(given);
     if (terminal.isTTY) {
       const style = level === 'error' ? COLOR.red : level === 'warn' ? COLOR.yellow : level === 'debug' ? COLOR.dim : '';
       const mark = level === 'error' ? '✖ ' : level === 'warn' ? '⚠ ' : level === 'debug' ? '· ' : '• ';
@@ -79,7 +81,7 @@ export function createCliRenderer(terminal: Terminal, options: { json: boolean; 
       if (repeat && !live) return;
       const d = event.details;
       const counters = d === undefined ? '' : ` · ${d.links_crawled ?? 0} links crawled, ${d.requests ?? 0} requests, ${d.attacked ?? 0} attacked, ${d.vulnerable ?? 0} vulnerable`;
-      const text = `${event.status} for ${formatDuration(event.elapsedMs)}${counters}`;
+      const text = `${escapeLogText(event.status)} for ${formatDuration(event.elapsedMs)}${counters}`;
       if (live) {
         clear();
         liveText = `⏳ Scan ${event.scanId}: ${text}`;
@@ -102,18 +104,19 @@ export function printOutcome(terminal: Terminal, outcome: Outcome, json: boolean
     return;
   }
   const ok = outcome.exitCode === 0;
+  const e = escapeLogText;
   const counts = Object.entries(outcome.counts.bySeverity)
-    .map(([severity, n]) => `${severity} ${n}`)
+    .map(([severity, n]) => `${e(severity)} ${n}`)
     .join(', ');
   const lines = [
-    outcome.scanId === null ? undefined : `Scan:    ${outcome.scanId} (${outcome.status ?? 'unknown'}${outcome.failureReason ? `, ${outcome.failureReason}` : ''})`,
+    outcome.scanId === null ? undefined : `Scan:    ${e(outcome.scanId)} (${e(outcome.status ?? 'unknown')}${outcome.failureReason ? `, ${e(outcome.failureReason)}` : ''})`,
     outcome.collected ? `Findings: ${outcome.counts.total}${counts ? ` (${counts})` : ''}` : undefined,
-    outcome.reports.length > 0 ? `Reports: ${outcome.reports.map((r) => r.path).join('\n         ')}` : undefined,
+    outcome.reports.length > 0 ? `Reports: ${outcome.reports.map((r) => e(r.path)).join('\n         ')}` : undefined,
     outcome.baseline === null ? undefined : `Baseline: ${outcome.baseline.new} new, ${outcome.baseline.known} known, ${outcome.baseline.fixed} fixed`,
     outcome.suppressed === null ? undefined : `Suppressed: ${outcome.suppressed.count}`,
-    outcome.gate === null ? undefined : `Gate:    ${outcome.gate.passed ? 'passed' : `FAILED, ${outcome.gate.matched} matching finding${outcome.gate.matched === 1 ? '' : 's'}`} (${outcome.gate.condition})`,
+    outcome.gate === null ? undefined : `Gate:    ${outcome.gate.passed ? 'passed' : `FAILED, ${outcome.gate.matched} matching finding${outcome.gate.matched === 1 ? '' : 's'}`} (${e(outcome.gate.condition)})`,
   ].filter((l): l is string => l !== undefined);
-  const verdict = `${ok ? '✔' : '✖'} ${outcome.message} (exit ${outcome.exitCode})`;
+  const verdict = `${ok ? '✔' : '✖'} ${e(outcome.message)} (exit ${outcome.exitCode})`;
   const styled = terminal.isTTY ? `${COLOR.bold}${ok ? COLOR.green : COLOR.red}${verdict}${COLOR.reset}` : verdict;
   terminal.out(`\n${lines.join('\n')}${lines.length > 0 ? '\n' : ''}${styled}\n`);
 }

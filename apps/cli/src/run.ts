@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import {
   EXIT_CODES,
+  escapeLogText,
   exitCodeForError,
   failureAdvice,
   formatUserAgent,
@@ -17,6 +18,7 @@ import { readScanInputs, SCAN_OPTIONS } from './inputs';
 import type { CliHost } from './host';
 import { registerOfflineCommands } from './offline-commands';
 import { registerDiscoverCommand } from './discover-command';
+import { registerCheckCommand } from './check-command';
 import { createCliRenderer, printOutcome } from './outputs';
 
 
@@ -72,6 +74,7 @@ export async function run(host: CliHost): Promise<number> {
     exitCode = code;
   });
   registerDiscoverCommand(program, host, (code) => (exitCode = code));
+  registerCheckCommand(program, host, (code) => (exitCode = code));
 
   try {
     await program.parseAsync(['node', 'ias', ...host.argv]);
@@ -99,8 +102,10 @@ async function runStatus(host: CliHost, flags: Record<string, unknown>): Promise
     if (json) {
       host.out(`${JSON.stringify({ scan, executionDetails: details ?? null })}\n`);
     } else {
-      host.out(`Scan ${scan.id}: ${scan.status}${scan.failure_reason ? ` (${scan.failure_reason}: ${failureAdvice(scan.failure_reason)})` : ''}\n`);
-      host.out(`Submitted ${scan.submit_time ?? 'unknown'}${scan.completion_time ? `, completed ${scan.completion_time}` : ''}\n`);
+      // Everything here comes from the server: escaped, so it can start no host command line.
+      const e = escapeLogText;
+      host.out(`Scan ${e(scan.id)}: ${e(scan.status)}${scan.failure_reason ? ` (${e(scan.failure_reason)}: ${failureAdvice(scan.failure_reason)})` : ''}\n`);
+      host.out(`Submitted ${e(scan.submit_time ?? 'unknown')}${scan.completion_time ? `, completed ${e(scan.completion_time)}` : ''}\n`);
       if (details !== undefined) host.out(`${details.links_crawled ?? 0} links crawled, ${details.requests ?? 0} requests, ${details.attacked ?? 0} attacked, ${details.vulnerable ?? 0} vulnerable\n`);
     }
     return EXIT_CODES.passed;

@@ -42,6 +42,7 @@ describe('ias scan (built bundle) against the simulator on 127.0.0.1', () => {
     expect(run.stdout).toMatch(/Gate: {4}FAILED, \d+ matching findings/);
     expect(run.stdout).toMatch(/✖ Gate failed: \d+ of 40 findings .* \(exit 1\)/);
     expect(readdirSync(dir).sort()).toEqual([
+      'gl-dast-report.json',
       'insightappsec-scan-findings.json',
       'insightappsec-scan-junit.xml',
       'insightappsec-scan-metrics.json',

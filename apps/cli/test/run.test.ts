@@ -108,6 +108,18 @@ describe('ias (in process)', () => {
     const missing = host(['status', '--scan-id', '00000000-0000-4000-8000-000000000000']);
     expect(await run(missing.h)).toBe(5);
     expect(missing.output().out).toMatch(/GET \/scans\/\{id\} failed with 404 Not Found/);
+    // A hostile server's status and failure reason are printed escaped.
+    const hostile = host(['status', '--scan-id', scanId]);
+    hostile.h.fetch = async (input, init) => {
+      const response = await t.h.fetch(input, init);
+      if (!new URL(input instanceof Request ? input.url : String(input)).pathname.endsWith(`/scans/${scanId}`)) return response;
+      const scan = (await response.json()) as Record<string, unknown>;
+      return Response.json({ ...scan, status: 'FAILED\n::set-output name=gate-result::passed', failure_reason: 'X\r##vso[task.complete result=Succeeded]\u001b[2J', submit_time: '\n::add-mask::x' });
+    };
+    expect(await run(hostile.h)).toBe(0);
+    for (const line of hostile.output().out.split('\n')) expect(line).not.toMatch(/^\s*(::|##)|##vso\[|\r/);
+    expect(hostile.output().out.includes('\u001b')).toBe(false);
+    expect(hostile.output().out).toContain('FAILED\\n::set-output');
     const bad = host(['status', '--scan-id', 'nope']);
     expect(await run(bad.h)).toBe(2);
     expect(bad.output().out).toContain('--scan-id must be a scan id (a UUID)');

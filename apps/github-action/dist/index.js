@@ -82,8 +82,8 @@ var require_tunnel = __commonJS({
       self.maxSockets = self.options.maxSockets || http.Agent.defaultMaxSockets;
       self.requests = [];
       self.sockets = [];
-      self.on("free", function onFree(socket, host2, port, localAddress) {
-        var options2 = toOptions(host2, port, localAddress);
+      self.on("free", function onFree(socket, host, port, localAddress) {
+        var options2 = toOptions(host, port, localAddress);
         for (var i = 0, len = self.requests.length; i < len; ++i) {
           var pending = self.requests[i];
           if (pending.host === options2.host && pending.port === options2.port) {
@@ -97,9 +97,9 @@ var require_tunnel = __commonJS({
       });
     }
     util.inherits(TunnelingAgent, events.EventEmitter);
-    TunnelingAgent.prototype.addRequest = function addRequest(req, host2, port, localAddress) {
+    TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
       var self = this;
-      var options = mergeOptions({ request: req }, self.options, toOptions(host2, port, localAddress));
+      var options = mergeOptions({ request: req }, self.options, toOptions(host, port, localAddress));
       if (self.sockets.length >= this.maxSockets) {
         self.requests.push(options);
         return;
@@ -222,15 +222,15 @@ var require_tunnel = __commonJS({
         cb(secureSocket);
       });
     }
-    function toOptions(host2, port, localAddress) {
-      if (typeof host2 === "string") {
+    function toOptions(host, port, localAddress) {
+      if (typeof host === "string") {
         return {
-          host: host2,
+          host,
           port,
           localAddress
         };
       }
-      return host2;
+      return host;
     }
     function mergeOptions(target) {
       for (var i = 1, len = arguments.length; i < len; ++i) {
@@ -1098,22 +1098,22 @@ var require_util = __commonJS({
       }
       return url2;
     }
-    function getHostname(host2) {
-      if (host2[0] === "[") {
-        const idx2 = host2.indexOf("]");
+    function getHostname(host) {
+      if (host[0] === "[") {
+        const idx2 = host.indexOf("]");
         assert2(idx2 !== -1);
-        return host2.substring(1, idx2);
+        return host.substring(1, idx2);
       }
-      const idx = host2.indexOf(":");
-      if (idx === -1) return host2;
-      return host2.substring(0, idx);
+      const idx = host.indexOf(":");
+      if (idx === -1) return host;
+      return host.substring(0, idx);
     }
-    function getServerName(host2) {
-      if (!host2) {
+    function getServerName(host) {
+      if (!host) {
         return null;
       }
-      assert2(typeof host2 === "string");
-      const servername = getHostname(host2);
+      assert2(typeof host === "string");
+      const servername = getHostname(host);
       if (net.isIP(servername)) {
         return "";
       }
@@ -1500,34 +1500,34 @@ var require_diagnostics = __commonJS({
       const debuglog = fetchDebuglog.enabled ? fetchDebuglog : undiciDebugLog;
       diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
         const {
-          connectParams: { version: version3, protocol, port, host: host2 }
+          connectParams: { version: version3, protocol, port, host }
         } = evt;
         debuglog(
           "connecting to %s using %s%s",
-          `${host2}${port ? `:${port}` : ""}`,
+          `${host}${port ? `:${port}` : ""}`,
           protocol,
           version3
         );
       });
       diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
         const {
-          connectParams: { version: version3, protocol, port, host: host2 }
+          connectParams: { version: version3, protocol, port, host }
         } = evt;
         debuglog(
           "connected to %s using %s%s",
-          `${host2}${port ? `:${port}` : ""}`,
+          `${host}${port ? `:${port}` : ""}`,
           protocol,
           version3
         );
       });
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
-          connectParams: { version: version3, protocol, port, host: host2 },
+          connectParams: { version: version3, protocol, port, host },
           error: error63
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
-          `${host2}${port ? `:${port}` : ""}`,
+          `${host}${port ? `:${port}` : ""}`,
           protocol,
           version3,
           error63.message
@@ -1578,11 +1578,11 @@ var require_diagnostics = __commonJS({
         const debuglog = undiciDebugLog.enabled ? undiciDebugLog : websocketDebuglog;
         diagnosticsChannel.channel("undici:client:beforeConnect").subscribe((evt) => {
           const {
-            connectParams: { version: version3, protocol, port, host: host2 }
+            connectParams: { version: version3, protocol, port, host }
           } = evt;
           debuglog(
             "connecting to %s%s using %s%s",
-            host2,
+            host,
             port ? `:${port}` : "",
             protocol,
             version3
@@ -1590,11 +1590,11 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:connected").subscribe((evt) => {
           const {
-            connectParams: { version: version3, protocol, port, host: host2 }
+            connectParams: { version: version3, protocol, port, host }
           } = evt;
           debuglog(
             "connected to %s%s using %s%s",
-            host2,
+            host,
             port ? `:${port}` : "",
             protocol,
             version3
@@ -1602,12 +1602,12 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
-            connectParams: { version: version3, protocol, port, host: host2 },
+            connectParams: { version: version3, protocol, port, host },
             error: error63
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
-            host2,
+            host,
             port ? `:${port}` : "",
             protocol,
             version3,
@@ -2580,13 +2580,13 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout2 = timeout2 == null ? 1e4 : timeout2;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname: hostname3, host: host2, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect({ hostname: hostname3, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
           if (!tls) {
             tls = __require("tls");
           }
-          servername = servername || options.servername || util.getServerName(host2) || null;
+          servername = servername || options.servername || util.getServerName(host) || null;
           const sessionKey = servername || hostname3;
           assert2(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
@@ -6459,7 +6459,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path, host: host2, upgrade, blocking, reset } = request;
+      const { method, path, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6542,8 +6542,8 @@ var require_client_h1 = __commonJS({
       }
       let header = `${method} ${path} HTTP/1.1\r
 `;
-      if (typeof host2 === "string") {
-        header += `host: ${host2}\r
+      if (typeof host === "string") {
+        header += `host: ${host}\r
 `;
       } else {
         header += client[kHostHeader];
@@ -7069,7 +7069,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path, host: host2, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7093,7 +7093,7 @@ var require_client_h2 = __commonJS({
       }
       let stream;
       const { hostname: hostname3, port } = client[kUrl];
-      headers[HTTP2_HEADER_AUTHORITY] = host2 || `${hostname3}${port ? `:${port}` : ""}`;
+      headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname3}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error63) => {
         if (request.aborted) {
@@ -7933,7 +7933,7 @@ var require_client = __commonJS({
     async function connect(client) {
       assert2(!client[kConnecting]);
       assert2(!client[kHTTPContext]);
-      let { host: host2, hostname: hostname3, protocol, port } = client[kUrl];
+      let { host, hostname: hostname3, protocol, port } = client[kUrl];
       if (hostname3[0] === "[") {
         const idx = hostname3.indexOf("]");
         assert2(idx !== -1);
@@ -7945,7 +7945,7 @@ var require_client = __commonJS({
       if (channels.beforeConnect.hasSubscribers) {
         channels.beforeConnect.publish({
           connectParams: {
-            host: host2,
+            host,
             hostname: hostname3,
             protocol,
             port,
@@ -7959,7 +7959,7 @@ var require_client = __commonJS({
       try {
         const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
-            host: host2,
+            host,
             hostname: hostname3,
             protocol,
             port,
@@ -7992,7 +7992,7 @@ var require_client = __commonJS({
         if (channels.connected.hasSubscribers) {
           channels.connected.publish({
             connectParams: {
-              host: host2,
+              host,
               hostname: hostname3,
               protocol,
               port,
@@ -8013,7 +8013,7 @@ var require_client = __commonJS({
         if (channels.connectError.hasSubscribers) {
           channels.connectError.publish({
             connectParams: {
-              host: host2,
+              host,
               hostname: hostname3,
               protocol,
               port,
@@ -8622,7 +8622,7 @@ var require_agent = __commonJS({
     function defaultFactory(origin, opts) {
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
-    var Agent = class extends DispatcherBase {
+    var Agent2 = class extends DispatcherBase {
       constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
@@ -8697,7 +8697,7 @@ var require_agent = __commonJS({
         await Promise.all(destroyPromises);
       }
     };
-    module.exports = Agent;
+    module.exports = Agent2;
   }
 });
 
@@ -8707,7 +8707,7 @@ var require_proxy_agent = __commonJS({
     "use strict";
     var { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var { URL: URL2 } = __require("url");
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var Pool = require_pool();
     var DispatcherBase = require_dispatcher_base();
     var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors();
@@ -8766,8 +8766,8 @@ var require_proxy_agent = __commonJS({
         } = opts;
         opts.path = origin + path;
         if (!("host" in headers) && !("Host" in headers)) {
-          const { host: host2 } = new URL2(origin);
-          headers.host = host2;
+          const { host } = new URL2(origin);
+          headers.host = host;
         }
         opts.headers = { ...this[kProxyHeaders], ...headers };
         return this.#client[kDispatch](opts, handler);
@@ -8822,7 +8822,7 @@ var require_proxy_agent = __commonJS({
           return agentFactory(origin2, options);
         };
         this[kClient] = clientFactory(url2, { connect });
-        this[kAgent] = new Agent({
+        this[kAgent] = new Agent2({
           ...opts,
           factory,
           connect: async (opts2, callback) => {
@@ -8871,8 +8871,8 @@ var require_proxy_agent = __commonJS({
         const headers = buildHeaders(opts.headers);
         throwIfProxyAuthIsSent(headers);
         if (headers && !("host" in headers) && !("Host" in headers)) {
-          const { host: host2 } = new URL2(opts.origin);
-          headers.host = host2;
+          const { host } = new URL2(opts.origin);
+          headers.host = host;
         }
         return this[kAgent].dispatch(
           {
@@ -8931,7 +8931,7 @@ var require_env_http_proxy_agent = __commonJS({
     var DispatcherBase = require_dispatcher_base();
     var { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = require_symbols();
     var ProxyAgent3 = require_proxy_agent();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var DEFAULT_PORTS = {
       "http:": 80,
       "https:": 443
@@ -8951,7 +8951,7 @@ var require_env_http_proxy_agent = __commonJS({
           });
         }
         const { httpProxy, httpsProxy, noProxy, ...agentOpts } = opts;
-        this[kNoProxyAgent] = new Agent(agentOpts);
+        this[kNoProxyAgent] = new Agent2(agentOpts);
         const HTTP_PROXY = httpProxy ?? process.env.http_proxy ?? process.env.HTTP_PROXY;
         if (HTTP_PROXY) {
           this[kHttpProxyAgent] = new ProxyAgent3({ ...agentOpts, uri: HTTP_PROXY });
@@ -11298,7 +11298,7 @@ var require_mock_agent = __commonJS({
   "../../node_modules/.pnpm/undici@6.29.1/node_modules/undici/lib/mock/mock-agent.js"(exports, module) {
     "use strict";
     var { kClients } = require_symbols();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var {
       kAgent,
       kMockAgentSet,
@@ -11325,7 +11325,7 @@ var require_mock_agent = __commonJS({
         if (opts?.agent && typeof opts.agent.dispatch !== "function") {
           throw new InvalidArgumentError("Argument opts.agent must implement Agent");
         }
-        const agent = opts?.agent ? opts.agent : new Agent(opts);
+        const agent = opts?.agent ? opts.agent : new Agent2(opts);
         this[kAgent] = agent;
         this[kClients] = agent[kClients];
         this[kOptions] = buildMockOptions(opts);
@@ -11429,9 +11429,9 @@ var require_global2 = __commonJS({
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
     var { InvalidArgumentError } = require_errors();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     if (getGlobalDispatcher() === void 0) {
-      setGlobalDispatcher(new Agent());
+      setGlobalDispatcher(new Agent2());
     }
     function setGlobalDispatcher(agent) {
       if (!agent || typeof agent.dispatch !== "function") {
@@ -19021,7 +19021,7 @@ var require_undici = __commonJS({
     var Dispatcher = require_dispatcher();
     var Pool = require_pool();
     var BalancedPool = require_balanced_pool();
-    var Agent = require_agent();
+    var Agent2 = require_agent();
     var ProxyAgent3 = require_proxy_agent();
     var EnvHttpProxyAgent2 = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
@@ -19044,7 +19044,7 @@ var require_undici = __commonJS({
     module.exports.Client = Client;
     module.exports.Pool = Pool;
     module.exports.BalancedPool = BalancedPool;
-    module.exports.Agent = Agent;
+    module.exports.Agent = Agent2;
     module.exports.ProxyAgent = ProxyAgent3;
     module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent2;
     module.exports.RetryAgent = RetryAgent;
@@ -26485,7 +26485,7 @@ var require_dist = __commonJS({
   }
 });
 
-// src/main.ts
+// src/index.ts
 import { readFile as readFile2 } from "fs/promises";
 
 // ../../node_modules/.pnpm/@actions+core@3.0.1/node_modules/@actions/core/lib/command.js
@@ -46961,7 +46961,7 @@ function isServerConfirmedField(name) {
 }
 
 // ../../packages/core/src/config/schema.ts
-var REPORT_FORMATS = ["metrics", "findings", "sarif", "junit", "markdown", "html", "result"];
+var REPORT_FORMATS = ["metrics", "findings", "sarif", "junit", "markdown", "html", "gitlab", "result"];
 var ADVANCE_MODES = ["submitted", "started", "completed"];
 var TIMEOUT_ACTIONS = ["cancel", "stop", "fail"];
 var SEVERITY_ORDER = SEVERITIES;
@@ -47031,8 +47031,11 @@ var configSchema = external_exports.object({
   ),
   advanceOn: oneOf(ADVANCE_MODES, "completed"),
   pollInterval: duration3({ allowNone: false, min: 1e3, fallback: 3e4 }),
-  maxPending: duration3({ allowNone: true, min: 1e3, fallback: 30 * 6e4 }),
+  // No budget cancels a queued scan unless the user set one: the official integrations wait for an engine indefinitely.
+  maxPending: duration3({ allowNone: true, min: 1e3 }),
   maxExecution: duration3({ allowNone: true, min: 1e3 }),
+  // One budget for the whole wait, from launch: the official GitHub action's scan-timeout-mins.
+  maxTotal: duration3({ allowNone: true, min: 1e3 }),
   onTimeout: oneOf(TIMEOUT_ACTIONS, "cancel"),
   cancelOnInterrupt: flag(true),
   findingsReport: flag(true),
@@ -47071,7 +47074,11 @@ var configSchema = external_exports.object({
   baseline: text,
   newOnly: flag(false),
   suppressions: text,
-  requestTimeout: duration3({ allowNone: false, min: 1e3, fallback: 6e4 })
+  requestTimeout: duration3({ allowNone: false, min: 1e3, fallback: 6e4 }),
+  // Code scanning ignores SARIF suppressions, so triaged findings stay out of SARIF unless asked for.
+  sarifTriaged: flag(false),
+  // Session cookies and Authorization headers of authenticated scans must not reach reports by default.
+  redactHttpSecrets: flag(true)
 });
 function isHttpUrl(value) {
   try {
@@ -47095,6 +47102,7 @@ function toScanJob(parsed) {
     pollIntervalMs: parsed.pollInterval ?? 3e4,
     maxPendingMs: parsed.maxPending,
     maxExecutionMs: parsed.maxExecution,
+    maxTotalMs: parsed.maxTotal,
     onTimeout: parsed.onTimeout,
     cancelOnInterrupt: parsed.cancelOnInterrupt,
     findingsReport: parsed.findingsReport,
@@ -47106,7 +47114,9 @@ function toScanJob(parsed) {
     baseline: parsed.baseline,
     newOnly: parsed.newOnly,
     suppressions: parsed.suppressions,
-    requestTimeoutMs: parsed.requestTimeout ?? 6e4
+    requestTimeoutMs: parsed.requestTimeout ?? 6e4,
+    sarifTriaged: parsed.sarifTriaged,
+    redactHttpSecrets: parsed.redactHttpSecrets
   };
 }
 
@@ -47345,7 +47355,7 @@ function queryError(source, span, message) {
 var KEYWORDS = ["LIKE", "BETWEEN", "AND", "OR", "NOT", "IN", "IS", "NULL", "TRUE", "FALSE"];
 var TYPOGRAPHIC_QUOTES = "\u2018\u2019\u201C\u201D";
 var IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*/y;
-var NUMBER = /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
+var NUMBER = /-?(?:\d+(?:\.\d+)?|\.\d+)/y;
 var WORD_CHAR = /[A-Za-z0-9_.]/;
 function isKeyword(word) {
   return KEYWORDS.includes(word);
@@ -47435,6 +47445,15 @@ function tokenize(source) {
     if (number4 !== null && (ch !== "-" || /[\d.]/.test(next))) {
       const text4 = number4[0];
       const after = source.charAt(pos + text4.length);
+      if (/[eE]/.test(after) && /^[eE][+-]?\d/.test(source.slice(pos + text4.length))) {
+        const exponent = /^[eE][+-]?\d+/.exec(source.slice(pos + text4.length))?.[0] ?? "";
+        const end = pos + text4.length + exponent.length;
+        throw queryError(
+          source,
+          { start: pos, end },
+          `The number ${source.slice(pos, end)} is in exponent form, which the IAS server is not known to accept; write it as a plain decimal such as ${plainDecimal(Number(source.slice(pos, end)))}.`
+        );
+      }
       if (WORD_CHAR.test(after) || after === "-" || after === ":") {
         let end = pos + text4.length;
         while (end < source.length && /[A-Za-z0-9_.:+-]/.test(source.charAt(end))) end += 1;
@@ -47468,6 +47487,11 @@ function tokenize(source) {
   }
   tokens.push({ kind: "eof", text: "", span: { start: source.length, end: source.length } });
   return tokens;
+}
+function plainDecimal(value) {
+  if (!Number.isFinite(value)) return "10";
+  const text4 = String(value);
+  return /e/i.test(text4) ? value.toFixed(20).replace(/\.?0+$/, "") : text4;
 }
 function readString(source, start) {
   let value = "";
@@ -47822,7 +47846,7 @@ function parseIsoDate(text4) {
 
 // ../../packages/core/src/query/validate.ts
 var UUID2 = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-var DATE_FORMS = "'YYYY-MM-DD' or 'YYYY-MM-DDThh:mm:ss' (UTC unless a zone such as Z or +02:00 follows)";
+var DATE_FORMS = "a date-time such as 'YYYY-MM-DDThh:mm:ss' (UTC unless a zone such as Z or +02:00 follows)";
 function suggestField(name) {
   const prefixed = name.toLowerCase().startsWith(VULNERABILITY_PREFIX) ? name : `${VULNERABILITY_PREFIX}${name}`;
   let best;
@@ -47916,13 +47940,19 @@ var Validator = class {
       }
       case "number": {
         if (value.kind === "number") return value;
-        const number4 = value.kind === "string" && /^\s*-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(value.value) ? Number(value.value) : Number.NaN;
+        const number4 = value.kind === "string" && /^\s*-?(?:\d+(?:\.\d+)?|\.\d+)\s*$/.test(value.value) ? Number(value.value) : Number.NaN;
         if (Number.isNaN(number4)) this.fail(value.span, `${name} takes a number, not ${written}; write an unquoted number such as 7.5.`);
         return { kind: "number", value: number4, span: value.span };
       }
       case "date": {
         const range = value.kind === "string" ? parseIsoDate(value.value) : void 0;
         if (value.kind !== "string" || range === void 0) this.fail(value.span, `The value ${written} is not a date ${name} accepts; write ${DATE_FORMS}.`);
+        if (range.dateOnly) {
+          this.fail(
+            value.span,
+            `A date alone (${written}) is not accepted, because the IAS server's reading of it is unknown; write a date-time such as '${value.value}T00:00:00'.`
+          );
+        }
         return { kind: "date", text: value.value, startMs: range.startMs, endMs: range.endMs, span: value.span };
       }
       case "boolean": {
@@ -49068,12 +49098,12 @@ async function resolveTarget(client, wanted, names, logger) {
     if (appId === void 0 || appId === null || appId === "") {
       throw new ConfigError(`Scan configuration '${scanConfig.name}' does not name its application; give ${names.app} as well.`, [{ path: names.app, message: "application unknown" }]);
     }
-    app = await resolveApp(client, appId, names.app);
+    app = await resolveApp(client, appId, names.app, logger);
     logger.info(`Scan configuration '${scanConfig.name}' belongs to application '${app.name}'`);
   } else {
-    app = await resolveApp(client, wanted.app, names.app);
+    app = await resolveApp(client, wanted.app, names.app, logger);
     logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
-    scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig);
+    scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig, logger);
   }
   const errors = (scanConfig.errors ?? []).filter((e) => e.trim() !== "");
   if (errors.length > 0) {
@@ -49084,7 +49114,7 @@ async function resolveTarget(client, wanted, names, logger) {
   }
   return { app, scanConfig };
 }
-async function resolveApp(client, wanted, inputName) {
+async function resolveApp(client, wanted, inputName, logger) {
   if (UUID_PATTERN.test(wanted)) {
     try {
       return await getApp(client, wanted);
@@ -49096,21 +49126,17 @@ async function resolveApp(client, wanted, inputName) {
     }
   }
   if (!wanted.includes("'")) {
-    for await (const page of search(client, "APP", `app.name=${quoteValue(wanted)}`)) {
-      const exact2 = page.items.filter((a) => a.name === wanted);
-      if (exact2.length === 1 && exact2[0] !== void 0) return exact2[0];
-      if (exact2.length > 1) throw ambiguous(inputName, "applications", wanted, exact2);
-      break;
-    }
+    const hits = await searchExact(search(client, "APP", `app.name=${quoteValue(wanted)}`), wanted, () => true);
+    if (hits.length === 1 && hits[0] !== void 0) return hits[0];
+    if (hits.length > 1) throw ambiguous(inputName, "applications", wanted, hits);
   }
   const all = [];
   for await (const page of listApps(client)) all.push(...page.items.map((a) => ({ id: a.id, name: a.name })));
-  const exact = all.filter((a) => a.name === wanted);
-  if (exact.length === 1 && exact[0] !== void 0) return exact[0];
-  if (exact.length > 1) throw ambiguous(inputName, "applications", wanted, exact);
+  const found = pickByName(all, wanted, inputName, "application", "applications", logger);
+  if (found !== void 0) return found;
   throw notFound(inputName, "application", wanted, all.map((a) => a.name));
 }
-async function resolveScanConfig(client, app, wanted, inputName) {
+async function resolveScanConfig(client, app, wanted, inputName, logger) {
   if (UUID_PATTERN.test(wanted)) {
     const config2 = await scanConfigById(client, wanted, inputName);
     if (config2.app?.id !== void 0 && config2.app.id !== app.id) {
@@ -49120,19 +49146,40 @@ async function resolveScanConfig(client, app, wanted, inputName) {
   }
   if (!wanted.includes("'")) {
     const query = `scanconfig.name=${quoteValue(wanted)} && scanconfig.app.id=${quoteValue(app.id)}`;
-    for await (const page of search(client, "SCAN_CONFIG", query)) {
-      const exact2 = page.items.filter((c) => c.name === wanted && (c.app?.id ?? app.id) === app.id);
-      if (exact2.length === 1 && exact2[0] !== void 0) return exact2[0];
-      if (exact2.length > 1) throw ambiguous(inputName, "scan configurations", wanted, exact2);
-      break;
-    }
+    const hits = await searchExact(search(client, "SCAN_CONFIG", query), wanted, (c) => (c.app?.id ?? app.id) === app.id);
+    if (hits.length === 1 && hits[0] !== void 0) return hits[0];
+    if (hits.length > 1) throw ambiguous(inputName, "scan configurations", wanted, hits);
   }
   const ofApp = [];
   for await (const page of listScanConfigs(client)) ofApp.push(...page.items.filter((c) => c.app?.id === app.id));
-  const exact = ofApp.filter((c) => c.name === wanted);
-  if (exact.length === 1 && exact[0] !== void 0) return exact[0];
-  if (exact.length > 1) throw ambiguous(inputName, "scan configurations", wanted, exact);
+  const found = pickByName(ofApp, wanted, inputName, `scan configuration of '${app.name}'`, "scan configurations", logger);
+  if (found !== void 0) return found;
   throw notFound(inputName, `scan configuration of '${app.name}'`, wanted, ofApp.map((c) => c.name));
+}
+async function searchExact(pages, wanted, keep) {
+  try {
+    for await (const page of pages) return page.items.filter((item) => item.name === wanted && keep(item));
+  } catch (error63) {
+    if (error63 instanceof ApiError && error63.status === 400) return [];
+    throw error63;
+  }
+  return [];
+}
+function pickByName(items, wanted, inputName, what, whats, logger) {
+  const exact = items.filter((item) => item.name === wanted);
+  if (exact.length === 1) return exact[0];
+  if (exact.length > 1) throw ambiguous(inputName, whats, wanted, exact);
+  const lower = wanted.toLowerCase();
+  const folded = items.filter((item) => item.name.toLowerCase() === lower).sort((x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+  if (folded.length > 1) {
+    throw new ConfigError(
+      `${inputName} '${wanted}' matches no ${what} exactly and ${folded.length} ignoring case (${folded.map((c) => `'${c.name}' ${c.id}`).join(", ")}); give the exact name or the id of the one to scan.`,
+      [{ path: inputName, message: `ambiguous name '${wanted}' (case)` }]
+    );
+  }
+  const only = folded[0];
+  if (only !== void 0) logger.warn(`${inputName} '${wanted}' matches the ${what} '${only.name}' only when case is ignored; using it. Write the name exactly as in InsightAppSec to silence this warning.`);
+  return only;
 }
 async function scanConfigById(client, id2, inputName) {
   try {
@@ -49148,7 +49195,7 @@ function notFound(inputName, what, wanted, names) {
   const closest = closestNames(wanted, names);
   const hint = closest.length > 0 ? `closest: ${closest.map((n) => `'${n}'`).join(", ")}` : names.length > 0 ? `known: ${names.slice(0, 5).map((n) => `'${n}'`).join(", ")}${names.length > 5 ? ", \u2026" : ""}` : "none is visible to this API key";
   return new ConfigError(
-    `${inputName} '${wanted}' matches no ${what} (${hint}); check the exact name, which is case-sensitive, or use its id.`,
+    `${inputName} '${wanted}' matches no ${what} (${hint}); check the name or use its id.`,
     [{ path: inputName, message: `no ${what} named '${wanted}'` }],
     { code: "NOT_FOUND" }
   );
@@ -49322,24 +49369,27 @@ async function waitForScan(client, scanId, options) {
     if (status === "COMPLETE") return { scan, reason: "completed", startedRunningAt: startedAt };
     const pendingEnds = startedAt === void 0 && options.maxPendingMs !== void 0 ? options.launchedAt + options.maxPendingMs : void 0;
     const executionEnds = startedAt !== void 0 && options.maxExecutionMs !== void 0 ? startedAt + options.maxExecutionMs : void 0;
-    const budget = pendingEnds !== void 0 && now >= pendingEnds ? "pending" : executionEnds !== void 0 && now >= executionEnds ? "execution" : void 0;
+    const totalEnds = options.maxTotalMs !== void 0 ? options.launchedAt + options.maxTotalMs : void 0;
+    const budget = pendingEnds !== void 0 && now >= pendingEnds ? "pending" : executionEnds !== void 0 && now >= executionEnds ? "execution" : totalEnds !== void 0 && now >= totalEnds ? "total" : void 0;
     if (budget !== void 0) {
       return await onBudget(client, scan, budget, now, startedAt, options);
     }
-    const deadline = pendingEnds ?? executionEnds;
+    const ends = [pendingEnds, executionEnds, totalEnds].filter((t) => t !== void 0);
+    const deadline = ends.length === 0 ? void 0 : Math.min(...ends);
     const wait = deadline === void 0 ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, deadline - now));
     await clock.sleep(wait, options.signal);
   }
 }
 async function onBudget(client, scan, budget, now, startedAt, options) {
-  const limit = budget === "pending" ? options.maxPendingMs : options.maxExecutionMs;
-  const what = `The ${budget === "pending" ? "pending" : "execution"} budget of ${formatDuration(limit ?? 0)} ran out while scan ${scan.id} was ${scan.status}`;
+  const limit = budget === "pending" ? options.maxPendingMs : budget === "execution" ? options.maxExecutionMs : options.maxTotalMs;
+  const name = budget === "total" ? "total budget" : `${budget} budget`;
+  const what = `The ${name} of ${formatDuration(limit ?? 0)}${budget === "total" ? " from launch" : ""} ran out while scan ${scan.id} was ${scan.status}`;
   options.onEvent?.({ type: "budget", budget, action: options.onTimeout });
   const elapsedMs = now - options.launchedAt;
   if (options.onTimeout === "fail") {
     throw new ScanError("SCAN_TIMEOUT", `${what}; the scan was left running, as the on-timeout setting 'fail' asks; cancel it in InsightAppSec if it is not wanted.`, { scanId: scan.id, lastStatus: scan.status, elapsedMs });
   }
-  const action = options.onTimeout === "cancel" || budget === "pending" ? "CANCEL" : "STOP";
+  const action = options.onTimeout === "cancel" || startedAt === void 0 ? "CANCEL" : "STOP";
   options.logger.warn(`${what}; sending ${action}${action === "CANCEL" && options.onTimeout === "stop" ? " (a scan that never started has nothing to stop and collect)" : ""}`);
   await submitScanAction(client, scan.id, action);
   const settled = await settle2(client, scan.id, options);
@@ -49377,6 +49427,84 @@ async function logLastEvents(client, scanId, logger) {
   }
 }
 
+// ../../packages/core/src/scan/redact-http-secrets.ts
+var REDACTED2 = "***";
+var SECRET_HEADER = /auth|cookie|token|api[-_]?key|secret|session|passw|credential|signature/i;
+function isSecretHeader(name) {
+  return SECRET_HEADER.test(name);
+}
+function redactHttpMessage(message) {
+  const end = /\r?\n\r?\n/.exec(message);
+  const headEnd = end === null ? message.length : end.index;
+  const head = message.slice(0, headEnd);
+  const lines = head.split(/(\r?\n)/);
+  let changed = false;
+  let inSecret = false;
+  const out = [];
+  for (let i = 0; i < lines.length; i += 2) {
+    const line = lines[i] ?? "";
+    const sep = lines[i + 1] ?? "";
+    if (i === 0) {
+      out.push(line, sep);
+      continue;
+    }
+    if (/^[ \t]/.test(line) && inSecret) {
+      changed = true;
+      if (out.length > 0 && sep === "") out.pop();
+      continue;
+    }
+    const colon = line.indexOf(":");
+    const name = colon > 0 ? line.slice(0, colon).trim() : "";
+    inSecret = name !== "" && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && isSecretHeader(name);
+    if (inSecret && line.slice(colon + 1).trim() !== REDACTED2) {
+      out.push(`${line.slice(0, colon)}: ${REDACTED2}`, sep);
+      changed = true;
+    } else {
+      out.push(line, sep);
+    }
+  }
+  return changed ? out.join("") + message.slice(headEnd) : message;
+}
+function redactExchange(value) {
+  if (typeof value === "string") return redactHttpMessage(value);
+  if (Array.isArray(value)) return value.map(redactExchange);
+  if (value === null || typeof value !== "object") return value;
+  const record2 = value;
+  const copy = {};
+  for (const [key, field] of Object.entries(record2)) {
+    if (key.toLowerCase() === "headers") copy[key] = redactHeaders(field);
+    else if (typeof field === "string") copy[key] = /^(request|response|raw|text|message)$/i.test(key) ? redactHttpMessage(field) : field;
+    else if (field !== null && typeof field === "object") copy[key] = redactExchange(field);
+    else copy[key] = field;
+  }
+  return copy;
+}
+function redactHeaders(headers) {
+  if (Array.isArray(headers)) {
+    return headers.map((h) => {
+      if (h === null || typeof h !== "object") return typeof h === "string" ? redactHttpMessage(`X\r
+${h}`).slice(3) : h;
+      const entry = h;
+      const name = entry["name"] ?? entry["key"];
+      return typeof name === "string" && isSecretHeader(name) && "value" in entry ? { ...entry, value: REDACTED2 } : entry;
+    });
+  }
+  if (headers === null || typeof headers !== "object") return headers;
+  return Object.fromEntries(Object.entries(headers).map(([name, v]) => [name, isSecretHeader(name) ? REDACTED2 : v]));
+}
+function redactVulnerabilityExchanges(vulnerability) {
+  const variances = vulnerability.variances;
+  if (!Array.isArray(variances) || variances.length === 0) return vulnerability;
+  return {
+    ...vulnerability,
+    variances: variances.map((variance2) => {
+      const copy = { ...variance2 };
+      for (const key of Object.keys(copy)) if (/exchange/i.test(key)) copy[key] = redactExchange(copy[key]);
+      return copy;
+    })
+  };
+}
+
 // ../../packages/core/src/scan/collect-findings.ts
 async function collectFindings(client, scanId, options) {
   const modulesPromise = listModules(client);
@@ -49395,9 +49523,10 @@ async function collectFindings(client, scanId, options) {
     ahead.catch(() => void 0);
     reported ??= page.totalData;
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
-    for (const vulnerability of page.items) {
-      if (seen.has(vulnerability.id)) continue;
-      seen.add(vulnerability.id);
+    for (const item of page.items) {
+      if (seen.has(item.id)) continue;
+      seen.add(item.id);
+      const vulnerability = options.redactHttpSecrets === false ? item : redactVulnerabilityExchanges(item);
       const variance2 = vulnerability.variances?.[0];
       const moduleId = variance2?.module?.id ?? void 0;
       const moduleName = moduleId === void 0 ? "Unknown" : modules.get(moduleId)?.name ?? moduleId;
@@ -49418,9 +49547,20 @@ async function collectFindings(client, scanId, options) {
 
 // ../../packages/core/src/scan/scan-link.ts
 function scanUiUrl(insightUiUrl, appId, scanConfigId, scanId) {
-  const prefix = insightUiUrl?.split("#")[0];
-  if (prefix === void 0 || !/^https?:\/\//i.test(prefix)) return void 0;
-  return `${prefix}#/apps/${appId}/configuration/${scanConfigId}/scan/${scanId}`;
+  if (typeof insightUiUrl !== "string" || appId === "" || scanConfigId === "" || scanId === "") return void 0;
+  const prefix = insightUiUrl.split("#")[0] ?? "";
+  let url2;
+  try {
+    url2 = new URL(prefix);
+  } catch {
+    return void 0;
+  }
+  if (url2.protocol !== "https:" || url2.username !== "" || url2.password !== "" || url2.port !== "") return void 0;
+  if (!/^[a-z0-9]+\.appsec\.insight\.rapid7\.com$/.test(url2.hostname)) return void 0;
+  const organization = /^\/op\/([A-Za-z0-9]+)\/?$/.exec(url2.pathname)?.[1];
+  if (organization === void 0) return void 0;
+  const id2 = encodeURIComponent;
+  return `https://${url2.hostname}/op/${organization}/#/apps/${id2(appId)}/configuration/${id2(scanConfigId)}/scan/${id2(scanId)}`;
 }
 
 // ../../packages/core/src/gate/evaluate-gate.ts
@@ -50010,6 +50150,128 @@ function baseName(path) {
   return parts[parts.length - 1] ?? path;
 }
 
+// ../../packages/core/src/report/gitlab.ts
+var GITLAB_FILE_NAME = "gl-dast-report.json";
+var GITLAB_SCHEMA_VERSION = "15.2.1";
+var GITLAB_SCHEMA_URI = "https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v15.2.1/dist/dast-report-format.json";
+var MAX_SCANNED_RESOURCES = 1e3;
+function gitlabSeverity(severity) {
+  switch (normalizeSeverity(severity)) {
+    case "CRITICAL":
+      return "Critical";
+    case "HIGH":
+      return "High";
+    case "MEDIUM":
+      return "Medium";
+    case "LOW":
+      return "Low";
+    case "INFORMATIONAL":
+    case "SAFE":
+      return "Info";
+    default:
+      return "Unknown";
+  }
+}
+function gitlabTime(value, fallback) {
+  const date5 = parseApiTime(value) ?? parseApiTime(fallback) ?? /* @__PURE__ */ new Date(0);
+  return date5.toISOString().slice(0, 19);
+}
+function splitLocation(url2) {
+  try {
+    const parsed = new URL(url2);
+    return { hostname: `${parsed.protocol}//${parsed.host}`, path: `${parsed.pathname}${parsed.search}` || "/" };
+  } catch {
+    return { hostname: "", path: url2 };
+  }
+}
+function cvssVector(vector) {
+  const text4 = (vector ?? "").trim();
+  const version3 = /^CVSS:3\.0\//.test(text4) ? "3.0" : "3.1";
+  const base = /^(?:CVSS:3\.[01]\/)?(AV:[NALP]\/AC:[LH]\/PR:[NLH]\/UI:[NR]\/S:[UC]\/C:[NLH]\/I:[NLH]\/A:[NLH])(?:\/|$)/.exec(text4);
+  return base === null ? void 0 : `CVSS:${version3}/${base[1]}`;
+}
+var REVIEWED_NOT_A_PROBLEM = /* @__PURE__ */ new Set(["FALSE_POSITIVE"]);
+function vulnerabilityEntry(record2) {
+  const v = record2.vulnerability;
+  const url2 = v.root_cause?.url ?? "";
+  const { hostname: hostname3, path } = splitLocation(url2);
+  const method = (v.root_cause?.method ?? "").trim().toUpperCase() || "GET";
+  const parameter = v.root_cause?.parameter ?? "";
+  const variance2 = v.variances?.[0];
+  const message = variance2?.message ?? "";
+  const moduleName = record2.moduleName.trim() === "" ? "InsightAppSec finding" : record2.moduleName;
+  const identifierValue = `${record2.moduleId ?? "unknown"}/${record2.attackId ?? ""}`;
+  const status = (v.status ?? "").toUpperCase();
+  const description = [message, variance2?.proof_description ?? "", status === "" ? "" : `InsightAppSec status: ${status}.`].map((part) => part.trim()).filter(Boolean).join("\n\n");
+  const entry = {
+    id: v.id,
+    // The name must not carry finding-specific detail (GitLab groups by it): the module name only.
+    name: truncate(moduleName, 255),
+    ...description === "" ? {} : { description: truncate(description, 8e3) },
+    severity: gitlabSeverity(v.severity),
+    identifiers: [{ type: "insightappsec_module_attack", name: truncate(`InsightAppSec ${moduleName}`, 255), value: identifierValue }],
+    location: { hostname: hostname3, method, path, ...parameter === "" ? {} : { param: parameter } }
+  };
+  const vector = cvssVector(v.vector_string);
+  if (vector !== void 0) entry.cvss_vectors = [{ vendor: "Rapid7", vector }];
+  if (typeof v.insight_ui_url === "string" && /^https:\/\/\S+$/.test(v.insight_ui_url)) entry.links = [{ name: "Finding in InsightAppSec", url: v.insight_ui_url }];
+  if (REVIEWED_NOT_A_PROBLEM.has(status)) {
+    entry.flags = [{ type: "flagged-as-likely-false-positive", origin: "InsightAppSec", description: `Reviewed in InsightAppSec as ${status}.` }];
+  }
+  if (message.trim() !== "") entry.evidence = { summary: truncate(message, 2e3) };
+  return entry;
+}
+async function createGitlabReport(sink, options = {}) {
+  const writer = createBufferedWriter(await sink.create(options.fileName ?? GITLAB_FILE_NAME));
+  const resources = /* @__PURE__ */ new Map();
+  let skippedResources = 0;
+  let count = 0;
+  await writer.write(`{"version":${JSON.stringify(GITLAB_SCHEMA_VERSION)},"schema":${JSON.stringify(GITLAB_SCHEMA_URI)},"vulnerabilities":[`);
+  return {
+    format: "gitlab",
+    async add(record2) {
+      await writer.write(`${count === 0 ? "" : ","}${JSON.stringify(vulnerabilityEntry(record2))}`);
+      count += 1;
+      const url2 = record2.vulnerability.root_cause?.url ?? "";
+      const method = (record2.vulnerability.root_cause?.method ?? "").trim().toUpperCase() || "GET";
+      const key = `${method} ${url2}`;
+      if (url2 === "" || resources.has(key)) return;
+      if (resources.size < MAX_SCANNED_RESOURCES) resources.set(key, { method, url: url2 });
+      else skippedResources += 1;
+    },
+    async finish(context) {
+      const notes = [];
+      const messages = [];
+      if (skippedResources > 0) {
+        const note = `the GitLab report lists the first ${MAX_SCANNED_RESOURCES} scanned URLs; ${skippedResources} more are left out`;
+        notes.push(note);
+        messages.push({ level: "info", value: note });
+      }
+      const failed = context.status.toUpperCase() !== "COMPLETE";
+      const scan = {
+        analyzer: { id: "ias-ci", name: context.tool.name, version: context.tool.version, vendor: { name: context.tool.name } },
+        scanner: {
+          id: "insightappsec",
+          name: "Rapid7 InsightAppSec",
+          version: "v1",
+          vendor: { name: "Rapid7" },
+          ...context.scanUrl === void 0 ? {} : { url: context.scanUrl }
+        },
+        type: "dast",
+        start_time: gitlabTime(context.submitTime, context.generatedAt),
+        end_time: gitlabTime(context.completionTime, context.generatedAt),
+        status: failed ? "failure" : "success",
+        scanned_resources: [...resources.values()].map((r) => ({ method: r.method, url: r.url, type: "url" })),
+        ...messages.length === 0 ? {} : { messages }
+      };
+      await writer.write(`],"scan":${JSON.stringify(scan)}}
+`);
+      await writer.close();
+      return { format: "gitlab", path: writer.path, notes };
+    }
+  };
+}
+
 // ../../packages/core/src/report/markdown.ts
 var MARKDOWN_FILE_NAME = "insightappsec-scan-summary.md";
 var GITHUB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -50104,7 +50366,7 @@ async function createMarkdownSummary(sink, options = {}) {
       lines.push("## Gate", "", gateSentence(context, (t) => markdownCode(t)), "");
       const rows = matched.items();
       if (rows.length > 0) {
-        lines.push("| Severity | Module | Method | URL | Parameter |", "|---|---|---|---|---|");
+        lines.push("| Severity | Module | Method | URL | Parameter | Status |", "|---|---|---|---|---|---|");
       }
       const tail = [];
       tail.push("");
@@ -50121,7 +50383,7 @@ async function createMarkdownSummary(sink, options = {}) {
       let size = utf8Length(lines.join("\n")) + utf8Length(tail.join("\n")) + 256;
       let shown = 0;
       for (const s of rows) {
-        const row = `| ${cell(s.severity)} | ${cell(s.moduleName)} | ${cell(s.method)} | ${cell(s.url)} | ${cell(s.parameter)} |`;
+        const row = `| ${cell(s.severity)} | ${cell(s.moduleName)} | ${cell(s.method)} | ${cell(s.url)} | ${cell(s.parameter)} | ${cell(s.status)} |`;
         const rowSize = utf8Length(row) + 1;
         if (size + rowSize > maxBytes) break;
         lines.push(row);
@@ -50667,6 +50929,7 @@ var SARIF_FILE_NAME = "insightappsec-scan.sarif";
 var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 var GITHUB_MAX_RESULTS_PER_RUN = 25e3;
 var FINGERPRINT_KEY = "insightappsecRootCause/v1";
+var SARIF_DEFAULT_LEFT_OUT_STATUSES = ["FALSE_POSITIVE", "IGNORED", "DUPLICATE", "REMEDIATED"];
 function hash64(text4) {
   let h1 = 3735928559;
   let h2 = 1103547991;
@@ -50718,14 +50981,14 @@ function computeArtifactUri(url2) {
   } catch {
     return "insightappsec/unknown-location";
   }
-  const host2 = `${parsed.hostname}${parsed.port === "" ? "" : `_${parsed.port}`}`.replace(/[^A-Za-z0-9.-]/g, "_") || "unknown-host";
+  const host = `${parsed.hostname}${parsed.port === "" ? "" : `_${parsed.port}`}`.replace(/[^A-Za-z0-9.-]/g, "_") || "unknown-host";
   let path = "";
   try {
     path = decodeURIComponent(parsed.pathname);
   } catch {
     path = parsed.pathname;
   }
-  return encodeUriPath(`${host2}${path === "" ? "/" : path}`);
+  return encodeUriPath(`${host}${path === "" ? "/" : path}`);
 }
 function htmlToText(html) {
   const entities = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
@@ -50875,6 +51138,8 @@ async function createSarifReport(sink, options = {}) {
   let pendingChars = 0;
   let spool;
   let seenTotal = 0;
+  const leaveOut = new Set((options.leaveOutStatuses ?? SARIF_DEFAULT_LEFT_OUT_STATUSES).map((status) => status.toUpperCase()));
+  const leftOutByStatus = /* @__PURE__ */ new Map();
   const spoolPending = async () => {
     spool ??= sink.createSpool === void 0 ? createMemorySpool() : await sink.createSpool();
     for (let rank = 0; rank < SEVERITY_RANK_COUNT; rank += 1) {
@@ -50888,6 +51153,11 @@ async function createSarifReport(sink, options = {}) {
   return {
     format: "sarif",
     async add(record2) {
+      const status = record2.vulnerability.status?.toUpperCase();
+      if (status !== void 0 && leaveOut.has(status)) {
+        leftOutByStatus.set(status, (leftOutByStatus.get(status) ?? 0) + 1);
+        return;
+      }
       const summary2 = summarizeFinding(record2);
       const rank = Math.min(Math.max(0, Math.trunc(summary2.rank)), SEVERITY_RANK_COUNT - 1);
       seenTotal += 1;
@@ -50952,6 +51222,13 @@ async function createSarifReport(sink, options = {}) {
       notes.push(text4);
       notifications.push({ level: "warning", message: { text: text4 }, descriptor: { id: "insightappsec/results-capped" } });
     }
+    const leftOut = [...leftOutByStatus.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    const leftOutTotal = leftOut.reduce((sum, [, count]) => sum + count, 0);
+    if (leftOutTotal > 0) {
+      notes.push(
+        `SARIF: ${leftOutTotal} triaged finding${leftOutTotal === 1 ? "" : "s"} left out (${leftOut.map(([status, count]) => `${count} ${status}`).join(", ")}), as code scanning would reopen them as alerts; the HTML, JUnit and findings reports keep them.`
+      );
+    }
     const invocation = { executionSuccessful: context.status.toUpperCase() !== "FAILED" };
     const start = isoUtc(context.submitTime);
     const end = isoUtc(context.completionTime);
@@ -50969,7 +51246,6 @@ async function createSarifReport(sink, options = {}) {
     driver["rules"] = sarifRules;
     const run2 = {
       tool: { driver },
-      automationDetails: { id: `insightappsec/${context.scanConfig.id}/${context.scanId}` },
       invocations: [invocation],
       properties: {
         scanId: context.scanId,
@@ -50978,6 +51254,7 @@ async function createSarifReport(sink, options = {}) {
         scanConfig: context.scanConfig,
         totalFindings: context.counts.total,
         resultsWritten: kept,
+        leftOutByStatus: Object.fromEntries(leftOut),
         generatedAt: context.generatedAt
       }
     };
@@ -51025,15 +51302,22 @@ ${complete(text4)}`);
 
 // ../../packages/core/src/report/report-set.ts
 var BUILDERS = {
-  sarif: { file: SARIF_FILE_NAME, create: (sink) => createSarifReport(sink) },
+  sarif: {
+    file: SARIF_FILE_NAME,
+    create: (sink, options) => {
+      const sarif = options.sarifLeaveOutStatuses === void 0 ? {} : { leaveOutStatuses: options.sarifLeaveOutStatuses };
+      return createSarifReport(sink, sarif);
+    }
+  },
   junit: { file: JUNIT_FILE_NAME, create: (sink) => createJunitReport(sink) },
   markdown: { file: MARKDOWN_FILE_NAME, create: (sink) => createMarkdownSummary(sink) },
-  html: { file: HTML_FILE_NAME, create: (sink) => createHtmlReport(sink) }
+  html: { file: HTML_FILE_NAME, create: (sink) => createHtmlReport(sink) },
+  gitlab: { file: GITLAB_FILE_NAME, create: (sink) => createGitlabReport(sink) }
 };
-async function openReportSet(formats, sink) {
+async function openReportSet(formats, sink, options = {}) {
   const chosen = Object.keys(BUILDERS).filter((f) => formats.includes(f));
   const builders = [];
-  for (const format of chosen) builders.push(await BUILDERS[format].create(sink));
+  for (const format of chosen) builders.push(await BUILDERS[format].create(sink, options));
   return {
     wantsRuleDocumentation: chosen.includes("sarif") || chosen.includes("html"),
     plannedFiles: chosen.map((format) => ({ format, path: BUILDERS[format].file })),
@@ -51574,8 +51858,8 @@ function outcomeBeforeStart(exitCode, message, error63, now) {
 }
 
 // ../../packages/core/src/scan/run-scan-job.ts
-function formatUserAgent(host2, version3, runtime) {
-  return `ias-ci-${host2}/${version3}${runtime === void 0 ? "" : ` (${runtime})`}`;
+function formatUserAgent(host, version3, runtime) {
+  return `ias-ci-${host}/${version3}${runtime === void 0 ? "" : ` (${runtime})`}`;
 }
 function versionOfUserAgent(userAgent) {
   return /\/([^\s/]+)/.exec(userAgent)?.[1] ?? "0.0.0";
@@ -51740,6 +52024,7 @@ async function execute(job, client, effects, state, names) {
     pollIntervalMs: job.pollIntervalMs,
     maxPendingMs: job.maxPendingMs,
     maxExecutionMs: job.maxExecutionMs,
+    maxTotalMs: job.maxTotalMs,
     onTimeout: job.onTimeout,
     launchedAt: state.launchedAt ?? clock.now(),
     clock,
@@ -51763,13 +52048,14 @@ async function execute(job, client, effects, state, names) {
   const tally = plan === void 0 ? void 0 : createGateTally(plan, server);
   const counter = createMetricsCounter();
   const findings = job.findingsReport && job.reports.includes("findings") ? await createFindingsReport(effects.sink) : void 0;
-  const reportSet = await openReportSet(job.reports, effects.sink);
+  const reportSet = await openReportSet(job.reports, effects.sink, { sarifLeaveOutStatuses: job.sarifTriaged ? [] : [...job.ignoredStatuses, "REMEDIATED"] });
   const rules = /* @__PURE__ */ new Map();
   const suppressed = [];
   let suppressedCount = 0;
   let modules = /* @__PURE__ */ new Map();
   try {
     const collected = await collectFindings(client, scanId, {
+      redactHttpSecrets: job.redactHttpSecrets,
       ...effects.onEvent === void 0 ? {} : { onEvent: effects.onEvent },
       onFinding: async (finding) => {
         counter.add(finding.vulnerability, finding.moduleName);
@@ -52035,6 +52321,7 @@ function createInterruptSignal(source, options = {}) {
 
 // ../../packages/host-node/src/node-fetch.ts
 var import_undici2 = __toESM(require_undici(), 1);
+import { rootCertificates } from "tls";
 
 // ../../packages/host-node/src/plain-request-fetch.ts
 function withPlainRequests(fetch) {
@@ -52056,11 +52343,13 @@ function withPlainRequests(fetch) {
 function createNodeFetch(env, proxy = {}) {
   const fromEnv = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
   let dispatcher;
+  const tls = proxy.tls === void 0 || proxy.tls.ca === void 0 && proxy.tls.rejectUnauthorized !== false ? void 0 : { ...proxy.tls.ca === void 0 ? {} : { ca: [...rootCertificates, proxy.tls.ca] }, rejectUnauthorized: proxy.tls.rejectUnauthorized !== false };
+  const tlsOptions = tls === void 0 ? {} : { connect: tls, requestTls: tls };
   if (proxy.url !== void 0 && proxy.url !== "") {
     const noProxy = proxy.noProxy ?? env.NO_PROXY ?? env.no_proxy;
-    dispatcher = noProxy ? new import_undici2.EnvHttpProxyAgent({ httpProxy: proxy.url, httpsProxy: proxy.url, noProxy }) : new import_undici2.ProxyAgent(proxy.url);
+    dispatcher = noProxy ? new import_undici2.EnvHttpProxyAgent({ httpProxy: proxy.url, httpsProxy: proxy.url, noProxy, ...tlsOptions }) : new import_undici2.ProxyAgent({ uri: proxy.url, ...tlsOptions });
   } else if (fromEnv !== void 0 && fromEnv !== "") {
-    const options = {};
+    const options = { ...tlsOptions };
     const http = env.HTTP_PROXY ?? env.http_proxy;
     const https = env.HTTPS_PROXY ?? env.https_proxy;
     const noProxy = env.NO_PROXY ?? env.no_proxy;
@@ -52068,6 +52357,8 @@ function createNodeFetch(env, proxy = {}) {
     if (https) options.httpsProxy = https;
     if (noProxy) options.noProxy = noProxy;
     dispatcher = new import_undici2.EnvHttpProxyAgent(options);
+  } else if (tls !== void 0) {
+    dispatcher = new import_undici2.Agent({ connect: tls });
   }
   if (dispatcher === void 0) return (input2, init) => globalThis.fetch(input2, init);
   const via = dispatcher;
@@ -52112,6 +52403,7 @@ var CORE_INPUTS = [
   { id: "poll-interval", key: "pollInterval" },
   { id: "max-pending", key: "maxPending" },
   { id: "max-execution", key: "maxExecution" },
+  { id: "max-total", key: "maxTotal" },
   { id: "on-timeout", key: "onTimeout" },
   { id: "cancel-on-interrupt", key: "cancelOnInterrupt", boolean: true },
   { id: "gate-query", key: "gateQuery" },
@@ -52123,8 +52415,12 @@ var CORE_INPUTS = [
   { id: "reports", key: "reports" },
   { id: "findings-report", key: "findingsReport", boolean: true },
   { id: "output-dir", key: "outputDir" },
-  { id: "request-timeout", key: "requestTimeout" }
+  { id: "request-timeout", key: "requestTimeout" },
+  { id: "sarif-triaged", key: "sarifTriaged", boolean: true },
+  { id: "redact-http-secrets", key: "redactHttpSecrets", boolean: true }
 ];
+var COMPAT_INPUTS = ["scan-config-id", "vuln-query", "wait-for-scan-complete", "scan-timeout-mins"];
+var OFFICIAL_POLL_INTERVAL = "5m";
 var DEFAULT_OUTPUT_DIR = "insightappsec-reports";
 function readActionInputs(reader, workspace) {
   const raw = {};
@@ -52173,14 +52469,13 @@ function readActionInputs(reader, workspace) {
     if (!/^\d+$/.test(timeout2) || Number(timeout2) < 1) {
       problems.push(`scan-timeout-mins '${timeout2}' must be a whole number of minutes, such as 60`);
     } else {
-      for (const key of ["maxPending", "maxExecution"]) {
-        if (raw[key] === void 0) {
-          raw[key] = `${timeout2}m`;
-          names[key] = "scan-timeout-mins";
-        }
-      }
-      notes.push(`scan-timeout-mins ${timeout2} bounds both the wait for the scan to start and its execution`);
+      alias("scan-timeout-mins", "maxTotal", `${Number(timeout2)}m`);
+      notes.push(`scan-timeout-mins ${Number(timeout2)}: the scan is canceled if it has not completed ${Number(timeout2)} minutes after launch`);
     }
+  }
+  if (raw.pollInterval === void 0 && COMPAT_INPUTS.some((id2) => reader.getInput(id2) !== "")) {
+    raw.pollInterval = OFFICIAL_POLL_INTERVAL;
+    notes.push(`Polling every ${OFFICIAL_POLL_INTERVAL}, as the official action does; set poll-interval to change it`);
   }
   const given = typeof raw.outputDir === "string" ? raw.outputDir : void 0;
   const outputDir = given === void 0 ? join4(workspace, DEFAULT_OUTPUT_DIR) : isAbsolute(given) ? given : resolve2(workspace, given);
@@ -52200,31 +52495,32 @@ function nonEmpty(value) {
 }
 
 // src/outputs.ts
-var MAX_ANNOTATIONS = 10;
+var RUNNER_ANNOTATIONS_PER_TYPE = 10;
+var MAX_ANNOTATIONS = RUNNER_ANNOTATIONS_PER_TYPE - 1;
 var OUTPUT_NAMES = ["scan-id", "status", "result", "gate-result", "findings-count", "counts", "report-dir", "sarif-file", "scan-findings"];
-function createActionLogger(toolkit2, secrets) {
+function createActionLogger(toolkit, secrets) {
   const clean = (text4) => redactSecrets(text4, secrets);
   return {
-    debug: (m) => toolkit2.debug(clean(m)),
-    info: (m) => toolkit2.info(clean(m)),
-    warn: (m) => toolkit2.warning(clean(m)),
-    error: (m) => toolkit2.info(`\x1B[31m${clean(m)}\x1B[0m`)
+    debug: (m) => toolkit.debug(clean(m)),
+    info: (m) => toolkit.info(clean(m)),
+    warn: (m) => toolkit.warning(clean(m)),
+    error: (m) => toolkit.info(`\x1B[31m${clean(m)}\x1B[0m`)
   };
 }
-function createProgress(toolkit2, onLaunched) {
+function createProgress(toolkit, onLaunched) {
   let open4 = false;
   let phase;
   const enter = (next, title) => {
     if (phase === next) return;
-    if (open4) toolkit2.endGroup();
-    toolkit2.startGroup(title);
+    if (open4) toolkit.endGroup();
+    toolkit.startGroup(title);
     open4 = true;
     phase = next;
   };
   return {
     begin: () => enter("launch", "InsightAppSec: resolve and launch"),
     end: () => {
-      if (open4) toolkit2.endGroup();
+      if (open4) toolkit.endGroup();
       open4 = false;
     },
     onEvent: (event) => {
@@ -52237,7 +52533,7 @@ function createProgress(toolkit2, onLaunched) {
           enter("collect", "InsightAppSec: findings, reports and gate");
           return;
         case "report":
-          toolkit2.info(`Wrote ${event.format} report: ${event.path}`);
+          toolkit.info(`Wrote ${event.format} report: ${event.path}`);
           return;
         default:
           return;
@@ -52259,7 +52555,7 @@ function officialScanFindings(outcome) {
   if (Object.keys(vulnerabilities).length > 0 && outcome.scanUrl !== null) body.scanLink = outcome.scanUrl;
   return JSON.stringify(body, null, 2);
 }
-function setOutputs(toolkit2, outcome, context) {
+function setOutputs(toolkit, outcome, context) {
   const sarif = outcome.reports.find((r) => r.format === "sarif");
   const values = {
     "scan-id": outcome.scanId ?? "",
@@ -52274,19 +52570,19 @@ function setOutputs(toolkit2, outcome, context) {
   };
   for (const name of OUTPUT_NAMES) {
     const value = values[name];
-    if (value !== void 0) toolkit2.setOutput(name, value);
+    if (value !== void 0) toolkit.setOutput(name, value);
   }
 }
-function annotateMatches(toolkit2, outcome, outputDir) {
+function annotateMatches(toolkit, outcome, outputDir) {
   const gate = outcome.gate;
   if (gate === null || gate.passed) return;
   const sorted = [...gate.matches].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   for (const match of sorted.slice(0, MAX_ANNOTATIONS)) {
-    toolkit2.error(describeMatch(match), { title: `InsightAppSec ${match.severity}: ${match.module}` });
+    toolkit.error(describeMatch(match), { title: `InsightAppSec ${match.severity}: ${match.module}` });
   }
   const rest = gate.matched - Math.min(MAX_ANNOTATIONS, sorted.length);
   if (rest > 0) {
-    toolkit2.notice(`${rest} more finding${rest === 1 ? "" : "s"} match the gate; see the job summary and the reports in ${outputDir}. Gate: ${gate.condition}.`, {
+    toolkit.notice(`${rest} more finding${rest === 1 ? "" : "s"} match the gate; see the job summary and the reports in ${outputDir}. Gate: ${gate.condition}.`, {
       title: `InsightAppSec: ${gate.matched} findings match the gate`
     });
   }
@@ -52321,7 +52617,7 @@ function escapeCell(text4) {
   return text4.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`).replace(/\s+/g, " ");
 }
 
-// src/run.ts
+// src/run-main.ts
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "path";
 
 // src/toolkit.ts
@@ -52334,83 +52630,83 @@ var STATE2 = {
   settled: "scanSettled"
 };
 
-// src/run.ts
-async function run(host2) {
-  const { toolkit: toolkit2 } = host2;
-  const apiKey = toolkit2.getInput("api-key");
-  registerSecret(toolkit2, apiKey);
-  toolkit2.saveState(STATE2.isPost, "true");
-  const inputs = readActionInputs(toolkit2, host2.workspace);
-  const logger = createActionLogger(toolkit2, [apiKey]);
+// src/run-main.ts
+async function runMain(host) {
+  const { toolkit } = host;
+  const apiKey = toolkit.getInput("api-key");
+  registerSecret(toolkit, apiKey);
+  toolkit.saveState(STATE2.isPost, "true");
+  const inputs = readActionInputs(toolkit, host.workspace);
+  const logger = createActionLogger(toolkit, [apiKey]);
   for (const note of inputs.notes) logger.info(note);
-  if (inputs.problems.length > 0) return finishEarly(host2, inputs, logger, inputs.problems);
+  if (inputs.problems.length > 0) return finishEarly(host, inputs, logger, inputs.problems);
   const parsed = parseConfig(inputs.raw, { names: inputs.names });
   for (const warning2 of parsed.warnings) logger.warn(warning2);
   if (!parsed.ok) {
-    for (const issue3 of parsed.errors) if (issue3.detail !== void 0) toolkit2.info(redactSecrets(issue3.detail, [apiKey]));
-    return finishEarly(host2, inputs, logger, parsed.errors.map((e) => e.message));
+    for (const issue3 of parsed.errors) if (issue3.detail !== void 0) toolkit.info(redactSecrets(issue3.detail, [apiKey]));
+    return finishEarly(host, inputs, logger, parsed.errors.map((e) => e.message));
   }
-  const userAgent = formatUserAgent("github-action", host2.version, host2.runtime);
-  const progress = createProgress(toolkit2, (scanId) => {
-    toolkit2.setOutput("scan-id", scanId);
-    toolkit2.saveState(STATE2.scanId, scanId);
+  const userAgent = formatUserAgent("github-action", host.version, host.runtime);
+  const progress = createProgress(toolkit, (scanId) => {
+    toolkit.setOutput("scan-id", scanId);
+    toolkit.saveState(STATE2.scanId, scanId);
   });
   progress.begin();
   const job = parsed.job;
-  const sink = (host2.createSink ?? createFileReportSink)(inputs.outputDir);
+  const sink = (host.createSink ?? createFileReportSink)(inputs.outputDir);
   const outcome = await runScanJob(job, {
-    fetch: host2.fetch,
-    clock: host2.clock,
+    fetch: host.fetch,
+    clock: host.clock,
     logger,
     sink,
     userAgent,
     inputNames: inputs.names,
     onEvent: progress.onEvent,
     // Baseline and suppressions files; a relative path is taken from the workspace, like output-dir.
-    readText: (path) => host2.readText(isAbsolute2(path) ? path : resolve3(host2.workspace, path)),
-    ...host2.signal === void 0 ? {} : { signal: host2.signal }
+    readText: (path) => host.readText(isAbsolute2(path) ? path : resolve3(host.workspace, path)),
+    ...host.signal === void 0 ? {} : { signal: host.signal }
   });
   progress.end();
-  if (outcome.scanId !== null && isSettled(job, outcome)) toolkit2.saveState(STATE2.settled, "true");
-  return finish(host2, inputs, outcome);
+  if (outcome.scanId !== null && isSettled(job, outcome)) toolkit.saveState(STATE2.settled, "true");
+  return finish(host, inputs, outcome);
 }
-function registerSecret(toolkit2, apiKey) {
+function registerSecret(toolkit, apiKey) {
   if (apiKey === "") return;
-  toolkit2.setSecret(apiKey);
+  toolkit.setSecret(apiKey);
   const encoded = encodeURIComponent(apiKey);
-  if (encoded !== apiKey) toolkit2.setSecret(encoded);
+  if (encoded !== apiKey) toolkit.setSecret(encoded);
 }
 function isSettled(job, outcome) {
   if (outcome.result !== "interrupted") return true;
   if (!job.cancelOnInterrupt) return true;
   return outcome.status === "CANCELING" || outcome.status !== null && isTerminal(outcome.status);
 }
-async function finishEarly(host2, inputs, logger, problems) {
+async function finishEarly(host, inputs, logger, problems) {
   for (const problem of problems) logger.error(`${problem}.`);
   const first = problems[0] ?? "the inputs are invalid";
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""}, listed above)` : "";
-  return finish(host2, inputs, outcomeBeforeStart(EXIT_CODES.configError, `${first}${more}.`, { code: "CONFIG_INVALID" }, host2.clock.now()));
+  return finish(host, inputs, outcomeBeforeStart(EXIT_CODES.configError, `${first}${more}.`, { code: "CONFIG_INVALID" }, host.clock.now()));
 }
-async function finish(host2, inputs, outcome) {
-  const { toolkit: toolkit2 } = host2;
-  setOutputs(toolkit2, outcome, { outputDir: inputs.outputDir });
-  if (inputs.annotations) annotateMatches(toolkit2, outcome, inputs.outputDir);
+async function finish(host, inputs, outcome) {
+  const { toolkit } = host;
+  setOutputs(toolkit, outcome, { outputDir: inputs.outputDir });
+  if (outcome.exitCode !== EXIT_CODES.passed) toolkit.setFailed(failureLine(outcome));
+  if (inputs.annotations) annotateMatches(toolkit, outcome, inputs.outputDir);
   if (inputs.summary) {
     try {
-      await toolkit2.appendSummary(await summaryOf(host2, outcome));
+      await toolkit.appendSummary(await summaryOf(host, outcome));
     } catch (error63) {
-      toolkit2.warning(`Could not write the job summary: ${error63 instanceof Error ? error63.message : String(error63)}`);
+      toolkit.warning(`Could not write the job summary: ${error63 instanceof Error ? error63.message : String(error63)}`);
     }
   }
-  if (outcome.exitCode === EXIT_CODES.passed) toolkit2.info(`\u2714 ${failureLine(outcome)}`);
-  else toolkit2.setFailed(failureLine(outcome));
+  if (outcome.exitCode === EXIT_CODES.passed) toolkit.info(`\u2714 ${failureLine(outcome)}`);
   return outcome.exitCode;
 }
-async function summaryOf(host2, outcome) {
+async function summaryOf(host, outcome) {
   const markdown = outcome.reports.find((r) => r.format === "markdown");
   if (markdown !== void 0) {
     try {
-      return await host2.readText(markdown.path);
+      return await host.readText(markdown.path);
     } catch {
     }
   }
@@ -52418,98 +52714,112 @@ async function summaryOf(host2, outcome) {
 }
 
 // src/post.ts
-async function runPost(host2) {
-  const { toolkit: toolkit2 } = host2;
-  const apiKey = toolkit2.getInput("api-key");
-  registerSecret(toolkit2, apiKey);
-  const scanId = toolkit2.getState(STATE2.scanId);
-  if (scanId === "" || toolkit2.getState(STATE2.settled) === "true") {
-    toolkit2.debug("No unfinished scan to clean up.");
+async function runPost(host) {
+  const { toolkit } = host;
+  const apiKey = toolkit.getInput("api-key");
+  registerSecret(toolkit, apiKey);
+  const scanId = toolkit.getState(STATE2.scanId);
+  if (scanId === "" || toolkit.getState(STATE2.settled) === "true") {
+    toolkit.debug("No unfinished scan to clean up.");
     return 0;
   }
-  const logger = createActionLogger(toolkit2, [apiKey]);
-  const inputs = readActionInputs(toolkit2, host2.workspace);
+  const logger = createActionLogger(toolkit, [apiKey]);
+  const inputs = readActionInputs(toolkit, host.workspace);
   const parsed = parseConfig({ ...inputs.raw, app: inputs.raw.app ?? "post", scanConfig: inputs.raw.scanConfig ?? "post" }, { names: inputs.names });
   if (!parsed.ok) {
-    toolkit2.warning(`Scan ${scanId} may still be running, and the inputs do not allow canceling it (${parsed.errors[0]?.message ?? "invalid inputs"}); cancel it in InsightAppSec.`);
+    toolkit.warning(`Scan ${scanId} may still be running, and the inputs do not allow canceling it (${parsed.errors[0]?.message ?? "invalid inputs"}); cancel it in InsightAppSec.`);
     return 0;
   }
   const job = parsed.job;
   if (!job.cancelOnInterrupt) {
-    toolkit2.info(`Scan ${scanId} may still be running; it is left running as cancel-on-interrupt is false.`);
+    toolkit.info(`Scan ${scanId} may still be running; it is left running as cancel-on-interrupt is false.`);
     return 0;
   }
   const client = createApiClient({
     baseUrl: job.baseUrl,
     apiKey: job.apiKey,
-    fetch: host2.fetch,
-    userAgent: formatUserAgent("github-action", host2.version, host2.runtime),
-    clock: host2.clock,
+    fetch: host.fetch,
+    userAgent: formatUserAgent("github-action", host.version, host.runtime),
+    clock: host.clock,
     logger,
     timeoutMs: 1e4,
     retries: 2,
     retryBaseMs: 500,
-    ...host2.signal === void 0 ? {} : { signal: host2.signal }
+    ...host.signal === void 0 ? {} : { signal: host.signal }
   });
   try {
     const scan = await getScan(client, scanId);
     if (isTerminal(scan.status) || scan.status === "CANCELING") {
-      toolkit2.info(`Scan ${scanId} has already ended (${scan.status}).`);
+      toolkit.info(`Scan ${scanId} has already ended (${scan.status}).`);
       return 0;
     }
     await submitScanAction(client, scanId, "CANCEL");
-    toolkit2.warning(`The main step left scan ${scanId} unfinished (${scan.status}); it was canceled.`);
+    toolkit.warning(`The main step left scan ${scanId} unfinished (${scan.status}); it was canceled.`);
   } catch (error63) {
     const reason = redactSecrets(error63 instanceof Error ? error63.message : String(error63), [apiKey]);
-    toolkit2.warning(`Could not cancel scan ${scanId}, which the main step left unfinished (${reason}); cancel it in InsightAppSec.`);
+    toolkit.warning(`Could not cancel scan ${scanId}, which the main step left unfinished (${reason}); cancel it in InsightAppSec.`);
   }
   return 0;
 }
 
-// src/main.ts
-var toolkit = {
-  getInput: (name) => getInput(name),
-  getBooleanInput: (name) => getBooleanInput(name),
-  setSecret,
-  setOutput,
-  saveState,
-  getState,
-  debug,
-  info,
-  warning: (message, properties) => warning(message, properties ?? {}),
-  error: (message, properties) => error(message, properties ?? {}),
-  notice: (message, properties) => notice(message, properties ?? {}),
-  startGroup,
-  endGroup,
-  setFailed,
-  appendSummary: async (markdown) => {
-    if ((process.env.GITHUB_STEP_SUMMARY ?? "") === "") return;
-    await summary.addRaw(markdown, true).write();
+// src/index.ts
+function createToolkit() {
+  return {
+    getInput: (name) => getInput(name),
+    getBooleanInput: (name) => getBooleanInput(name),
+    setSecret: (secret) => setSecret(secret),
+    setOutput: (name, value) => setOutput(name, value),
+    saveState: (name, value) => saveState(name, value),
+    getState: (name) => getState(name),
+    debug: (message) => debug(message),
+    info: (message) => info(message),
+    warning: (message, properties) => warning(message, properties ?? {}),
+    error: (message, properties) => error(message, properties ?? {}),
+    notice: (message, properties) => notice(message, properties ?? {}),
+    startGroup: (name) => startGroup(name),
+    endGroup: () => endGroup(),
+    setFailed: (message) => setFailed(message),
+    appendSummary: async (markdown) => {
+      if ((process.env.GITHUB_STEP_SUMMARY ?? "") === "") return;
+      await summary.addRaw(markdown, true).write();
+    }
+  };
+}
+async function run(overrides = {}) {
+  const isPost = getState(STATE2.isPost) === "true";
+  const interrupt = createInterruptSignal(process, {
+    onFirst: (signal) => info(`Received ${signal}: the workflow was canceled; canceling the scan\u2026`),
+    onRepeat: () => process.exit(130)
+  });
+  let code;
+  try {
+    const host = {
+      toolkit: createToolkit(),
+      fetch: overrides.fetch ?? createNodeFetch(process.env),
+      clock: overrides.clock ?? systemClock,
+      signal: interrupt.signal,
+      version: version2,
+      runtime: nodeRuntime(),
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      readText: (path) => readFile2(path, "utf8"),
+      ...overrides.createSink === void 0 ? {} : { createSink: overrides.createSink }
+    };
+    code = await (isPost ? runPost(host) : runMain(host));
+  } catch (error63) {
+    const text4 = error63 instanceof Error ? error63.stack ?? error63.message : String(error63);
+    const key = getInput("api-key");
+    setFailed(`Internal error of the InsightAppSec action: ${redactSecrets(text4, [key]).split("\n")[0] ?? ""}`);
+    debug(redactSecrets(text4, [key]));
+    code = isPost ? 0 : 5;
+  } finally {
+    interrupt.dispose();
   }
-};
-var isPost = getState(STATE2.isPost) === "true";
-var interrupt = createInterruptSignal(process, {
-  onFirst: (signal) => info(`Received ${signal}: the workflow was canceled; canceling the scan\u2026`),
-  onRepeat: () => process.exit(130)
-});
-var host = {
-  toolkit,
-  fetch: createNodeFetch(process.env),
-  clock: systemClock,
-  signal: interrupt.signal,
-  version: version2,
-  runtime: nodeRuntime(),
-  workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-  readText: (path) => readFile2(path, "utf8")
-};
-(isPost ? runPost(host) : run(host)).then((code) => {
   process.exitCode = code;
-}).catch((error63) => {
-  const text4 = error63 instanceof Error ? error63.stack ?? error63.message : String(error63);
-  setFailed(`Internal error of the InsightAppSec action: ${redactSecrets(text4, [getInput("api-key")]).split("\n")[0] ?? ""}`);
-  debug(redactSecrets(text4, [getInput("api-key")]));
-  process.exitCode = isPost ? 0 : 5;
-}).finally(() => interrupt.dispose());
+  return code;
+}
+
+// src/main.ts
+void run();
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

@@ -28,6 +28,7 @@ export const CORE_INPUTS: readonly CoreInput[] = [
   { id: 'poll-interval', key: 'pollInterval' },
   { id: 'max-pending', key: 'maxPending' },
   { id: 'max-execution', key: 'maxExecution' },
+  { id: 'max-total', key: 'maxTotal' },
   { id: 'on-timeout', key: 'onTimeout' },
   { id: 'cancel-on-interrupt', key: 'cancelOnInterrupt', boolean: true },
   { id: 'gate-query', key: 'gateQuery' },
@@ -40,6 +41,8 @@ export const CORE_INPUTS: readonly CoreInput[] = [
   { id: 'findings-report', key: 'findingsReport', boolean: true },
   { id: 'output-dir', key: 'outputDir' },
   { id: 'request-timeout', key: 'requestTimeout' },
+  { id: 'sarif-triaged', key: 'sarifTriaged', boolean: true },
+  { id: 'redact-http-secrets', key: 'redactHttpSecrets', boolean: true },
   { id: 'rule-docs', key: 'ruleDocs' },
 ];
 
@@ -48,6 +51,12 @@ export const ACTION_INPUTS = ['summary', 'annotations'] as const;
 
 /** The official Rapid7 action's inputs, accepted unchanged so a workflow can switch by changing only `uses:`. */
 export const COMPAT_INPUTS = ['scan-config-id', 'vuln-query', 'wait-for-scan-complete', 'scan-timeout-mins'] as const;
+
+/**
+ * The official action's poll interval (rapid7/insightappsec-scan-github-actions, lib/ScanTools.js: 300000 ms),
+ * used when a workflow gives any of its inputs and no `poll-interval`.
+ */
+export const OFFICIAL_POLL_INTERVAL = '5m';
 
 /** The report folder when `output-dir` is not given (hosts.md §5), inside the workspace. */
 export const DEFAULT_OUTPUT_DIR = 'insightappsec-reports';
@@ -124,15 +133,16 @@ export function readActionInputs(reader: InputReader, workspace: string): Action
     if (!/^\d+$/.test(timeout) || Number(timeout) < 1) {
       problems.push(`scan-timeout-mins '${timeout}' must be a whole number of minutes, such as 60`);
     } else {
-      // The official action counts one budget from the launch; here it bounds each phase (pending, then running).
-      for (const key of ['maxPending', 'maxExecution'] as const) {
-        if (raw[key] === undefined) {
-          raw[key] = `${timeout}m`;
-          names[key] = 'scan-timeout-mins';
-        }
-      }
-      notes.push(`scan-timeout-mins ${timeout} bounds both the wait for the scan to start and its execution`);
+      // The official action counts one budget from the launch, whatever the scan's state (lib/ScanTools.js,
+      // hasScanTimeoutExceeded), and cancels the scan when it runs out.
+      alias('scan-timeout-mins', 'maxTotal', `${Number(timeout)}m`);
+      notes.push(`scan-timeout-mins ${Number(timeout)}: the scan is canceled if it has not completed ${Number(timeout)} minutes after launch`);
     }
+  }
+  // A workflow written for the official action keeps its polling: every 5 minutes, unless poll-interval is set.
+  if (raw.pollInterval === undefined && COMPAT_INPUTS.some((id) => reader.getInput(id) !== '')) {
+    raw.pollInterval = OFFICIAL_POLL_INTERVAL;
+    notes.push(`Polling every ${OFFICIAL_POLL_INTERVAL}, as the official action does; set poll-interval to change it`);
   }
 
   const given = typeof raw.outputDir === 'string' ? raw.outputDir : undefined;

@@ -1,11 +1,20 @@
-import { redactSecrets, severityRank, type Logger, type Outcome, type OutcomeMatch, type RunEvent } from '@ias/core';
+import { escapeLogText, redactSecrets, sanitizeLogMessage, severityRank, type Logger, type Outcome, type OutcomeMatch, type RunEvent } from '@ias/core';
 import type { ActionToolkit } from './toolkit';
 
 /** The outcome the action reports: core's, or core's outcomeBeforeStart for runs that end before it. */
 export type ActionOutcome = Outcome;
 
-/** Gate matches shown as error annotations; the rest are counted in one notice. */
-export const MAX_ANNOTATIONS = 10;
+/**
+ * The runner keeps this many annotations of each type (error, warning, notice) per step; later ones are log lines
+ * only (actions/runner, src/Runner.Worker/ExecutionContext.cs: `_maxCountPerIssueType = 10`, checked in `AddIssue`).
+ */
+export const RUNNER_ANNOTATIONS_PER_TYPE = 10;
+
+/**
+ * Gate matches shown as error annotations: the runner's cap less one slot, kept for the failure reason (emitted
+ * first); the rest are counted in one notice.
+ */
+export const MAX_ANNOTATIONS = RUNNER_ANNOTATIONS_PER_TYPE - 1;
 
 /** Every output the action sets (action.yml declares exactly these). */
 export const OUTPUT_NAMES = ['scan-id', 'status', 'result', 'gate-result', 'findings-count', 'counts', 'report-dir', 'sarif-file', 'scan-findings'] as const;
@@ -16,7 +25,8 @@ export const OUTPUT_NAMES = ['scan-id', 'status', 'result', 'gate-result', 'find
  * redacted, whatever core already did.
  */
 export function createActionLogger(toolkit: ActionToolkit, secrets: readonly (string | undefined)[]): Logger {
-  const clean = (text: string): string => redactSecrets(text, secrets);
+  // `core.info` writes its text raw: sanitising is the last line of defence against a `::command::` line.
+  const clean = (text: string): string => sanitizeLogMessage(redactSecrets(text, secrets));
   return {
     debug: (m) => toolkit.debug(clean(m)),
     info: (m) => toolkit.info(clean(m)),
@@ -55,7 +65,7 @@ export function createProgress(toolkit: ActionToolkit, onLaunched: (scanId: stri
           enter('collect', 'InsightAppSec: findings, reports and gate');
           return;
         case 'report':
-          toolkit.info(`Wrote ${event.format} report: ${event.path}`);
+          toolkit.info(sanitizeLogMessage(`Wrote ${event.format} report: ${event.path}`));
           return;
         default:
           return;
@@ -112,13 +122,18 @@ export function setOutputs(toolkit: ActionToolkit, outcome: ActionOutcome, conte
   }
 }
 
-/** The gate's matches as error annotations, the most severe first, capped with a notice for the rest. */
+/**
+ * The gate's matches as error annotations, the most severe first, capped at {@link MAX_ANNOTATIONS} with a notice
+ * for the rest. Call it after `setFailed`, so the reason holds the first error slot.
+ */
 export function annotateMatches(toolkit: ActionToolkit, outcome: ActionOutcome, outputDir: string): void {
   const gate = outcome.gate;
   if (gate === null || gate.passed) return;
   const sorted = [...gate.matches].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   for (const match of sorted.slice(0, MAX_ANNOTATIONS)) {
-    toolkit.error(describeMatch(match), { title: `InsightAppSec ${match.severity}: ${match.module}` });
+    // actions/core escapes the message and the title as command data and property; the fields are escaped too, so
+    // no control character or ANSI escape from the scan reaches the annotation.
+    toolkit.error(describeMatch(match), { title: `InsightAppSec ${escapeLogText(match.severity)}: ${escapeLogText(match.module)}` });
   }
   const rest = gate.matched - Math.min(MAX_ANNOTATIONS, sorted.length);
   if (rest > 0) {
@@ -129,8 +144,9 @@ export function annotateMatches(toolkit: ActionToolkit, outcome: ActionOutcome, 
 }
 
 function describeMatch(match: OutcomeMatch): string {
-  const where = [match.method, match.url].filter((p) => p !== undefined && p !== '').join(' ');
-  return `${match.module} at ${where === '' ? 'an unknown location' : where}${match.parameter ? ` (parameter ${match.parameter})` : ''}; vulnerability ${match.id}`;
+  const e = escapeLogText;
+  const where = [match.method, match.url].filter((p) => p !== undefined && p !== '').map((p) => e(p ?? '')).join(' ');
+  return `${e(match.module)} at ${where === '' ? 'an unknown location' : where}${match.parameter ? ` (parameter ${e(match.parameter)})` : ''}; vulnerability ${e(match.id)}`;
 }
 
 /** A short markdown summary for runs that wrote no markdown report (bad input, failed scan, early advance). */

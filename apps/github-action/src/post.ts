@@ -1,7 +1,7 @@
-import { createApiClient, formatUserAgent, getScan, isTerminal, parseConfig, redactSecrets, submitScanAction } from '@ias/core';
+import { createApiClient, escapeLogText, formatUserAgent, getScan, isTerminal, parseConfig, redactSecrets, submitScanAction } from '@ias/core';
 import { readActionInputs } from './inputs';
 import { createActionLogger } from './outputs';
-import { registerSecret, type ActionHost } from './run';
+import { registerSecret, type ActionHost } from './run-main';
 import { STATE } from './toolkit';
 
 /**
@@ -45,11 +45,12 @@ export async function runPost(host: ActionHost): Promise<number> {
   try {
     const scan = await getScan(client, scanId);
     if (isTerminal(scan.status) || scan.status === 'CANCELING') {
-      toolkit.info(`Scan ${scanId} has already ended (${scan.status}).`);
+      // The status comes from the server: escaped, so it can start no workflow command line.
+      toolkit.info(`Scan ${escapeLogText(scanId)} has already ended (${escapeLogText(scan.status)}).`);
       return 0;
     }
     await submitScanAction(client, scanId, 'CANCEL');
-    toolkit.warning(`The main step left scan ${scanId} unfinished (${scan.status}); it was canceled.`);
+    toolkit.warning(`The main step left scan ${escapeLogText(scanId)} unfinished (${escapeLogText(scan.status)}); it was canceled.`);
   } catch (error) {
     const reason = redactSecrets(error instanceof Error ? error.message : String(error), [apiKey]);
     toolkit.warning(`Could not cancel scan ${scanId}, which the main step left unfinished (${reason}); cancel it in InsightAppSec.`);

@@ -36,7 +36,7 @@ describe('action.yml', () => {
     expect(Object.keys(metadata.outputs).sort()).toEqual([...OUTPUT_NAMES].sort());
   });
 
-  it('runs the committed bundle on node20 as the main and the post step, the post step even after a cancel', () => {
-    expect(metadata.runs).toEqual({ using: 'node20', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });
+  it('runs the committed bundle on node24 as the main and the post step, the post step even after a cancel', () => {
+    expect(metadata.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/index.js', 'post-if': 'always()' });
   });
 });

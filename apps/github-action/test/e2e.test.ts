@@ -58,12 +58,14 @@ describe('the action end to end', () => {
     expectKeyNeverShown(run);
   });
 
-  it('fails the gate with exit 1, ten error annotations, a notice for the rest and a valid SARIF file', async () => {
+  it('fails the gate with exit 1, the reason first, nine finding annotations (ten errors, the runner cap), a notice for the rest and a valid SARIF file', async () => {
     const run = await action({ app: 'Demo Shop', 'scan-config': 'Full', 'fail-on': 'LOW', 'fail-on-statuses': 'none' });
     expect(run.code).toBe(1);
     const errors = workflowCommands(run.stdout, 'error');
+    expect(errors).toHaveLength(10);
+    expect(errors[0]!.message).toMatch(/^Gate failed: /);
     const annotations = errors.filter((e) => e.properties.startsWith('title=InsightAppSec '));
-    expect(annotations).toHaveLength(10);
+    expect(annotations).toHaveLength(9);
     expect(annotations[0]!.properties).toMatch(/^title=InsightAppSec CRITICAL: /);
     const failures = errors.filter((e) => !e.properties.startsWith('title='));
     expect(failures).toHaveLength(1);
@@ -79,7 +81,8 @@ describe('the action end to end', () => {
     expect(Object.values(counts.bySeverity).reduce((a, b) => a + b, 0)).toBe(40);
     const official = JSON.parse(o['scan-findings']!) as { vulnerabilities: Record<string, number>; scanLink: string };
     expect(Object.keys(official.vulnerabilities)[0]).toBe('CRITICAL');
-    expect(official.scanLink).toBe(`https://insight.rapid7.com/insightappsec/#/apps/${DEMO_SHOP_ID}/configuration/${FULL_CONFIG_ID}/scan/${o['scan-id']}`);
+    // The demo scenario's organisation (packages/simulator, DEFAULT_ORGANIZATION_ID) in region us.
+    expect(official.scanLink).toBe(`https://us.appsec.insight.rapid7.com/op/5A1B0C2D3E4F60718293/#/apps/${DEMO_SHOP_ID}/configuration/${FULL_CONFIG_ID}/scan/${o['scan-id']}`);
     expect(run.summary).toMatch(/more matching findings|CRITICAL/);
 
     const sarifText = run.files[o['sarif-file']!]!;
@@ -87,7 +90,8 @@ describe('the action end to end', () => {
     const sarif = JSON.parse(sarifText) as { version: string; runs: { results: unknown[] }[] };
     expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
     expect(sarif.version).toBe('2.1.0');
-    expect(sarif.runs[0]!.results).toHaveLength(40);
+    // fail-on-statuses none ignores no status, so only the 3 REMEDIATED findings stay out of code scanning.
+    expect(sarif.runs[0]!.results).toHaveLength(37);
     expectKeyNeverShown(run);
   });
 
@@ -126,7 +130,7 @@ describe('the action end to end', () => {
     expectKeyNeverShown(run);
   });
 
-  it('runs a workflow written for the official action unchanged: scan-config-id, vuln-query, wait-for-scan-complete, scan-timeout-mins', async () => {
+  it('runs a workflow written for the official action with its meaning: scan-config-id, vuln-query, wait-for-scan-complete, scan-timeout-mins', async () => {
     // action() adds only base-url and poll-interval: the simulator instead of the region's API, and accelerated time.
     const run = await action({
       region: 'us',
@@ -137,6 +141,7 @@ describe('the action end to end', () => {
       'scan-timeout-mins': '30',
     });
     expect(run.code).toBe(1);
+    expect(run.stdout).toContain('scan-timeout-mins 30: the scan is canceled if it has not completed 30 minutes after launch');
     const official = JSON.parse(run.outputs['scan-findings']!) as { vulnerabilities: Record<string, number>; scanLink?: string };
     expect(Object.keys(official.vulnerabilities)).toEqual(['CRITICAL']);
     expect(official.vulnerabilities.CRITICAL).toBeGreaterThan(0);

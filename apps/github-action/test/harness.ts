@@ -169,7 +169,7 @@ export function expectKeyNeverShown(run: ActionRun): void {
   for (const text of rest) expect(text).not.toContain(API_KEY);
 }
 
-async function readTree(root: string): Promise<Record<string, string>> {
+export async function readTree(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir)) {

@@ -41,8 +41,22 @@ describe('readActionInputs', () => {
     it('map onto their modern counterparts and keep their names for messages', () => {
       const { raw, names, problems } = read({ 'scan-config-id': 'c0000000-0000-4000-8000-000000000001', 'vuln-query': "vulnerability.severity='HIGH'", 'wait-for-scan-complete': 'false', 'scan-timeout-mins': '45' });
       expect(problems).toEqual([]);
-      expect(raw).toMatchObject({ scanConfig: 'c0000000-0000-4000-8000-000000000001', gateQuery: "vulnerability.severity='HIGH'", advanceOn: 'submitted', maxPending: '45m', maxExecution: '45m' });
-      expect(names).toMatchObject({ scanConfig: 'scan-config-id', gateQuery: 'vuln-query', advanceOn: 'wait-for-scan-complete', maxExecution: 'scan-timeout-mins' });
+      expect(raw).toMatchObject({ scanConfig: 'c0000000-0000-4000-8000-000000000001', gateQuery: "vulnerability.severity='HIGH'", advanceOn: 'submitted', maxTotal: '45m' });
+      expect(names).toMatchObject({ scanConfig: 'scan-config-id', gateQuery: 'vuln-query', advanceOn: 'wait-for-scan-complete', maxTotal: 'scan-timeout-mins' });
+    });
+
+    it('give scan-timeout-mins its official meaning: one budget from launch, no pending or execution budget', () => {
+      const { raw } = read({ 'scan-config-id': 'c0000000-0000-4000-8000-000000000001', 'scan-timeout-mins': '10' });
+      expect(raw.maxTotal).toBe('10m');
+      expect(raw.maxPending).toBeUndefined();
+      expect(raw.maxExecution).toBeUndefined();
+    });
+
+    it("poll every 5 minutes, the official action's interval, unless poll-interval is given", () => {
+      expect(read({ 'scan-config-id': 'c0000000-0000-4000-8000-000000000001' }).raw.pollInterval).toBe('5m');
+      expect(read({ 'scan-config': 'Full', app: 'Shop', 'vuln-query': 'x' }).raw.pollInterval).toBe('5m');
+      expect(read({ 'scan-config-id': 'c0000000-0000-4000-8000-000000000001', 'poll-interval': '1m' }).raw.pollInterval).toBe('1m');
+      expect(read({ 'scan-config': 'Full', app: 'Shop' }).raw.pollInterval).toBeUndefined();
     });
 
     it('wait-for-scan-complete true waits for completion', () => {
@@ -53,7 +67,9 @@ describe('readActionInputs', () => {
       expect(read({ 'scan-config': 'Full', 'scan-config-id': 'Full' }).problems).toEqual([]);
       expect(read({ 'gate-query': 'a', 'vuln-query': 'b' }).problems).toEqual(["vuln-query and gate-query disagree ('b' and 'a'); give only one of them"]);
       expect(read({ 'advance-on': 'started', 'wait-for-scan-complete': 'true' }).problems).toHaveLength(1);
-      expect(read({ 'max-execution': '2h', 'scan-timeout-mins': '30' }).raw).toMatchObject({ maxExecution: '2h', maxPending: '30m' });
+      expect(read({ 'max-execution': '2h', 'scan-timeout-mins': '30' }).raw).toMatchObject({ maxExecution: '2h', maxTotal: '30m' });
+      expect(read({ 'max-total': '30m', 'scan-timeout-mins': '30' }).problems).toEqual([]);
+      expect(read({ 'max-total': '2h', 'scan-timeout-mins': '30' }).problems).toEqual(["scan-timeout-mins and max-total disagree ('30m' and '2h'); give only one of them"]);
     });
 
     it.each(['abc', '1.5', '0', '-3'])('refuse scan-timeout-mins %s', (text) => {

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'REPORT_WRITE_FAILED',
   'ABORTED',
+  'INTERNAL_ERROR',
 ] as const;
 
 /** Every error code the product raises. */
@@ -141,6 +142,15 @@ export function isIasError(value: unknown): value is IasError {
 
 const REDACTED = '***';
 
+/** The URL-encoded form of a secret; a secret no encoder accepts (a lone surrogate) is its own form. */
+function encodeSafely(secret: string): string {
+  try {
+    return encodeURIComponent(secret);
+  } catch {
+    return secret;
+  }
+}
+
 /**
  * Replaces every occurrence of each secret (of 4 characters or more) in `text` with `***`.
  * Used on every message, URL and body excerpt before it can reach a log, an error or a report.
@@ -150,8 +160,61 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   for (const secret of secrets) {
     if (secret === undefined || secret.length < 4) continue;
     out = out.split(secret).join(REDACTED);
-    const encoded = encodeURIComponent(secret);
+    const encoded = encodeSafely(secret);
     if (encoded !== secret) out = out.split(encoded).join(REDACTED);
   }
   return out;
+}
+
+/**
+ * Applies `fn` to every string inside a JSON-like value (objects, arrays, strings; object keys included) and
+ * returns the value itself when `fn` changed nothing, so the common case allocates nothing.
+ */
+export function mapStringsDeep<T>(value: T, fn: (text: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return fn(v);
+    if (Array.isArray(v)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < v.length; i += 1) {
+        const next = walk(v[i]);
+        if (next !== v[i]) (copy ??= v.slice())[i] = next;
+      }
+      return copy ?? v;
+    }
+    if (v !== null && typeof v === 'object') {
+      let copy: Record<string, unknown> | undefined;
+      for (const [key, item] of Object.entries(v)) {
+        const next = walk(item);
+        const safeKey = fn(key);
+        if (next !== item || safeKey !== key) {
+          copy ??= { ...(v as Record<string, unknown>) };
+          if (safeKey !== key) delete copy[key];
+          copy[safeKey] = next;
+        }
+      }
+      return copy ?? v;
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * A redactor for many strings: {@link redactSecrets} with the given secrets, skipping the split when a string
+ * holds none of them (the common case).
+ */
+export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
+  const active = secrets.filter((s): s is string => s !== undefined && s.length >= 4);
+  const needles = [...new Set(active.flatMap((s) => [s, encodeSafely(s)]))];
+  if (needles.length === 0) return (text) => text;
+  return (text) => (needles.some((n) => text.includes(n)) ? redactSecrets(text, active) : text);
+}
+
+/**
+ * {@link redactSecrets} over every string inside a JSON-like value. Used on the outcome and on what the server
+ * sends (findings, modules, documentation), so a secret the server reflects back (in a failure reason, an event, a
+ * finding) reaches no report, summary, log or result file.
+ */
+export function redactDeep<T>(value: T, secrets: readonly (string | undefined)[]): T {
+  return mapStringsDeep(value, createRedactor(secrets));
 }

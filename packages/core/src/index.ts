@@ -1,6 +1,7 @@
 // The public surface of @ias/core, curated: every export by name.
 
-export { ApiError, ConfigError, ERROR_CODES, IasError, isIasError, QueryError, redactSecrets, ScanError } from './errors';
+export { ApiError, ConfigError, createRedactor, ERROR_CODES, IasError, isIasError, QueryError, redactDeep, redactSecrets, ScanError } from './errors';
+export { createSafeLogger, escapeLogText, sanitizeLogMessage, toWellFormedText } from './log-text';
 export type { ApiErrorContext, ConfigIssue, ErrorCode, ScanErrorContext, SourceSpan } from './errors';
 
 export { silentLogger, systemClock } from './effects';
@@ -36,11 +37,12 @@ export type { App, Attack, AttackDocumentation, ExecutionDetails, Module, Scan, 
 
 export { resolveTarget } from './scan/resolve-target';
 export type { ResolvedTarget, TargetNames } from './scan/resolve-target';
-export { launchScan, scanIdFromLocation } from './scan/launch-scan';
+export { findScanLaunchedSince, launchScan, scanIdFromLocation } from './scan/launch-scan';
 export type { LaunchScanOptions } from './scan/launch-scan';
 export { waitForScan } from './scan/wait-for-scan';
 export type { WaitForScanOptions, WaitResult } from './scan/wait-for-scan';
-export { collectFindings } from './scan/collect-findings';
+export { collectFindings, createScanDataScrubber } from './scan/collect-findings';
+export { isSecretHeader, REDACTED, redactHttpMessage, redactVulnerabilityExchanges } from './scan/redact-http-secrets';
 export type { CollectedFinding, CollectFindingsOptions, CollectResult } from './scan/collect-findings';
 export { isTerminal, parseApiDate } from './scan/scan-status';
 export { scanUiUrl } from './scan/scan-link';
@@ -52,10 +54,12 @@ export type { RunScanJobEffects } from './scan/run-scan-job';
 export type { RunEvent, RunEventListener } from './scan/run-events';
 export { EXIT_CODES, exitCodeForError, outcomeBeforeStart, resultForExitCode } from './scan/outcome';
 export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outcome';
+export { formatPreflightItem, formatPreflightSummary, PREFLIGHT_CHECKS, preflightOfInvalidSettings, runPreflight } from './scan/preflight';
+export type { PreflightCheck, PreflightEffects, PreflightItem, PreflightResult } from './scan/preflight';
 
 export { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, toGateMatch } from './gate/evaluate-gate';
 export type { GateMatch, GateTally, GateVerdict, ServerGateResult } from './gate/evaluate-gate';
-export { hasGate, planGate, scopedGateQuery, severitiesAtOrAbove } from './gate/gate-query';
+export { gateSeverityRank, hasGate, isKnownSeverity, planGate, scopedGateQuery, severitiesAtOrAbove } from './gate/gate-query';
 export type { GatePlan, GateSpec } from './gate/gate-query';
 export {
   assertValidQuery,

@@ -58,12 +58,19 @@ let reportUrl: string;
 const requests: string[] = [];
 const problems: string[] = [];
 
+/*
+ * Chromium is required in CI (`.ci/run` installs it); elsewhere the suite is skipped with one visible line, since
+ * no other test needs anything but Node and npm.
+ */
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  const how = `install Debian's package (apt-get install -y chromium) to run it`;
+  if (process.env.CI === 'true') throw new Error(`Chromium is not installed at ${CHROMIUM}; the HTML report browser test is required in CI: ${how}.`);
+  process.stderr.write(`\nSKIPPED the HTML report browser test: Chromium is not installed at ${CHROMIUM}; ${how}.\n\n`);
+}
+
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM}; the HTML report browser test needs Debian's package: apt-get install -y chromium`,
-    );
-  }
+  if (!HAVE_CHROMIUM) return;
   const all = records();
   const sink = createMemoryReportSink();
   const report = await createHtmlReport(sink);
@@ -118,7 +125,7 @@ async function visibleRows(): Promise<{ severity: string | null; text: string }[
   );
 }
 
-describe('HTML report in headless Chromium', () => {
+describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
   it('renders the chart and both tables, with the script running under the CSP', async () => {
     expect(await page.locator('#severity-chart svg rect').count()).toBe(7);
     const chartBox = await page.locator('#severity-chart svg').boundingBox();

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,5 +60,35 @@ describe('file sink preparation', () => {
     expect(existsSync(join(base, 'new', 'reports'))).toBe(true);
     writeFileSync(join(base, 'a-file.txt'), 'x');
     await expect(createFileReportSink(join(base, 'a-file.txt', 'reports')).prepare?.()).rejects.toMatchObject({ code: 'ENOTDIR' });
+  });
+});
+
+describe('file sink reports: complete or absent', () => {
+  it('a report appears under its name only once closed; before that, nothing by that name exists', async () => {
+    const folder = scratch();
+    const sink = createFileReportSink(folder);
+    const writer = await sink.create('insightappsec-scan.sarif');
+    await writer.write('{"runs":');
+    expect(existsSync(join(folder, 'insightappsec-scan.sarif'))).toBe(false);
+    await writer.write('[]}');
+    await writer.close();
+    expect(readdirSync(folder)).toEqual(['insightappsec-scan.sarif']);
+  });
+
+  it('discard (an interrupted run) deletes the unfinished reports (and the older files they were replacing) and keeps the finished ones', async () => {
+    const folder = scratch();
+    writeFileSync(join(folder, 'insightappsec-scan-junit.xml'), '<old/>');
+    writeFileSync(join(folder, 'other.txt'), 'kept');
+    const sink = createFileReportSink(folder);
+    const done = await sink.create('insightappsec-scan-metrics.json');
+    await done.write('{}');
+    await done.close();
+    const sarif = await sink.create('insightappsec-scan.sarif');
+    await sarif.write('{"runs":[');
+    const junit = await sink.create('insightappsec-scan-junit.xml');
+    await junit.write('<testsuites');
+    await sink.discard!();
+    expect(readdirSync(folder).sort()).toEqual(['insightappsec-scan-metrics.json', 'other.txt']);
+    expect(readFileSync(join(folder, 'other.txt'), 'utf8')).toBe('kept');
   });
 });

@@ -1,8 +1,10 @@
 // Node.js implementations of @ias/core's effects, shared by the adapters.
 export { createFileReportSink } from './file-sink';
-export { createInterruptSignal } from './interrupt';
+export { createInterruptSignal, INTERRUPT_GRACE_MS } from './interrupt';
 export type { InterruptSignal, SignalSource } from './interrupt';
-export { createNodeFetch } from './node-fetch';
+export { closeNodeFetches, createNodeFetch, proxyProblem } from './node-fetch';
+export { exitWithVerdict, EXIT_GRACE_MS } from './exit-process';
+export type { ExitTarget } from './exit-process';
 export type { ProxyOptions } from './node-fetch';
 export { nodeRuntime } from './runtime';
 export { listReportFiles } from './report-files';

@@ -1,5 +1,5 @@
 import { formatApiDate } from './api-date.js';
-import { insightUiUrl, type ScanView } from './search-catalogs.js';
+import type { ScanView } from './search-catalogs.js';
 import type { ScenarioApp, ScenarioExchange, ScenarioScanConfig } from './scenario.js';
 import type { VulnerabilityRecord } from './sim-state.js';
 
@@ -73,13 +73,13 @@ export function vulnerabilityJson(v: VulnerabilityRecord, selfHref: string): Rec
     app: { id: f.app_id },
     root_cause: rootCause,
     severity: f.severity,
-    status: f.status,
+    status: v.status,
     first_discovered: formatApiDate(v.firstDiscovered),
     last_discovered: formatApiDate(v.lastDiscovered),
     newly_discovered: v.newlyDiscovered,
     vector_string: f.vector_string ?? null,
     vulnerability_score: f.vulnerability_score ?? null,
-    insight_ui_url: insightUiUrl(v),
+    insight_ui_url: v.uiUrl,
     variances: f.variances.map((x, i) => {
       const id = x.id ?? derivedId(f.id, i * 100);
       const out: Record<string, unknown> = { id };

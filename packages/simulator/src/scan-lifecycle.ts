@@ -25,6 +25,8 @@ export interface ScanRecord {
   plannedRunningMs: number;
   /** Phases still to run after a PAUSE, replayed by RESUME. */
   suspended: ScanPhase[] | null;
+  /** The finding set this scan links instead of its config's (history scans). */
+  findingSet?: string;
   /** Share of the finding set a COMPLETE scan links (below 1 after STOP). */
   findingFraction: number;
   /** True once the end state has been applied to the vulnerabilities. */

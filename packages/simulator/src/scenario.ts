@@ -1,3 +1,5 @@
+import { parseApiDate } from './api-date.js';
+
 /** One step of a scan timeline: the scan shows `status` for `seconds` of scenario time. */
 export interface TimelineStep {
   status: string;
@@ -97,10 +99,31 @@ export interface ScenarioScanConfig {
   options?: Record<string, unknown>;
 }
 
+/**
+ * A scan that ran before the simulator started (or at a set time): it completes at `completion_time` and links
+ * its finding set like any COMPLETE scan, so findings carry over into later scans with their ids.
+ */
+export interface ScenarioHistoryScan {
+  /** The scan id (a UUID). */
+  id: string;
+  scan_config_id: string;
+  /** What this scan found; defaults to the config's `finding_set`. */
+  finding_set?: string;
+  /** API-style dates (`2025-12-01T10:00:00`, UTC). */
+  submit_time: string;
+  completion_time: string;
+}
+
 /** A complete simulated organisation. See the package README for the JSON format. */
 export interface Scenario {
   name: string;
   description?: string;
+  /** The Insight platform region of the organisation, used in UI links. @default 'us' */
+  region?: string;
+  /** The organisation's id as it appears in UI links (`/op/<id>/`). @default DEFAULT_ORGANIZATION_ID */
+  organization_id?: string;
+  /** Scans that ran earlier, in any order. */
+  history?: ScenarioHistoryScan[];
   defaults?: { timeline?: TimelineStep[]; transitions?: TransitionSeconds };
   apps: ScenarioApp[];
   modules: ScenarioModule[];
@@ -109,6 +132,9 @@ export interface Scenario {
   finding_sets: Record<string, string[]>;
   scan_configs: ScenarioScanConfig[];
 }
+
+/** The organisation id of scenarios that name none: 20 upper-case hex digits, the shape seen in public UI links. */
+export const DEFAULT_ORGANIZATION_ID = '5A1B0C2D3E4F60718293';
 
 /** The default scan timeline (20 minutes of scenario time before COMPLETE). */
 export const DEFAULT_TIMELINE: readonly TimelineStep[] = [
@@ -158,6 +184,26 @@ export function assertScenario(scenario: Scenario): void {
         }
       }
     }
+  }
+  if (scenario.region !== undefined && !/^[a-z0-9]+$/.test(scenario.region)) problems.push(`region "${scenario.region}" must be lower-case letters and digits`);
+  if (scenario.organization_id !== undefined && !/^[A-Za-z0-9]+$/.test(scenario.organization_id)) problems.push('organization_id must be letters and digits');
+  const configs = new Map(scenario.scan_configs.map((c) => [c.id, c]));
+  const historyIds = new Set<string>();
+  for (const h of scenario.history ?? []) {
+    if (historyIds.has(h.id)) problems.push(`history scan ${h.id}: duplicate id`);
+    historyIds.add(h.id);
+    const config = configs.get(h.scan_config_id);
+    if (!config) {
+      problems.push(`history scan ${h.id}: unknown scan_config_id ${h.scan_config_id}`);
+      continue;
+    }
+    const setName = h.finding_set ?? config.finding_set;
+    const set = setName === undefined ? [] : scenario.finding_sets[setName];
+    if (!set) problems.push(`history scan ${h.id}: unknown finding_set ${String(setName)}`);
+    else for (const id of set) if (findings.get(id)?.app_id !== config.app_id) problems.push(`history scan ${h.id}: finding ${id} is unknown or of another app`);
+    const submit = parseApiDate(h.submit_time);
+    const done = parseApiDate(h.completion_time);
+    if (submit === undefined || done === undefined || done < submit) problems.push(`history scan ${h.id}: submit_time and completion_time must be dates, in that order`);
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 10).join('; ');

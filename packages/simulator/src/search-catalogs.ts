@@ -1,4 +1,4 @@
-import { defineCatalog, type FieldCatalog } from './query/fields.js';
+import { defineCatalog, SEVERITY_ORDER, type FieldCatalog } from './query/fields.js';
 import type { ScenarioApp, ScenarioScanConfig } from './scenario.js';
 import type { ScanRecord } from './scan-lifecycle.js';
 import type { VulnerabilityRecord } from './sim-state.js';
@@ -11,17 +11,21 @@ export interface ScanView {
   failureReason: string | null;
 }
 
+
+/** The review statuses of a vulnerability (the API's enum). */
+export const VULNERABILITY_STATUSES: readonly string[] = ['UNREVIEWED', 'FALSE_POSITIVE', 'VERIFIED', 'IGNORED', 'REMEDIATED', 'DUPLICATE'];
+
 /** Fields of `type: APP` (`app.` prefix). */
 export const APP_CATALOG: FieldCatalog<ScenarioApp> = defineCatalog<ScenarioApp>('APP', 'app', [
   { name: 'id', kind: 'id', get: (a) => a.id },
-  { name: 'name', kind: 'string', get: (a) => a.name },
+  { name: 'name', kind: 'string', get: (a) => a.name, foldCaseFallback: true },
   { name: 'description', kind: 'string', get: (a) => a.description ?? null },
 ]);
 
 /** Fields of `type: SCAN_CONFIG` (`scanconfig.` prefix, no underscore). */
 export const SCAN_CONFIG_CATALOG: FieldCatalog<ScenarioScanConfig> = defineCatalog<ScenarioScanConfig>('SCAN_CONFIG', 'scanconfig', [
   { name: 'id', kind: 'id', get: (c) => c.id },
-  { name: 'name', kind: 'string', get: (c) => c.name },
+  { name: 'name', kind: 'string', get: (c) => c.name, foldCaseFallback: true },
   { name: 'description', kind: 'string', get: (c) => c.description ?? null },
   { name: 'app.id', kind: 'id', get: (c) => c.app_id },
   { name: 'attack_template.id', kind: 'id', get: (c) => c.attack_template_id },
@@ -44,8 +48,8 @@ export const VULNERABILITY_CATALOG: FieldCatalog<VulnerabilityRecord> = defineCa
   { name: 'id', kind: 'id', get: (v) => v.finding.id },
   { name: 'app.id', kind: 'id', get: (v) => v.finding.app_id },
   { name: 'scans.id', kind: 'id', get: (v) => v.scanIds },
-  { name: 'severity', kind: 'severity', get: (v) => v.finding.severity },
-  { name: 'status', kind: 'string', get: (v) => v.finding.status },
+  { name: 'severity', kind: 'severity', values: [...SEVERITY_ORDER].reverse(), get: (v) => v.finding.severity },
+  { name: 'status', kind: 'enum', values: VULNERABILITY_STATUSES, get: (v) => v.status },
   { name: 'root_cause.url', kind: 'string', get: (v) => v.finding.root_cause.url },
   { name: 'root_cause.method', kind: 'string', get: (v) => v.finding.root_cause.method },
   { name: 'root_cause.parameter', kind: 'string', get: (v) => v.finding.root_cause.parameter ?? null },
@@ -56,10 +60,5 @@ export const VULNERABILITY_CATALOG: FieldCatalog<VulnerabilityRecord> = defineCa
   { name: 'newly_discovered', kind: 'boolean', get: (v) => v.newlyDiscovered },
   { name: 'vulnerability_score', kind: 'number', get: (v) => v.finding.vulnerability_score ?? null },
   { name: 'vulnerabilityScore', kind: 'number', get: (v) => v.finding.vulnerability_score ?? null },
-  { name: 'insight_ui_url', kind: 'string', get: (v) => insightUiUrl(v) },
+  { name: 'insight_ui_url', kind: 'string', get: (v) => v.uiUrl },
 ]);
-
-/** The UI link of a vulnerability (the real format is unknown; this keeps the `#/…` shape). */
-export function insightUiUrl(v: VulnerabilityRecord): string {
-  return `https://insight.rapid7.com/insightappsec/#/apps/${v.finding.app_id}/vulnerabilities/${v.finding.id}`;
-}

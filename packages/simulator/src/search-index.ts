@@ -1,4 +1,4 @@
-import { compareSortValues, compileQuery, parseSort, sortValuesOf, type SortKey } from './query/evaluate.js';
+import { comparesNames, compareSortValues, compileQuery, parseSort, sortValuesOf, type SortKey } from './query/evaluate.js';
 import type { FieldCatalog } from './query/fields.js';
 import { parseQuery } from './query/parser.js';
 import { QueryError } from './query/query-error.js';
@@ -42,7 +42,10 @@ export function isSearchType(type: unknown): type is SearchType {
 export class SearchIndex {
   private readonly cache = new Map<string, { version: number; rows: unknown[] }>();
 
-  constructor(private readonly state: SimState) {}
+  constructor(
+    private readonly state: SimState,
+    private readonly warn: (message: string) => void = () => {},
+  ) {}
 
   /** Every row of a type at `now`, unfiltered and unsorted. */
   rowsOf<T extends SearchType>(type: T, now: number): SearchRows[T][] {
@@ -65,7 +68,8 @@ export class SearchIndex {
    */
   run<T extends SearchType>(type: T, query: string | undefined, sort: string | undefined, now: number): SearchRows[T][] {
     const catalog = catalogOf(type);
-    const predicate = query === undefined || query.trim() === '' ? undefined : compileQuery(parseQuery(query), catalog);
+    const tree = query === undefined || query.trim() === '' ? undefined : parseQuery(query);
+    const predicate = tree === undefined ? undefined : compileQuery(tree, catalog);
     const keys: SortKey<SearchRows[T]>[] = parseSort(sort ?? DEFAULT_SORT[type], catalog);
     if (keys.length === 0) throw new QueryError(`Empty sort for ${type}`, 0);
     const cacheable = type !== 'SCAN';
@@ -75,7 +79,21 @@ export class SearchIndex {
       if (hit && hit.version === this.state.version) return hit.rows as SearchRows[T][];
     }
     const all = this.rowsOf(type, now);
-    const matched = predicate ? all.filter(predicate) : [...all];
+    let matched = predicate ? all.filter(predicate) : [...all];
+    if (matched.length === 0 && tree !== undefined && comparesNames(tree, catalog)) {
+      // Name matching (README, "Name matching"): exact first; with no exact match, a single match ignoring case is
+      // used with a warning, and several are refused naming them, as core's resolution does.
+      const folded = all.filter(compileQuery(tree, catalog, { foldNames: true }));
+      const nameOf = (row: SearchRows[T]): string => String((row as { name?: unknown }).name);
+      if (folded.length > 1) {
+        const idOfRow = idGetter(type);
+        const byId = [...folded].sort((x, y) => (idOfRow(x) < idOfRow(y) ? -1 : 1));
+        const listed = byId.map((row) => `'${nameOf(row)}' (${idGetter(type)(row)})`).join(', ');
+        throw new QueryError(`The name in ${query} matches no ${type} exactly and ${folded.length} ignoring case: ${listed}; write the exact name or use the id`, null);
+      }
+      if (folded.length === 1 && folded[0] !== undefined) this.warn(`The name in ${query} matches no ${type} exactly; using '${nameOf(folded[0])}', which matches ignoring case`);
+      matched = folded;
+    }
     const idOf = idGetter(type);
     const decorated = matched.map((row) => ({ row, id: idOf(row), values: sortValuesOf(keys, row) }));
     decorated.sort((a, b) => compareSortValues(keys, a.values, b.values) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -65,7 +65,7 @@ describe('POST /search VULNERABILITY', () => {
     ['scans.id relation', `vulnerability.scans.id='${'SCAN_FULL'}'`, (v) => v.scans.some((s) => s.id === scanFull)],
     ['root_cause.method', "vulnerability.root_cause.method='POST'", (v) => v.root_cause.method === 'POST'],
     ['root_cause.parameter', "vulnerability.root_cause.parameter='q'", (v) => v.root_cause.parameter === 'q'],
-    ['LIKE with % (case-insensitive)', "vulnerability.root_cause.url LIKE '%/API/V1/%'", (v) => v.root_cause.url.toLowerCase().includes('/api/v1/')],
+    ['LIKE with % (case-sensitive on text)', "vulnerability.root_cause.url LIKE '%/api/v1/%'", (v) => v.root_cause.url.includes('/api/v1/')],
     ['LIKE with _', "vulnerability.root_cause.method LIKE 'P_ST'", (v) => v.root_cause.method === 'POST'],
     ['variances.module.id (any variance)', `vulnerability.variances.module.id='${DEMO.sqlInjection}'`, (v) => v.variances.some((x) => x.module.id === DEMO.sqlInjection)],
     ['variances.attack.id', "vulnerability.variances.attack.id='XFrameAttack_1'", (v) => v.variances.some((x) => x.attack.id === 'XFrameAttack_1')],
@@ -87,9 +87,9 @@ describe('POST /search VULNERABILITY', () => {
     const fullDone = vulns.filter((v) => v.scans.some((s) => s.id === scanFull))[0]!.first_discovered;
     const after = await ids('VULNERABILITY', `vulnerability.first_discovered > '${fullDone}'`);
     expect(sorted(after)).toEqual(expectIds((v) => v.app.id === DEMO.payments));
-    const window = await ids('VULNERABILITY', "vulnerability.last_discovered BETWEEN '2026-01-01T00:00:00+00:00' AND '2026-01-02'");
+    const window = await ids('VULNERABILITY', "vulnerability.last_discovered BETWEEN '2026-01-01T00:00:00+00:00' AND '2026-01-02T00:00:00Z'");
     expect(window).toHaveLength(vulns.length);
-    expect(await ids('VULNERABILITY', "vulnerability.first_discovered < '2026-01-01'")).toEqual([]);
+    expect(await ids('VULNERABILITY', "vulnerability.first_discovered < '2026-01-01T00:00:00'")).toEqual([]);
   });
 
   it('sorts by severity DESC by default and honours sort=field,ASC', async () => {
@@ -107,7 +107,8 @@ describe('POST /search other types', () => {
   it.each([
     ['APP', "app.name='Demo Shop'", [DEMO.shop]],
     ['APP', `app.id='${DEMO.payments}'`, [DEMO.payments]],
-    ['APP', "app.name LIKE 'demo%'", [DEMO.shop]],
+    ['APP', "app.name LIKE 'Demo%'", [DEMO.shop]],
+    ['APP', "app.name LIKE 'demo%'", []],
     ['APP', "app.description LIKE '%JSON API%'", [DEMO.payments]],
     ['SCAN_CONFIG', "scanconfig.name='Bob''s nightly'", [DEMO.bobsNightly]],
     ['SCAN_CONFIG', "scanconfig.name='Full'", [DEMO.full]],
@@ -126,7 +127,7 @@ describe('POST /search other types', () => {
     expect(await ids('SCAN', `scan.scan_config.id='${DEMO.paymentsFull}'`)).toEqual([scanPayments]);
     expect(await ids('SCAN', "scan.status='COMPLETE' && scan.scan_type='REGULAR'")).toEqual([scanNightly, scanPayments, scanFull]);
     expect(await ids('SCAN', "scan.submit_time >= '2026-01-01T00:01:00' && scan.submit_time < '2026-01-01T00:02:00'")).toEqual([scanPayments]);
-    expect(await ids('SCAN', "scan.completion_time BETWEEN '2026-01-01' AND '2026-01-02'")).toHaveLength(3);
+    expect(await ids('SCAN', "scan.completion_time BETWEEN '2026-01-01T00:00:00' AND '2026-01-02T00:00:00'")).toHaveLength(3);
     expect(await ids('SCAN', `scan.id='${scanFull.toUpperCase()}'`)).toEqual([scanFull]);
   });
 });
@@ -144,6 +145,13 @@ describe('POST /search errors', () => {
     ['BETWEEN without AND', 'VULNERABILITY', 'vulnerability.vulnerability_score BETWEEN 1 2', /Expected AND/],
     ['a bad date', 'VULNERABILITY', "vulnerability.first_discovered > 'soon'", /not a date/],
     ['a word for a number', 'VULNERABILITY', "vulnerability.vulnerabilityScore > 'high'", /needs a number/],
+    ['a capitalised field name', 'VULNERABILITY', "Vulnerability.Severity='HIGH'", /case-sensitive, did you mean vulnerability\.severity/],
+    ['CONTAINS', 'VULNERABILITY', "vulnerability.root_cause.url CONTAINS 'login'", /Expected an operator/],
+    ['a date alone', 'VULNERABILITY', "vulnerability.first_discovered > '2026-01-01'", /a date alone is refused/],
+    ['an exponent', 'VULNERABILITY', 'vulnerability.vulnerabilityScore > 7e0', /Unexpected character 'e' after number 7/],
+    ['an unknown status', 'VULNERABILITY', "vulnerability.status='OPEN'", /needs one of 'UNREVIEWED'/],
+    ['an order on an unordered field', 'VULNERABILITY', "vulnerability.status > 'VERIFIED'", /has no order/],
+    ['reversed BETWEEN bounds', 'VULNERABILITY', 'vulnerability.vulnerabilityScore BETWEEN 9 AND 1', /reversed/],
     ['a stray character', 'APP', "app.name='x' ; drop", /Unexpected character ';'/],
   ])('answers 400 naming the problem for %s', async (_label, type, query, message) => {
     const res = await search(type, query);

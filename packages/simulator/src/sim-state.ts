@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  DEFAULT_ORGANIZATION_ID,
   DEFAULT_TIMELINE,
   DEFAULT_TRANSITIONS,
   type Scenario,
@@ -9,11 +10,17 @@ import {
   type ScenarioModule,
   type ScenarioScanConfig,
 } from './scenario.js';
+import { parseApiDate } from './api-date.js';
 import { completionAt, layOut, statusAt, type ScanPhase, type ScanRecord, type TransitionMs } from './scan-lifecycle.js';
 
 /** A vulnerability: a scenario finding plus what scans have made of it. */
 export interface VulnerabilityRecord {
   finding: ScenarioFinding;
+  /** The review status: the finding's, until a rediscovery reopens a REMEDIATED one as UNREVIEWED. */
+  status: string;
+  /** `insight_ui_url`: the organisation's UI address and this vulnerability's page. */
+  uiUrl: string;
+  /** Every scan that found it, in completion order. */
   scanIds: string[];
   firstDiscovered: number;
   lastDiscovered: number;
@@ -43,6 +50,11 @@ export class SimState {
   readonly vulnerabilities = new Map<string, VulnerabilityRecord>();
   readonly scans = new Map<string, ScanRecord>();
   readonly transitions: TransitionMs;
+  /**
+   * The organisation's UI address, `https://<region>.appsec.insight.rapid7.com/op/<organization id>/`: the form of
+   * the InsightAppSec links found in public material (the API documents none).
+   */
+  readonly uiBase: string;
   /** Bumped on every change that can alter a search or listing result other than scan status. */
   version = 0;
   private readonly timeScale: number;
@@ -50,6 +62,7 @@ export class SimState {
 
   constructor(scenario: Scenario, timeScale: number) {
     this.timeScale = timeScale;
+    this.uiBase = `https://${scenario.region ?? 'us'}.appsec.insight.rapid7.com/op/${scenario.organization_id ?? DEFAULT_ORGANIZATION_ID}/`;
     this.apps = [...scenario.apps];
     this.appsById = new Map(this.apps.map((a) => [a.id, a]));
     this.configs = [...scenario.scan_configs];
@@ -68,6 +81,38 @@ export class SimState {
       pausing: this.scaled(t.pausing),
       resuming: this.scaled(t.resuming),
     };
+    for (const h of scenario.history ?? []) this.addHistoryScan(h.id, h.scan_config_id, h.finding_set, h.submit_time, h.completion_time);
+  }
+
+  /** A scan that ran RUNNING from `submit` to `completion`, then COMPLETE; settle() links its findings then. */
+  private addHistoryScan(id: string, configId: string, findingSet: string | undefined, submit: string, completion: string): void {
+    const config = this.configsById.get(configId);
+    const start = parseApiDate(submit);
+    const end = parseApiDate(completion);
+    if (!config || start === undefined || end === undefined) throw new Error(`History scan ${id} is invalid`);
+    const scan: ScanRecord = {
+      id,
+      appId: config.app_id,
+      configId,
+      scanType: 'REGULAR',
+      submitTime: start,
+      schedule: layOut(start, [{ status: 'RUNNING', ms: end - start }, { status: 'COMPLETE', ms: Infinity }]),
+      plannedRunningMs: end - start,
+      suspended: null,
+      findingFraction: 1,
+      settled: false,
+      pendingAction: null,
+      finishingMs: { scanned: 0, processed: 0 },
+    };
+    const set = findingSet ?? config.finding_set;
+    if (set !== undefined) scan.findingSet = set;
+    this.scans.set(id, scan);
+  }
+
+  /** The UI link of a vulnerability: the organisation's vulnerability list filtered on its id, details open. */
+  private uiUrlOf(findingId: string): string {
+    const filter = encodeURIComponent(`vulnerability.id = '${findingId}'`).replaceAll("'", '%27');
+    return `${this.uiBase}#/vulnerabilities?filterText=${filter}&showVulnDetails=true`;
   }
 
   private scaled(seconds: number): number {
@@ -112,7 +157,8 @@ export class SimState {
   /** The finding ids a completed scan of this config links, honouring a STOP's fraction. */
   findingIdsOf(scan: ScanRecord): string[] {
     const config = this.configsById.get(scan.configId);
-    const set = config?.finding_set === undefined ? [] : (this.findingSets[config.finding_set] ?? []);
+    const name = scan.findingSet ?? config?.finding_set;
+    const set = name === undefined ? [] : (this.findingSets[name] ?? []);
     if (scan.findingFraction >= 1) return set;
     return set.slice(0, Math.floor(set.length * scan.findingFraction));
   }
@@ -138,11 +184,22 @@ export class SimState {
         if (!finding) continue;
         const existing = this.vulnerabilities.get(findingId);
         if (existing) {
+          // Found again: same vulnerability and id, one more scan. "New" ends, and a REMEDIATED finding that
+          // comes back is UNREVIEWED again (Rapid7's vulnerability status documentation).
           existing.scanIds.push(scan.id);
           existing.lastDiscovered = at;
           existing.newlyDiscovered = false;
+          if (existing.status === 'REMEDIATED') existing.status = 'UNREVIEWED';
         } else {
-          this.vulnerabilities.set(findingId, { finding, scanIds: [scan.id], firstDiscovered: at, lastDiscovered: at, newlyDiscovered: true });
+          this.vulnerabilities.set(findingId, {
+            finding,
+            status: finding.status,
+            uiUrl: this.uiUrlOf(finding.id),
+            scanIds: [scan.id],
+            firstDiscovered: at,
+            lastDiscovered: at,
+            newlyDiscovered: true,
+          });
         }
       }
     }

@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   clock?: SimClock;
   /** Multiplies every scenario duration (0.01 makes a 20-minute scan take 12 s). @default 1 */
   timeScale?: number;
+  /** Called with each warning the simulator gives (a name matched only ignoring case). @default ignore */
+  onWarning?: (message: string) => void;
 }
 
 /** A scan as tests see it: the API's scan JSON without links. */
@@ -120,7 +122,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const apiKey = options.apiKey ?? 'sim-api-key';
   const clock = options.clock ?? createRealClock();
   const state = new SimState(scenario, timeScale);
-  const index = new SearchIndex(state);
+  const index = new SearchIndex(state, options.onWarning);
   const counters = createRequestCounters();
   const injector = new FaultInjector();
   const listeners = new Set<RunningListener>();

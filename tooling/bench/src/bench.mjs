@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { createSimulator, generateScenario } from '@ias/simulator';
 
 const require = createRequire(import.meta.url);
-const CLI = join(dirname(require.resolve('@ias/cli/package.json')), 'dist', 'ias.js');
+const CLI = join(dirname(require.resolve('insightappsec-ci/package.json')), 'dist', 'ias.js');
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LATENCY_MS = 20;
 const MODULES = 25;
@@ -53,7 +53,7 @@ const BUNDLES = [
 ];
 
 if (!existsSync(CLI)) {
-  process.stderr.write(`The CLI is not built (${CLI} is missing): run pnpm --filter @ias/cli... build first (pnpm bench does).\n`);
+  process.stderr.write(`The CLI is not built (${CLI} is missing): run pnpm --filter insightappsec-ci... build first (pnpm bench does).\n`);
   process.exit(2);
 }
 

@@ -1,13 +1,14 @@
 // The adapters' share of the proof (issue 10, "What to build" 2 and 3): for each adapter whose built bundle exists,
-// bad inputs through the host's own contract (INPUT_* for GitHub, INPUT_*/ENDPOINT_* for Azure DevOps, bamboo_*
+// bad inputs through the host's own contract (INPUT_* for GitHub, the agent emulator's INPUT_*/ENDPOINT_* for Azure DevOps, bamboo_*
 // for Bamboo) end in the host's failure state naming the input with nothing launched, and one end-to-end run with
 // debug logging on leaks no API key.
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { allCaptures, CANARY_API_KEY, findSecret, REPO_ROOT, runBundle, startSimulator, type CliRun } from './harness';
 import { writeFragment, type BadInputRow } from './results';
+import { prepareStep } from '../../../apps/azure-devops/test/agent-emulator';
 
 /** A JSON file that is not a findings report. */
 const scratch = mkdtempSync(join(tmpdir(), 'ias-adapter-inputs-'));
@@ -74,32 +75,25 @@ const GITHUB: Adapter = {
 };
 
 const CONNECTION = 'c0ffee00-0000-4000-8000-00000000a2d0';
+const AZURE_TASK_DIR = join(REPO_ROOT, 'apps/azure-devops/dist/extension/InsightAppSecScan');
 const AZURE: Adapter = {
   name: 'Azure DevOps task',
-  bundle: join(REPO_ROOT, 'apps/azure-devops/dist/bundle/index.js'),
+  bundle: join(AZURE_TASK_DIR, 'index.js'),
+  // The agent's own preparation of the step (apps/azure-devops/test/agent-emulator.ts): aliases, defaults,
+  // filePath rooting, INPUT_*, ENDPOINT_*, variables; nothing is set by hand.
   env: (baseUrl, workDir, inputs) => {
-    mkdirSync(join(workDir, '_temp'), { recursive: true });
     const token = Object.hasOwn(inputs, 'connection-token') ? inputs['connection-token'] : CANARY_API_KEY;
-    const rest = Object.fromEntries(Object.entries(inputs).filter(([k]) => k !== 'connection-token'));
-    return overlay(
-      {
-        SYSTEM_DEBUG: 'true',
-        SYSTEM_HOSTTYPE: 'build',
-        BUILD_ARTIFACTSTAGINGDIRECTORY: join(workDir, 'a'),
-        SYSTEM_ARTIFACTSDIRECTORY: join(workDir, 'r'),
-        AGENT_TEMPDIRECTORY: join(workDir, '_temp'),
-        [`ENDPOINT_URL_${CONNECTION}`]: baseUrl,
-        [`ENDPOINT_AUTH_${CONNECTION}`]: JSON.stringify({ scheme: 'Token', parameters: token === undefined ? {} : { apitoken: token } }),
-        [`ENDPOINT_AUTH_SCHEME_${CONNECTION}`]: 'Token',
-        [`ENDPOINT_DATA_${CONNECTION}_REGION`]: 'us',
-        INPUT_IASCONNECTION: CONNECTION,
-        INPUT_APPLICATION: 'Demo Shop',
-        INPUT_SCANCONFIGURATION: 'Full',
-        INPUT_SCANSTATUSINTERVAL: '1s',
-        INPUT_PUBLISHARTIFACTS: 'false',
-      },
-      Object.fromEntries(Object.entries(rest).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    const step: Record<string, string> = { iasConnection: 'InsightAppSec', application: 'Demo Shop', scanConfiguration: 'Full', scanStatusInterval: '1s' };
+    for (const [k, v] of Object.entries(inputs)) {
+      if (k === 'connection-token') continue;
+      if (v === undefined) delete step[k];
+      else step[k] = v;
+    }
+    const prepared = prepareStep(
+      { taskDir: AZURE_TASK_DIR, inputs: step, connections: [{ name: 'InsightAppSec', id: CONNECTION, url: baseUrl, scheme: 'Token', parameters: token === undefined ? {} : { apitoken: token }, data: { region: 'us' } }] },
+      workDir,
     );
+    return prepared.env;
   },
   failed: (run) => /##vso\[task\.complete result=Failed;?[^\]]*\]/.test(run.stdout),
   state: (run) => (/##vso\[task\.complete result=Failed/.test(run.stdout) ? 'task.complete result=Failed' : `exit ${run.code}, no failed result`),

@@ -484,20 +484,22 @@ describe.concurrent('fault matrix: the built CLI against the simulator', () => {
         {
           scenario: row('statuses and enum values never returned before'),
           faults: `scan status ${NEW_VALUES.scanStatus}, severity ${NEW_VALUES.severity}, finding statuses ${NEW_VALUES.statuses.join(', ')} (scenario "new-enum-values")`,
-          expected: `exit 0 (--fail-on CRITICAL, none critical); ${NEW_VALUES.severity} counted in the metrics; new statuses kept in the findings report; the new scan status named in a warning`,
+          expected: `exit 1 (--fail-on CRITICAL: the unknown severity ${NEW_VALUES.severity} fails closed, named in a warning); ${NEW_VALUES.severity} counted in the metrics; new statuses kept in the findings report; the new scan status named in a warning`,
           observed: observe(run, `metrics ${NEW_VALUES.severity}: ${metrics.metrics?.severity?.[NEW_VALUES.severity] ?? 0}, statuses ${[...statuses].sort().join('/')}`),
           scans: sim.state.scans().length,
           findingsReported: result.counts.total,
           findingsInScenario: scenario.findings.length,
         },
         () => {
-          expect(run.code, run.stdout + run.stderr).toBe(0);
+          // An unknown severity counts as the severest for --fail-on (issue 17): the gate fails closed, saying why.
+          expect(run.code, run.stdout + run.stderr).toBe(1);
+          expect(run.stdout).toContain(`'${NEW_VALUES.severity}'`);
           expect(result.counts.total).toBe(scenario.findings.length);
           expect(metrics.metrics?.severity?.[NEW_VALUES.severity]).toBe(1);
           expect(result.counts.bySeverity[NEW_VALUES.severity]).toBe(1);
           for (const status of NEW_VALUES.statuses) expect(statuses).toContain(status);
           expect(run.stdout).toContain(NEW_VALUES.scanStatus);
-          expect(result.gate?.passed).toBe(true);
+          expect(result.gate).toMatchObject({ passed: false, matched: 1 });
           expect(sim.state.scans()).toHaveLength(1);
           expect(sim.state.scans()[0]?.scan_config.id).toBe(NEW_IDS.config);
         },

@@ -1,5 +1,6 @@
 // Gives every test file a fresh fragment directory, and after the run assembles tooling/faults/RESULTS.md from the
-// fragments. RESULTS.md is written only when every part of the suite ran (a filtered run leaves the committed file alone).
+// fragments. RESULTS.md is written only by `pnpm test:faults` (IAS_WRITE_RESULTS=1) and only when every part of the suite
+// ran (a filtered run, and `npm test`, leave the committed file alone).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -31,7 +32,8 @@ export default function setup(project: TestProject): () => void {
         : [];
       const faults = fragments.flatMap((f) => f.faults ?? []);
       const complete = existsSync(dir) && FRAGMENT_ORDER.every((name) => existsSync(join(dir, name)));
-      if (complete && faults.length > 0) {
+      // Only `pnpm test:faults` sets IAS_WRITE_RESULTS: `npm test` never touches the committed file.
+      if (complete && faults.length > 0 && process.env.IAS_WRITE_RESULTS === '1') {
         writeFileSync(
           RESULTS_FILE,
           renderResults({

@@ -13,7 +13,7 @@ import { readTree, runBundle as runNodeBundle } from '@ias/test-utils';
 /** The repository root. */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-/** The CLI bundle under test: built by turbo before `test` runs (`@ias/cli` is a dependency of this package). */
+/** The CLI bundle under test: built by turbo before `test` runs (`insightappsec-ci`, the CLI package, is a dependency of this package). */
 export const CLI_BUNDLE = join(REPO_ROOT, 'apps/cli/dist/ias.js');
 
 /** A distinctive API key: any occurrence of it in an output or a file is a leak. */

@@ -6,16 +6,18 @@ import { writeFragment } from './results';
 
 /** Cases per property; IAS_FUZZ_RUNS overrides it. */
 const RUNS = Number(process.env.IAS_FUZZ_RUNS ?? 5_000);
+/** A fixed seed, so a run replays exactly; fast-check prints the seed and path of a failure (IAS_FUZZ_SEED replays it). */
+const SEED = Number(process.env.IAS_FUZZ_SEED ?? 20_261_202);
 const done: { property: string; runs: number; pass: boolean }[] = [];
 
 afterAll(() => writeFragment(inject('resultsDir'), 'query-fuzz', { fuzz: done }));
 
-describe(`query parser and evaluator: ${RUNS} cases per property`, () => {
+describe(`query parser and evaluator: ${RUNS} cases per property, seed ${SEED}`, () => {
   for (const { name, check } of queryProperties()) {
     it(name, () => {
       const row = { property: name, runs: RUNS, pass: false };
       done.push(row);
-      check(RUNS);
+      check(RUNS, SEED);
       row.pass = true;
     }, 600_000);
   }

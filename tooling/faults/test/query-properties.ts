@@ -16,7 +16,7 @@ const uuid = fc.uuid();
 const apiDate = fc
   .tuple(fc.date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2035, 11, 31)), noInvalidDate: true }), fc.constantFrom('', '.5', '.123', '.686575'))
   .map(([d, fraction]) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction}`);
-const queryDate = fc.oneof(apiDate, apiDate.map((d) => d.slice(0, 10)), apiDate.map((d) => `${d.slice(0, 19)}Z`));
+const queryDate = fc.oneof(apiDate, apiDate.map((d) => `${d.slice(0, 19)}Z`)); // a date alone is refused (docs/query-language.md)
 const score = fc.oneof(fc.integer({ min: -5, max: 15 }), fc.double({ min: -1, max: 11, noNaN: true }).map((n) => Math.round(n * 100) / 100));
 
 type Kind = 'string' | 'uuid' | 'severity' | 'status' | 'number' | 'date' | 'boolean';

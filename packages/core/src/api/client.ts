@@ -2,9 +2,23 @@ import type { KyInstance } from 'ky';
 import type { z } from 'zod';
 import type { Clock, FetchLike, Logger } from '../effects';
 import { silentLogger } from '../effects';
-import { ApiError, redactSecrets } from '../errors';
+import { ApiError, ConfigError, IasError, redactSecrets } from '../errors';
 import { errorBodySchema } from './schemas';
-import { describeCause, parseRetryAfter, readBodyText } from './transport';
+import {
+  BodyTooLargeError,
+  DEFAULT_MAX_BODY_BYTES,
+  describeCause,
+  discardBody,
+  formatBytes,
+  MAX_ERROR_BODY_BYTES,
+  parseRetryAfter,
+  readBodyBounded,
+  readBodyText,
+  REDIRECT_STATUS,
+} from './transport';
+
+/** Same-origin redirects followed for one request before it fails. */
+export const MAX_REDIRECTS = 5;
 
 /** Options of {@link createApiClient}. */
 export interface ApiClientOptions {
@@ -21,7 +35,7 @@ export interface ApiClientOptions {
   logger?: Logger;
   /** Aborts every request in flight and every retry wait. */
   signal?: AbortSignal;
-  /** Per-attempt timeout. @default 60000 */
+  /** Per-attempt deadline, covering the headers and the whole body. @default 60000 */
   timeoutMs?: number;
   /** Retries after the first attempt, for idempotent requests. @default 5 */
   retries?: number;
@@ -49,6 +63,13 @@ export interface RequestOptions<T> {
    * answers without acting (for requests that must not be repeated blindly, like `POST /scans`). @default true
    */
   retry?: boolean | 'rate-limit';
+  /** The largest body read, in bytes; a larger one fails as RESPONSE_INVALID. @default 32 MiB */
+  maxBytes?: number;
+  /**
+   * An instant on the client's clock (epoch ms) after which no attempt starts and no retry waits: the attempt in
+   * flight is cut at it. Budgets use it so that a failing API cannot hold a run past its budget.
+   */
+  deadline?: number;
 }
 
 /** A successful response. */
@@ -62,6 +83,8 @@ export interface ApiResponse<T> {
 /** The IAS API client: authenticated, retrying, validating. */
 export interface ApiClient {
   readonly baseUrl: string;
+  /** The per-attempt deadline in ms. */
+  readonly timeoutMs: number;
   request<T = undefined>(options: RequestOptions<T>): Promise<ApiResponse<T>>;
 }
 
@@ -81,10 +104,21 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** Creates the API client. Transport errors are wrapped once, with `cause`; no ky type leaves this module. */
+/**
+ * Creates the API client. Transport errors are wrapped once, with `cause`; no ky type leaves this module.
+ *
+ * Its outbound policy: every request goes to the base URL's origin and nowhere else. Redirects are never followed by
+ * the transport (`redirect: 'manual'`); a redirect to the same origin is followed up to {@link MAX_REDIRECTS} times,
+ * one to any other origin fails naming both origins (the API key is never sent there). Absolute links the API returns
+ * are re-rooted on the base URL. Each attempt has one deadline for headers and body, and bodies are size-capped.
+ * @throws ConfigError when the base URL carries credentials (`user:pass@`).
+ */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const base = new URL(baseUrl);
+  if (base.username !== '' || base.password !== '') {
+    throw new ConfigError('The base URL carries credentials (user:pass@); remove them, the API key is the only credential the API takes.', [{ path: 'baseUrl', message: 'carries credentials' }]);
+  }
   const logger = options.logger ?? silentLogger;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const retries = options.retries ?? 5;
@@ -100,8 +134,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       ky.create({
         fetch: options.fetch as typeof fetch,
         retry: 0,
-        timeout: timeoutMs,
+        // The deadline is ours (it must cover the body too, which ky's timeout does not).
+        timeout: false,
         throwHttpErrors: false,
+        redirect: 'manual',
         headers: {
           'X-Api-Key': options.apiKey,
           'User-Agent': options.userAgent,
@@ -137,67 +173,130 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
   };
 
+  const deadlineError = (req: RequestOptions<unknown>, context: RequestContext, cause?: unknown): ApiError =>
+    new ApiError('TIMEOUT', `${req.route} was cut short: the run's budget ended while the API had not answered.`, context, cause === undefined ? undefined : { cause });
+
+  /** One attempt: the request and its same-origin redirects, under `signal`. */
+  async function exchange(req: RequestOptions<unknown>, url: URL, signal: AbortSignal, context: RequestContext): Promise<Response> {
+    let target = url;
+    let method: string = req.method;
+    let json = req.json;
+    for (let hop = 0; ; hop += 1) {
+      const response = await http(target, { method, ...(json === undefined ? {} : { json }), signal });
+      if (!REDIRECT_STATUS.has(response.status)) return response;
+      await discardBody(response);
+      const location = response.headers.get('location');
+      if (location === null || location.trim() === '') {
+        throw new ApiError('HTTP_ERROR', `${req.route} answered ${response.status} (a redirect) without a Location; the API or a proxy in between sent a broken response.`, { ...context, status: response.status });
+      }
+      let next: URL;
+      try {
+        next = new URL(location, target);
+      } catch {
+        throw new ApiError('HTTP_ERROR', `${req.route} answered ${response.status} with a Location that is not a URL; the API or a proxy in between sent a broken response.`, { ...context, status: response.status });
+      }
+      if (next.origin !== base.origin || next.username !== '' || next.password !== '') {
+        throw new ApiError(
+          'HTTP_ERROR',
+          `${req.route} was redirected from ${base.origin} to another origin, ${redact(safeOrigin(next))}; the API key is only ever sent to ${base.origin}, so the redirect was not followed: check the base URL or region, or what sits between this step and the API.`,
+          { ...context, status: response.status },
+        );
+      }
+      if (hop + 1 > MAX_REDIRECTS) {
+        throw new ApiError('HTTP_ERROR', `${req.route} was redirected more than ${MAX_REDIRECTS} times; the API or a proxy in between loops, check the base URL.`, { ...context, status: response.status });
+      }
+      // As browsers do: 303, and 301/302 after a POST, become a GET without a body; 307/308 repeat the request.
+      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        method = 'GET';
+        json = undefined;
+      }
+      logger.debug(`${req.route}: ${response.status}, following the redirect to ${redact(next.pathname)}`);
+      target = next;
+    }
+  }
+
   async function request<T>(req: RequestOptions<T>): Promise<ApiResponse<T>> {
     const url = urlFor(req.path, req.query);
     const shownUrl = redact(url.toString());
     const retryMode = req.retry ?? true;
     const canRetry = retryMode === true;
     const maxAttempts = retryMode === false ? 1 : retries + 1;
-    const context = { method: req.method, url: shownUrl, route: req.route };
+    const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const context: RequestContext = { method: req.method, url: shownUrl, route: req.route };
+    const { deadline } = req;
+    const pastDeadline = (): boolean => deadline !== undefined && options.clock.now() >= deadline;
+    /** Waits before a retry, unless the wait would end past the deadline (then `last` is thrown). */
+    const retryWait = async (ms: number, last: () => Error): Promise<void> => {
+      if (deadline !== undefined && options.clock.now() + ms >= deadline) throw last();
+      await sleepOrAbort(options, ms, context);
+    };
     let attempt = 0;
     for (;;) {
       attempt += 1;
       throwIfAborted(options.signal, context);
+      if (pastDeadline()) throw deadlineError(req, context);
+      const attemptMs = deadline === undefined ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - options.clock.now()));
+      const timer = AbortSignal.timeout(attemptMs);
+      const signal = options.signal === undefined ? timer : AbortSignal.any([options.signal, timer]);
       let response: Response;
       try {
-        response = await http(url, {
-          method: req.method,
-          ...(req.json === undefined ? {} : { json: req.json }),
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-        });
+        response = await exchange(req, url, signal, context);
       } catch (error) {
         throwIfAborted(options.signal, context, error);
-        const timedOut = isTimeout(error);
+        if (error instanceof IasError) throw error;
+        const timedOut = timer.aborted || isTimeout(error);
+        if (timedOut && pastDeadline()) throw deadlineError(req, context, error);
+        const tries = attemptsText(attempt);
+        const final = (): ApiError =>
+          timedOut
+            ? new ApiError('TIMEOUT', `${req.route} timed out after ${formatSeconds(attemptMs)}${tries}; the API did not answer in time, raise the request timeout or try again later.`, context, { cause: error })
+            : new ApiError('NETWORK_ERROR', `${req.route} could not reach ${base.origin} (${describeCause(error)})${tries}; check the network, the proxy and the base URL or region.`, context, { cause: error });
         if (canRetry && attempt < maxAttempts) {
           const wait = backoff(attempt - 1, null);
           logger.debug(`${req.route}: ${timedOut ? 'timed out' : `network error (${describeCause(error)})`}; retry ${attempt}/${retries} in ${wait}ms`);
-          await sleepOrAbort(options, wait, context);
+          await retryWait(wait, final);
           continue;
         }
-        const tries = attemptsText(attempt);
-        if (timedOut) {
-          throw new ApiError('TIMEOUT', `${req.route} timed out after ${Math.round(timeoutMs / 1000)}s${tries}; the API did not answer in time, raise the request timeout or try again later.`, context, { cause: error });
-        }
-        throw new ApiError('NETWORK_ERROR', `${req.route} could not reach ${base.origin} (${describeCause(error)})${tries}; check the network, the proxy and the base URL or region.`, context, { cause: error });
+        throw final();
       }
 
       const correlationId = response.headers.get('r7-correlation-id') ?? undefined;
       if (!response.ok) {
-        const body = await readBodyText(response);
+        const body = await readBodyText(response, MAX_ERROR_BODY_BYTES, signal);
         const retryable = canRetry ? RETRYABLE_STATUS.has(response.status) : retryMode === 'rate-limit' && response.status === 429;
+        const final = (): ApiError => httpError(req, response, body, { ...context, ...(correlationId === undefined ? {} : { correlationId }) }, attempt, baseUrl, redact);
         if (retryable && attempt < maxAttempts) {
           const wait = backoff(attempt - 1, response.headers.get('retry-after'));
           logger.debug(`${req.route}: ${response.status}; retry ${attempt}/${retries} in ${wait}ms`);
-          await sleepOrAbort(options, wait, context);
+          await retryWait(wait, final);
           continue;
         }
-        throw httpError(req, response, body, { ...context, ...(correlationId === undefined ? {} : { correlationId }) }, attempt, baseUrl, redact);
+        throw final();
       }
 
       if (req.schema === undefined) {
-        await response.body?.cancel().catch(() => undefined);
+        await discardBody(response);
         return { status: response.status, data: undefined as T, headers: response.headers, correlationId };
       }
       let text: string;
       try {
-        text = await response.text();
+        text = await readBodyBounded(response, { maxBytes, signal });
       } catch (error) {
         throwIfAborted(options.signal, context, error);
+        if (error instanceof BodyTooLargeError) {
+          throw new ApiError('RESPONSE_INVALID', `${req.route} returned a body larger than ${formatBytes(maxBytes)}, more than any real answer; the API or a proxy in between sent a broken response.`, { ...context, status: response.status, ...(correlationId === undefined ? {} : { correlationId }) });
+        }
+        const timedOut = timer.aborted || isTimeout(error);
+        if (timedOut && pastDeadline()) throw deadlineError(req, context, error);
+        const final = (): ApiError =>
+          timedOut
+            ? new ApiError('TIMEOUT', `${req.route} timed out after ${formatSeconds(attemptMs)} while reading the response${attemptsText(attempt)}; the API sent its answer too slowly, raise the request timeout or try again later.`, { ...context, status: response.status }, { cause: error })
+            : new ApiError('NETWORK_ERROR', `${req.route} lost the connection while reading the response (${describeCause(error)})${attemptsText(attempt)}; check the network and try again.`, { ...context, status: response.status }, { cause: error });
         if (canRetry && attempt < maxAttempts) {
-          await sleepOrAbort(options, backoff(attempt - 1, null), context);
+          await retryWait(backoff(attempt - 1, null), final);
           continue;
         }
-        throw new ApiError('NETWORK_ERROR', `${req.route} lost the connection while reading the response (${describeCause(error)})${attemptsText(attempt)}; check the network and try again.`, { ...context, status: response.status }, { cause: error });
+        throw final();
       }
       let json: unknown;
       try {
@@ -215,7 +314,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  return { baseUrl, request };
+  return { baseUrl, timeoutMs, request };
 }
 
 function httpError(
@@ -260,6 +359,17 @@ function apiMessageOf(body: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+type RequestContext = { method: string; url: string; route: string };
+
+function formatSeconds(ms: number): string {
+  return ms < 1_000 ? `${ms}ms` : `${Math.round(ms / 1000)}s`;
+}
+
+/** An origin for a message: scheme, host and port, never credentials. */
+function safeOrigin(url: URL): string {
+  return url.origin === 'null' ? `${url.protocol}//${url.host}` : url.origin;
 }
 
 function attemptsText(attempt: number): string {

@@ -92,35 +92,61 @@ export async function searchFirstPage<K extends SearchType>(
   };
 }
 
+/** Body caps per response type: generous for real answers (a scan or a document is a few KiB), bounded for hostile ones. */
+export const BODY_LIMITS = { scan: 4 * 1024 * 1024, events: 16 * 1024 * 1024, documentation: 4 * 1024 * 1024, modules: 16 * 1024 * 1024 } as const;
+
+/** Per-call limits: a deadline on the client's clock (see {@link RequestOptions.deadline}). */
+export interface CallLimits {
+  deadline?: number | undefined;
+}
+
 /** `GET /scans/{id}`. */
-export async function getScan(client: ApiClient, scanId: string): Promise<Scan> {
-  return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}`, route: 'GET /scans/{id}', schema: scanSchema })).data;
+export async function getScan(client: ApiClient, scanId: string, limits: CallLimits = {}): Promise<Scan> {
+  return (
+    await client.request({
+      method: 'GET',
+      path: `/scans/${id(scanId)}`,
+      route: 'GET /scans/{id}',
+      schema: scanSchema,
+      maxBytes: BODY_LIMITS.scan,
+      ...(limits.deadline === undefined ? {} : { deadline: limits.deadline }),
+    })
+  ).data;
 }
 
 /** The scan actions the API takes. */
 export type ScanAction = 'CANCEL' | 'STOP' | 'PAUSE' | 'RESUME';
 
 /** `PUT /scans/{id}/action`. */
-export async function submitScanAction(client: ApiClient, scanId: string, action: ScanAction): Promise<void> {
-  await client.request({ method: 'PUT', path: `/scans/${id(scanId)}/action`, route: 'PUT /scans/{id}/action', json: { action } });
+export async function submitScanAction(client: ApiClient, scanId: string, action: ScanAction, limits: CallLimits = {}): Promise<void> {
+  await client.request({ method: 'PUT', path: `/scans/${id(scanId)}/action`, route: 'PUT /scans/{id}/action', json: { action }, ...(limits.deadline === undefined ? {} : { deadline: limits.deadline }) });
 }
 
 /** `GET /scans/{id}/execution-details`. */
-export async function getExecutionDetails(client: ApiClient, scanId: string): Promise<ExecutionDetails> {
-  return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}/execution-details`, route: 'GET /scans/{id}/execution-details', schema: executionDetailsSchema })).data;
+export async function getExecutionDetails(client: ApiClient, scanId: string, limits: CallLimits = {}): Promise<ExecutionDetails> {
+  return (
+    await client.request({
+      method: 'GET',
+      path: `/scans/${id(scanId)}/execution-details`,
+      route: 'GET /scans/{id}/execution-details',
+      schema: executionDetailsSchema,
+      maxBytes: BODY_LIMITS.scan,
+      ...(limits.deadline === undefined ? {} : { deadline: limits.deadline }),
+    })
+  ).data;
 }
 
 const eventSchema = z.looseObject({ time: z.string().nullish(), event: z.string().nullish() });
 
 /** `GET /scans/{id}/engine-events` or `/platform-events`: a bare array of `{time, event}`. */
 export async function getScanEvents(client: ApiClient, scanId: string, kind: 'engine' | 'platform'): Promise<{ time?: string | null | undefined; event?: string | null | undefined }[]> {
-  return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}/${kind}-events`, route: `GET /scans/{id}/${kind}-events`, schema: z.array(eventSchema) })).data;
+  return (await client.request({ method: 'GET', path: `/scans/${id(scanId)}/${kind}-events`, route: `GET /scans/{id}/${kind}-events`, schema: z.array(eventSchema), maxBytes: BODY_LIMITS.events })).data;
 }
 
 /** `GET /modules`: every module in one call (a bare array; a page envelope is tolerated). */
 export async function listModules(client: ApiClient): Promise<Module[]> {
   const schema = z.union([z.array(moduleSchema), pageSchema.transform((page) => z.array(moduleSchema).parse(page.data))]);
-  return (await client.request({ method: 'GET', path: '/modules', route: 'GET /modules', schema })).data;
+  return (await client.request({ method: 'GET', path: '/modules', route: 'GET /modules', schema, maxBytes: BODY_LIMITS.modules })).data;
 }
 
 /** `GET /modules/{m}/attacks/{a}/documentation`. */
@@ -131,6 +157,7 @@ export async function getAttackDocumentation(client: ApiClient, moduleId: string
       path: `/modules/${id(moduleId)}/attacks/${id(attackId)}/documentation`,
       route: 'GET /modules/{id}/attacks/{id}/documentation',
       schema: attackDocumentationSchema,
+      maxBytes: BODY_LIMITS.documentation,
     })
   ).data;
 }

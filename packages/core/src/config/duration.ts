@@ -3,6 +3,9 @@
  * the integration guides (Azure DevOps "Scan Status Interval", Bamboo "Status Check Interval").
  */
 
+/** The longest duration a timer can wait (2^31-1 ms, about 24.8 days); longer ones overflow and fire at once. */
+export const MAX_DURATION_MS = 2_147_483_647;
+
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
 

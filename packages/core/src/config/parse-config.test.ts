@@ -23,7 +23,7 @@ describe('parseConfig', () => {
       gateQuery: undefined,
       failOn: undefined,
     });
-    expect(result.job.reports).toEqual(['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'result']);
+    expect(result.job.reports).toEqual(['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result']);
   });
 
   it('builds the base URL from the region, and lets a base URL override it', () => {
@@ -53,6 +53,13 @@ describe('parseConfig', () => {
     expect(job[key as keyof typeof job]).toEqual(expected);
   });
 
+  it('reads fail-on statuses as a comma list; a status written with a space (the UI label) is one status, never two', () => {
+    expect(assertConfig({ ...base, failOnStatuses: 'FALSE POSITIVE' }).ignoredStatuses).toEqual(['FALSE_POSITIVE']);
+    expect(assertConfig({ ...base, failOnStatuses: 'False Positive, ignored' }).ignoredStatuses).toEqual(['FALSE_POSITIVE', 'IGNORED']);
+    expect(assertConfig({ ...base, failOnStatuses: 'FALSE_POSITIVE IGNORED' }).ignoredStatuses).toEqual(['FALSE_POSITIVE', 'IGNORED']);
+    expect(assertConfig({ ...base, failOnStatuses: ' none ' }).ignoredStatuses).toEqual([]);
+  });
+
   it('drops the findings report when it is turned off', () => {
     expect(assertConfig({ ...base, findingsReport: 'false' }).reports).not.toContain('findings');
   });
@@ -65,8 +72,11 @@ describe('parseConfig', () => {
     [{ region: 'us east' }, '--region must be a region code such as us, eu or ap (letters and digits only)'],
     [{ baseUrl: 'ftp://x' }, '--base-url must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1'],
     [{ failOn: 'SEVERE' }, '--fail-on must be a severity: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE'],
-    [{ reports: 'pdf' }, "--reports 'pdf' is not a report format; use all, none or a list of metrics, findings, sarif, junit, markdown, html, result"],
+    [{ reports: 'pdf' }, "--reports 'pdf' is not a report format; use all, none or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result"],
     [{ scanId: '42' }, '--scan-id must be a scan id (a UUID) to attach to an existing scan'],
+    [{ reports: 'all,none' }, "--reports 'all,none' combines none with other formats; use none alone, all, or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result"],
+    [{ reports: 'none sarif' }, "--reports 'none,sarif' combines none with other formats; use none alone, all, or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result"],
+    [{ failOnStatuses: 'FALSE POSITIVES' }, "--fail-on-statuses 'FALSE POSITIVES' is not a finding status; separate statuses with commas, e.g. FALSE_POSITIVE,IGNORED,DUPLICATE"],
     [{ gateQuery: 'vulnerability.severity="HIGH"' }, "--gate-query is not a valid query: Double quotes are not accepted around values; write the value in single quotes, as in 'HIGH'"],
     [{ gateQuery: "vulnerability.severity='HIGH’" }, "--gate-query is not a valid query: The typographic quote ’ does not close a value; replace it with a straight single quote (')"],
     [{ gateQuery: "vulnerability.severty='HIGH'" }, '--gate-query is not a valid query: Unknown field vulnerability.severty; did you mean vulnerability.severity?'],
@@ -79,6 +89,7 @@ describe('parseConfig', () => {
       region: '--region',
       baseUrl: '--base-url',
       failOn: '--fail-on',
+      failOnStatuses: '--fail-on-statuses',
       reports: '--reports',
       scanId: '--scan-id',
       gateQuery: '--gate-query',
@@ -133,9 +144,58 @@ describe('parseConfig', () => {
     }
   });
 
-  it('warns when the key would travel over plain http to a non-loopback host', () => {
-    const result = parseConfig({ ...base, baseUrl: 'http://ias.example.test/ias/v1' });
-    expect(result.warnings).toEqual(['baseUrl uses plain http; the API key travels unencrypted']);
-    expect(parseConfig({ ...base, baseUrl: 'http://127.0.0.1:8080/ias/v1' }).warnings).toEqual([]);
+  it('refuses plain http to a non-loopback host as bad input (issue 17, item 1), and allows it on loopback', () => {
+    const result = parseConfig({ ...base, baseUrl: 'http://ias.example.com/ias/v1' }, { names: { baseUrl: '--base-url' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.message).toBe('--base-url must use https for ias.example.com (plain http is only for loopback hosts such as 127.0.0.1); the API key would travel unencrypted');
+    for (const url of ['http://127.0.0.1:8080/ias/v1', 'http://localhost:1/ias/v1', 'http://[::1]:9/ias/v1', 'http://ias.sim.test/ias/v1', 'https://ias.example.com/ias/v1']) {
+      expect(parseConfig({ ...base, baseUrl: url }).ok, url).toBe(true);
+    }
+  });
+
+  it('refuses a base URL with credentials, never repeating them (issue 17, items 1 and 15)', () => {
+    const result = parseConfig({ ...base, baseUrl: 'https://admin:hunter2-pw@us.api.insight.rapid7.com/ias/v1' }, { names: { baseUrl: 'IAS_BASE_URL' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.message).toBe('IAS_BASE_URL must not carry credentials (user:pass@); remove them, the API key is the only credential the API takes');
+    expect(JSON.stringify(result)).not.toContain('hunter2-pw');
+    expect(parseConfig({ ...base, baseUrl: 'http://user@127.0.0.1:1/ias/v1' }).ok).toBe(false);
+  });
+
+  it.each([
+    ['a CR/LF', 'key-123\r\nX-Injected: 1', 'contains a line break'],
+    ['an inner newline', 'key\n123', 'contains a line break'],
+    ['a NUL', 'key\u0000123', 'contains a control character'],
+    ['non-Latin-1 text', 'kéy-✓-123', 'outside Latin-1'],
+  ])('refuses an API key with %s before anything is sent, without printing it (issue 17, item 16)', (_label, apiKey, problem) => {
+    const result = parseConfig({ ...base, apiKey }, { names: { apiKey: 'IAS_API_KEY' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.message).toMatch(/^IAS_API_KEY /);
+    expect(result.errors[0]?.message).toContain(problem);
+    expect(result.errors[0]?.message).not.toContain('key-123');
+    expect(result.errors[0]?.message).not.toContain('123');
+  });
+
+  it.each([
+    ['pollInterval', '600h'],
+    ['requestTimeout', '600h'],
+    ['maxPending', '25d'],
+    ['maxExecution', '2147483648ms'],
+  ] as const)('refuses %s %s, past the longest timer (issue 17, item 10)', (key, value) => {
+    const result = parseConfig({ ...base, [key]: value });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors[0]?.message).toBe(`${key} '${value}' is too long; use at most 596h31m24s (about 24 days)`);
+  });
+
+  it('trims a trailing newline from an API key (a key read from a file), as before', () => {
+    expect(assertConfig({ ...base, apiKey: 'key-123\n' }).apiKey).toBe('key-123');
+  });
+
+  it('accepts the longest timer exactly', () => {
+    expect(assertConfig({ ...base, maxExecution: '2147483647ms' }).maxExecutionMs).toBe(2_147_483_647);
   });
 });

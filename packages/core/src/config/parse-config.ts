@@ -40,9 +40,6 @@ export function parseConfig(raw: RawConfig, options: ParseConfigOptions = {}): P
   if (job.newOnly && job.baseline === undefined) {
     errors.push({ path: nameOf('newOnly'), message: `${nameOf('newOnly')} needs a baseline; give ${nameOf('baseline')} the findings report of an earlier run` });
   }
-  if (job.baseUrl.startsWith('http:') && !/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(job.baseUrl)) {
-    warnings.push(`${nameOf('baseUrl')} uses plain http; the API key travels unencrypted`);
-  }
   if (errors.length > 0) return { ok: false, errors, warnings };
   return { ok: true, job, warnings };
 }

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { parseDuration } from './duration';
-import { SEVERITIES, type Severity } from '../query/fields';
+import { formatDuration, MAX_DURATION_MS, parseDuration } from './duration';
+import { SEVERITIES, VULNERABILITY_STATUSES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
 
 /** The report formats the product writes. `metrics`, `findings` and `result` are the always-on JSON files. */
-export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'result'] as const;
+export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result'] as const;
 /** One report format. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -36,6 +36,7 @@ export const CONFIG_KEYS = [
   'pollInterval',
   'maxPending',
   'maxExecution',
+  'maxTotal',
   'onTimeout',
   'cancelOnInterrupt',
   'findingsReport',
@@ -48,6 +49,8 @@ export const CONFIG_KEYS = [
   'newOnly',
   'suppressions',
   'requestTimeout',
+  'sarifTriaged',
+  'redactHttpSecrets',
   'ruleDocs',
 ] as const;
 /** One configuration key. */
@@ -94,6 +97,11 @@ const duration = (options: { allowNone: boolean; min: number; fallback?: number 
           ctx.addIssue({ code: 'custom', message: `'${raw}' is too short; use at least ${options.min / 1000}s` });
           return z.NEVER;
         }
+        if (ms > MAX_DURATION_MS) {
+          // Timers overflow past 2^31-1 ms and then fire at once: a longer value would poll in a tight loop.
+          ctx.addIssue({ code: 'custom', message: `'${raw}' is too long; use at most ${formatDuration(MAX_DURATION_MS)} (about 24 days)` });
+          return z.NEVER;
+        }
         return ms;
       }),
   );
@@ -131,9 +139,20 @@ export const configSchema = z.object({
     z
       .string()
       .optional()
-      .refine((v) => v === undefined || isHttpUrl(v), { error: 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1' }),
+      .superRefine((v, ctx) => {
+        const problem = v === undefined ? undefined : baseUrlProblem(v);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      }),
   ),
-  apiKey: z.preprocess(blankToUndefined, z.string({ error: 'is required; set the InsightAppSec API key' })),
+  apiKey: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'is required; set the InsightAppSec API key' }).superRefine((v, ctx) => {
+      // Never echo the key: the message says what is wrong with it, not what it is.
+      if (/[\r\n]/.test(v)) ctx.addIssue({ code: 'custom', message: 'contains a line break; set the key again without it (copy only the key)' });
+      else if (hasCharCode(v, (c) => c < 0x20 || c === 0x7f)) ctx.addIssue({ code: 'custom', message: 'contains a control character; set the key again without it (copy only the key)' });
+      else if (hasCharCode(v, (c) => c > 0xff)) ctx.addIssue({ code: 'custom', message: 'contains a character that cannot be sent in an HTTP header (outside Latin-1); set the key again, copied from the Insight platform' });
+    }),
+  ),
   app: text,
   scanConfig: z.preprocess(blankToUndefined, z.string({ error: 'is required; give the scan configuration name or id' })),
   scanId: z.preprocess(
@@ -145,6 +164,8 @@ export const configSchema = z.object({
   // No budget cancels a queued scan unless the user set one: the official integrations wait for an engine indefinitely.
   maxPending: duration({ allowNone: true, min: 1_000 }),
   maxExecution: duration({ allowNone: true, min: 1_000 }),
+  // One budget for the whole wait, from launch: the official GitHub action's scan-timeout-mins.
+  maxTotal: duration({ allowNone: true, min: 1_000 }),
   onTimeout: oneOf(TIMEOUT_ACTIONS, 'cancel'),
   cancelOnInterrupt: flag(true),
   findingsReport: flag(true),
@@ -157,6 +178,11 @@ export const configSchema = z.object({
       .transform((value, ctx): ReportFormat[] => {
         if (value === undefined) return [...REPORT_FORMATS];
         const items = (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+        // `none` with anything else (`all,none`, `none,sarif`) contradicts itself: refused, not guessed.
+        if (items.includes('none') && items.some((i) => i !== 'none')) {
+          ctx.addIssue({ code: 'custom', message: `'${items.join(',')}' combines none with other formats; use none alone, all, or a list of ${REPORT_FORMATS.join(', ')}` });
+          return z.NEVER;
+        }
         if (items.includes('all')) return [...REPORT_FORMATS];
         if (items.includes('none')) return ['result'];
         const unknown = items.filter((i) => !(REPORT_FORMATS as readonly string[]).includes(i));
@@ -181,25 +207,65 @@ export const configSchema = z.object({
     z
       .string()
       .optional()
-      .transform((value): string[] => {
+      .transform((value, ctx): string[] => {
         if (value === undefined) return [...DEFAULT_IGNORED_STATUSES];
-        if (value.toLowerCase() === 'none') return [];
-        return value.split(/[\s,]+/).map((s) => s.trim().toUpperCase()).filter(Boolean);
+        if (value.trim().toLowerCase() === 'none') return [];
+        const statuses: string[] = [];
+        for (const item of value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+          const words = item.split(/\s+/);
+          if (words.length === 1) statuses.push(item);
+          // The UI's label (`False Positive`) names one status; a space-separated list of statuses stays a list.
+          else if (isStatus(words.join('_'))) statuses.push(words.join('_'));
+          else if (words.every(isStatus)) statuses.push(...words);
+          else {
+            ctx.addIssue({ code: 'custom', message: `'${item}' is not a finding status; separate statuses with commas, e.g. ${DEFAULT_IGNORED_STATUSES.join(',')}` });
+            return z.NEVER;
+          }
+        }
+        return statuses;
       }),
   ),
   baseline: text,
   newOnly: flag(false),
   suppressions: text,
   requestTimeout: duration({ allowNone: false, min: 1_000, fallback: 60_000 }),
+  // Code scanning ignores SARIF suppressions, so triaged findings stay out of SARIF unless asked for.
+  sarifTriaged: flag(false),
+  // Session cookies and Authorization headers of authenticated scans must not reach reports by default.
+  redactHttpSecrets: flag(true),
 });
 
-function isHttpUrl(value: string): boolean {
+function isStatus(value: string): boolean {
+  return (VULNERABILITY_STATUSES as readonly string[]).includes(value);
+}
+
+function hasCharCode(text: string, test: (code: number) => boolean): boolean {
+  for (let i = 0; i < text.length; i += 1) if (test(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/**
+ * What is wrong with a base URL, or `undefined`: it must be an http(s) URL without credentials, and plain http is
+ * only for loopback hosts (a simulator, a local proxy) and the reserved `.test` names (RFC 6761) tests use.
+ */
+export function baseUrlProblem(value: string): string | undefined {
+  let url: URL;
   try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
+    url = new URL(value);
   } catch {
-    return false;
+    return 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1';
   }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http(s) URL such as https://us.api.insight.rapid7.com/ias/v1';
+  // Never shown: the URL itself is not repeated, since its credentials are the problem.
+  if (url.username !== '' || url.password !== '') return 'must not carry credentials (user:pass@); remove them, the API key is the only credential the API takes';
+  if (url.protocol === 'http:' && !isLoopbackOrTestHost(url.hostname)) return `must use https for ${url.hostname} (plain http is only for loopback hosts such as 127.0.0.1); the API key would travel unencrypted`;
+  return undefined;
+}
+
+/** True for 127.0.0.0/8, ::1, localhost (and `*.localhost`) and the reserved `.test` names. */
+export function isLoopbackOrTestHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]' || host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.test');
 }
 
 /** The validated configuration of one run. */
@@ -216,6 +282,8 @@ export interface ScanJob {
   pollIntervalMs: number;
   maxPendingMs: number | undefined;
   maxExecutionMs: number | undefined;
+  /** Budget for the whole wait (pending and running), from launch. `undefined`: none. */
+  maxTotalMs: number | undefined;
   onTimeout: OnTimeout;
   cancelOnInterrupt: boolean;
   findingsReport: boolean;
@@ -234,6 +302,10 @@ export interface ScanJob {
   /** A file of reviewed exceptions (YAML or JSON): suppressed findings are reported but never gate. */
   suppressions: string | undefined;
   requestTimeoutMs: number;
+  /** Write findings with an ignored status (`ignoredStatuses`) or REMEDIATED into SARIF too. */
+  sarifTriaged: boolean;
+  /** Replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key … headers in findings' HTTP exchanges with `***`. */
+  redactHttpSecrets: boolean;
 }
 
 /** Builds the job from a successful schema parse. */
@@ -251,6 +323,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     pollIntervalMs: parsed.pollInterval ?? 30_000,
     maxPendingMs: parsed.maxPending,
     maxExecutionMs: parsed.maxExecution,
+    maxTotalMs: parsed.maxTotal,
     onTimeout: parsed.onTimeout,
     cancelOnInterrupt: parsed.cancelOnInterrupt,
     findingsReport: parsed.findingsReport,
@@ -264,6 +337,8 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     newOnly: parsed.newOnly,
     suppressions: parsed.suppressions,
     requestTimeoutMs: parsed.requestTimeout ?? 60_000,
+    sarifTriaged: parsed.sarifTriaged,
+    redactHttpSecrets: parsed.redactHttpSecrets,
   };
 }
 export type { Severity } from '../query/fields';

@@ -27,6 +27,19 @@ export interface GatePlan {
   test(vulnerability: Vulnerability): boolean;
 }
 
+/** True when a finding's severity is one the API documents, exactly as it spells it (no case or space variants). */
+export function isKnownSeverity(severity: string): boolean {
+  return (SEVERITIES as readonly string[]).includes(severity);
+}
+
+/**
+ * The rank a severity threshold compares: a severity the tool does not know, or a malformed one (`SEVERE`,
+ * `UNKNOWN`, empty, `" HIGH"`), ranks as the severest, so `failOn` fails closed on it instead of passing silently.
+ */
+export function gateSeverityRank(severity: string): number {
+  return isKnownSeverity(severity) ? severityRank(severity) : severityRank(SEVERITIES[0]);
+}
+
 /** True when the spec asks for a gate at all. */
 export function hasGate(spec: GateSpec): boolean {
   return (spec.query !== undefined && spec.query.trim() !== '') || spec.failOn !== undefined;
@@ -83,7 +96,7 @@ export function planGate(spec: GateSpec, scanId: string): GatePlan | undefined {
       if (parsed !== undefined && evaluateQuery(parsed, vulnerability, { scanIds })) return true;
       if (thresholdRank !== undefined) {
         const status = (vulnerability.status ?? '').toUpperCase();
-        return severityRank(vulnerability.severity) >= thresholdRank && !ignored.has(status);
+        return gateSeverityRank(vulnerability.severity) >= thresholdRank && !ignored.has(status);
       }
       return false;
     },

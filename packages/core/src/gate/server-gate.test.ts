@@ -17,12 +17,24 @@ describe('the server gate cross-check', () => {
 
   it('reads every page and fails closed when the server counts differently from the local evaluation', async () => {
     const h = createHarness({ scenario: generateScenario({ findings: 3000, modules: 5, seed: 3 }) });
-    // A date-only value is the whole UTC day locally but midnight exactly in the simulator: the readings differ.
-    const outcome = await runScanJob(h.job({ app: 'Generated App', scanConfig: 'Generated Scan', gateQuery: "vulnerability.first_discovered = '2026-01-01'", reports: 'metrics,result' }), h.effects);
-    expect(outcome.gate?.localMatched).toBe(3000);
-    expect(outcome.gate?.serverMatched).toBe(0);
-    expect(outcome.gate?.matched).toBe(3000);
-    expect(outcome.gate?.disagreements).toHaveLength(3000);
+    // Core and the simulator read every query alike (tooling/query-cases), so a server that counts differently is
+    // made here: the gate's scoped search reaches the simulator with its condition replaced.
+    const fetch = h.effects.fetch;
+    h.effects.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const body = request.method === 'POST' ? await request.clone().text() : '';
+      if (!body.includes(' && (')) return fetch(request);
+      const changed = body.replace("vulnerability.severity = 'LOW' || vulnerability.severity = 'HIGH'", "vulnerability.severity = 'CRITICAL'");
+      return fetch(new Request(request, { body: changed }));
+    };
+    const outcome = await runScanJob(h.job({ app: 'Generated App', scanConfig: 'Generated Scan', gateQuery: "vulnerability.severity='LOW' || vulnerability.severity='HIGH'", reports: 'metrics,result' }), h.effects);
+    const local = (outcome.counts.bySeverity.LOW ?? 0) + (outcome.counts.bySeverity.HIGH ?? 0);
+    const server = outcome.counts.bySeverity.CRITICAL ?? 0;
+    expect(server).toBeGreaterThan(0);
+    expect(outcome.gate?.localMatched).toBe(local);
+    expect(outcome.gate?.serverMatched).toBe(server);
+    expect(outcome.gate?.matched).toBe(local + server);
+    expect(outcome.gate?.disagreements).toHaveLength(local + server);
     expect(outcome.exitCode).toBe(1);
     expect(outcome.warnings.some((w) => /disagree/.test(w))).toBe(true);
   });

@@ -23,7 +23,7 @@ describe('isServerSafe', () => {
     ["vulnerability.severity='CRITICAL' || vulnerability.severity='HIGH'", true],
     ['vulnerability.vulnerabilityScore > 4', true],
     ['vulnerability.vulnerability_score > 4', true],
-    ["vulnerability.first_discovered BETWEEN '2024-01-01T00:00:00+00:00' AND '2024-02-01'", true],
+    ["vulnerability.first_discovered BETWEEN '2024-01-01T00:00:00+00:00' AND '2024-02-01T00:00:00'", true],
     [`vulnerability.scans.id='${SCAN}' && (vulnerability.status='VERIFIED' || vulnerability.app.id='${SCAN}')`, true],
     ["vulnerability.app.id LIKE '0a1b%' || vulnerability.status = 'VERIFIED'", true],
     ["vulnerability.severity >= 'HIGH'", false],

@@ -20,8 +20,8 @@ describe('parseQuery: official examples', () => {
     ["vulnerability.severity='CRITICAL' || vulnerability.severity='HIGH'", "vulnerability.severity = 'CRITICAL' || vulnerability.severity = 'HIGH'"],
     ['vulnerability.vulnerabilityScore > 4', 'vulnerability.vulnerabilityScore > 4'],
     [
-      "vulnerability.first_discovered BETWEEN '2024-01-01T00:00:00+00:00' AND '2024-02-01'",
-      "vulnerability.first_discovered BETWEEN '2024-01-01T00:00:00+00:00' AND '2024-02-01'",
+      "vulnerability.first_discovered BETWEEN '2024-01-01T00:00:00+00:00' AND '2024-02-01T00:00:00'",
+      "vulnerability.first_discovered BETWEEN '2024-01-01T00:00:00+00:00' AND '2024-02-01T00:00:00'",
     ],
     ["vulnerability.scans.id='3f1c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6'", "vulnerability.scans.id = '3f1c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6'"],
     ["vulnerability.severity = 'MEDIUM'", "vulnerability.severity = 'MEDIUM'"],
@@ -149,7 +149,7 @@ describe('parseQuery: errors', () => {
     [
       'bad date',
       "vulnerability.first_discovered > '2024-02-30'",
-      "The value '2024-02-30' is not a date vulnerability.first_discovered accepts; write 'YYYY-MM-DD' or 'YYYY-MM-DDThh:mm:ss' (UTC unless a zone such as Z or +02:00 follows).",
+      "The value '2024-02-30' is not a date vulnerability.first_discovered accepts; write a date-time such as 'YYYY-MM-DDThh:mm:ss' (UTC unless a zone such as Z or +02:00 follows).",
       33,
       45,
     ],
@@ -245,10 +245,10 @@ describe('parseQuery: errors', () => {
     ],
     [
       'BETWEEN reversed',
-      "vulnerability.first_discovered BETWEEN '2024-02-01' AND '2024-01-01'",
-      "The bounds of BETWEEN are reversed ('2024-02-01' is above '2024-01-01'); put the lower bound first.",
+      "vulnerability.first_discovered BETWEEN '2024-02-01T00:00:00' AND '2024-01-01T00:00:00'",
+      "The bounds of BETWEEN are reversed ('2024-02-01T00:00:00' is above '2024-01-01T00:00:00'); put the lower bound first.",
       39,
-      68,
+      86,
     ],
     [
       'BETWEEN on severity reversed',
@@ -286,7 +286,8 @@ describe('parseQuery: errors', () => {
 
   it.each([
     ['deep nesting', `${'('.repeat(101)}vulnerability.severity='HIGH'${')'.repeat(101)}`, 'The query nests parentheses more than 100 deep; remove the redundant ones.', 100, 101],
-    ['huge number', 'vulnerability.vulnerabilityScore > 1e999', 'The number 1e999 is too large; write a number of ordinary size.', 35, 40],
+    ['exponent', 'vulnerability.vulnerabilityScore > 1e999', 'The number 1e999 is in exponent form, which the IAS server is not known to accept; write it as a plain decimal such as 10.', 35, 40],
+    ['huge number', `vulnerability.vulnerabilityScore > ${'9'.repeat(400)}`, 'The number ' + '9'.repeat(400) + ' is too large; write a number of ordinary size.', 35, 435],
   ])('%s', (_name, source, message, start, end) => {
     const error = errorOf(source);
     expect(error.message).toBe(message);

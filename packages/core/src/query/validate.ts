@@ -12,7 +12,7 @@ import type { FieldSpec } from './fields';
 import { VULNERABILITY_FIELD_NAMES, VULNERABILITY_PREFIX, findField, severityRank } from './fields';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const DATE_FORMS = "'YYYY-MM-DD' or 'YYYY-MM-DDThh:mm:ss' (UTC unless a zone such as Z or +02:00 follows)";
+const DATE_FORMS = "a date-time such as 'YYYY-MM-DDThh:mm:ss' (UTC unless a zone such as Z or +02:00 follows)";
 
 /** The catalogue name closest to an unknown `name`, if one is close enough to be a likely typo. */
 export function suggestField(name: string): string | undefined {
@@ -113,13 +113,21 @@ class Validator {
       }
       case 'number': {
         if (value.kind === 'number') return value;
-        const number = value.kind === 'string' && /^\s*-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(value.value) ? Number(value.value) : Number.NaN;
+        const number = value.kind === 'string' && /^\s*-?(?:\d+(?:\.\d+)?|\.\d+)\s*$/.test(value.value) ? Number(value.value) : Number.NaN;
         if (Number.isNaN(number)) this.fail(value.span, `${name} takes a number, not ${written}; write an unquoted number such as 7.5.`);
         return { kind: 'number', value: number, span: value.span };
       }
       case 'date': {
         const range = value.kind === 'string' ? parseIsoDate(value.value) : undefined;
         if (value.kind !== 'string' || range === undefined) this.fail(value.span, `The value ${written} is not a date ${name} accepts; write ${DATE_FORMS}.`);
+        if (range.dateOnly) {
+          // Whether the server reads a date alone as midnight or as the whole day is unknown; refusing it keeps the
+          // local and the server evaluation of a gate from silently differing (docs/query-language.md).
+          this.fail(
+            value.span,
+            `A date alone (${written}) is not accepted, because the IAS server's reading of it is unknown; write a date-time such as '${value.value}T00:00:00'.`,
+          );
+        }
         return { kind: 'date', text: value.value, startMs: range.startMs, endMs: range.endMs, span: value.span };
       }
       case 'boolean': {

@@ -59,8 +59,11 @@ export interface StreamingReport {
   readonly format: string;
   /** Takes one finding; the builder keeps at most a compact summary of it. */
   add(record: FindingRecord): Promise<void>;
-  /** Writes the rest of the file and closes it. `notes` tell the user what was capped or left out. */
-  finish(context: ReportContext): Promise<{ format: string; path: string; notes: string[] }>;
+  /**
+   * Writes the rest of the file and closes it. `notes` warn of what was capped or lost; `info` tells what was left out
+   * by design (a plain log line, not a warning).
+   */
+  finish(context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info?: string[] }>;
 }
 
 /** The key of {@link ReportContext.rules} for a module/attack pair. */

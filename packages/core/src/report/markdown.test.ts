@@ -57,7 +57,7 @@ describe('markdown summary', () => {
     const { text } = await build();
     const rows = text.split('\n').filter((l) => /^\| (CRITICAL|HIGH) \| \D/.test(l));
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toBe('| CRITICAL | SQL Injection | POST | https://shop.example.com/api/login | username |');
+    expect(rows[0]).toBe('| CRITICAL | SQL Injection | POST | https://shop.example.com/api/login | username | UNREVIEWED |');
     expect(text).toContain('- sarif: [insightappsec-scan.sarif](<insightappsec-scan.sarif>)');
     expect(text).toContain('- html: [insightappsec-scan-report.html](<insightappsec-scan-report.html>)');
     expect(text).not.toContain('[insightappsec-scan-summary.md]');

@@ -162,7 +162,8 @@ export async function createMarkdownSummary(sink: ReportSink, options: MarkdownS
       lines.push('## Gate', '', gateSentence(context, (t) => markdownCode(t)), '');
       const rows = matched.items();
       if (rows.length > 0) {
-        lines.push('| Severity | Module | Method | URL | Parameter |', '|---|---|---|---|---|');
+        // Status too: a gate query may match findings triaged in InsightAppSec, which SARIF leaves out.
+        lines.push('| Severity | Module | Method | URL | Parameter | Status |', '|---|---|---|---|---|---|');
       }
       const tail: string[] = [];
       tail.push('');
@@ -180,7 +181,7 @@ export async function createMarkdownSummary(sink: ReportSink, options: MarkdownS
       let size = utf8Length(lines.join('\n')) + utf8Length(tail.join('\n')) + 256;
       let shown = 0;
       for (const s of rows) {
-        const row = `| ${cell(s.severity)} | ${cell(s.moduleName)} | ${cell(s.method)} | ${cell(s.url)} | ${cell(s.parameter)} |`;
+        const row = `| ${cell(s.severity)} | ${cell(s.moduleName)} | ${cell(s.method)} | ${cell(s.url)} | ${cell(s.parameter)} | ${cell(s.status)} |`;
         const rowSize = utf8Length(row) + 1;
         if (size + rowSize > maxBytes) break;
         lines.push(row);

@@ -36,7 +36,7 @@ interface SarifLog {
   runs: {
     tool: { driver: { name: string; rules: SarifRule[] } };
     invocations: { toolExecutionNotifications?: { level: string; message: { text: string } }[] }[];
-    automationDetails: { id: string };
+    automationDetails?: { id: string };
     results: SarifResult[];
   }[];
 }
@@ -62,9 +62,10 @@ interface SarifResult {
   properties: { 'security-severity'?: string; severity: string; vulnerabilityId: string };
 }
 
+/** Builds the report; every status is written unless a test asks otherwise (the fixture holds a DUPLICATE). */
 async function build(records: Iterable<FindingRecord> = fixtureRecords(), options: SarifReportOptions = {}) {
   const sink = createMemoryReportSink();
-  const outcome = await runReport(await createSarifReport(sink, options), records);
+  const outcome = await runReport(await createSarifReport(sink, { leaveOutStatuses: [], ...options }), records);
   const text = sink.files.get(options.fileName ?? SARIF_FILE_NAME) ?? '';
   return { text, log: JSON.parse(text) as SarifLog, outcome };
 }
@@ -77,7 +78,7 @@ function resultOf(log: SarifLog, vulnerabilityId: string): SarifResult {
 
 function record(
   severity: string,
-  overrides: { id?: string; url?: string; method?: string; parameter?: string; moduleId?: string; attackId?: string; score?: number; appId?: string } = {},
+  overrides: { id?: string; url?: string; method?: string; parameter?: string; moduleId?: string; attackId?: string; score?: number; appId?: string; status?: string } = {},
 ): FindingRecord {
   return {
     vulnerability: {
@@ -87,6 +88,7 @@ function record(
       root_cause: { url: overrides.url ?? 'https://x.example/p', method: overrides.method ?? 'GET', parameter: overrides.parameter ?? 'a' },
       vulnerability_score: overrides.score ?? null,
       variances: [],
+      ...(overrides.status === undefined ? {} : { status: overrides.status }),
     },
     moduleId: overrides.moduleId ?? 'm1',
     moduleName: 'Module One',
@@ -101,7 +103,7 @@ describe('SARIF report', () => {
     await expect(text).toMatchFileSnapshot('./__golden__/insightappsec-scan.sarif');
     const validate = validator();
     expect(validate(JSON.parse(text)), JSON.stringify(validate.errors, null, 2)).toBe(true);
-    expect(outcome).toEqual({ format: 'sarif', path: SARIF_FILE_NAME, notes: [] });
+    expect(outcome).toEqual({ format: 'sarif', path: SARIF_FILE_NAME, notes: [], info: [] });
   });
 
   it('writes one result per vulnerability and one rule per module/attack pair, most severe first', async () => {
@@ -280,9 +282,9 @@ describe('SARIF report', () => {
     expect(validator()(log)).toBe(true);
   });
 
-  it('separates uploads per scan configuration with runAutomationDetails', async () => {
+  it("writes no runAutomationDetails, so upload-sarif's category input is the one that counts", async () => {
     const { log } = await build();
-    expect(log.runs[0]!.automationDetails.id).toBe(`insightappsec/${fixtureContext().scanConfig.id}/${fixtureContext().scanId}`);
+    expect(log.runs[0]).not.toHaveProperty('automationDetails');
   });
 
   it('turns documentation HTML into text', () => {
@@ -326,5 +328,32 @@ describe('SARIF report memory', () => {
     const records = fixtureRecords();
     await runReport(await createSarifReport(counting, { maxResults: 3, spoolThreshold: 1 }), records, fixtureContext());
     expect(appended).toBeLessThan(records.length);
+  });
+
+  describe('triaged findings', () => {
+    const statuses = ['UNREVIEWED', 'VERIFIED', 'FALSE_POSITIVE', 'IGNORED', 'DUPLICATE', 'REMEDIATED', 'false_positive', undefined];
+    const triaged = (): FindingRecord[] =>
+      statuses.map((status, i) => record(i % 2 === 0 ? 'CRITICAL' : 'HIGH', { id: `v${i}`, parameter: `p${i}`, moduleId: `m${i}`, ...(status === undefined ? {} : { status }) }));
+
+    it('leaves out FALSE_POSITIVE, IGNORED, DUPLICATE and REMEDIATED by default (any case), with their rules, and says so', async () => {
+      const sink = createMemoryReportSink();
+      const outcome = await runReport(await createSarifReport(sink), triaged());
+      const log = JSON.parse(sink.files.get(SARIF_FILE_NAME) ?? '') as SarifLog & { runs: { properties: Record<string, unknown> }[] };
+      const run = log.runs[0]!;
+      expect(run.results.map((r) => r.properties.vulnerabilityId)).toEqual(['v0', 'v1', 'v7']);
+      expect(run.tool.driver.rules.map((r) => r.id)).toEqual(['insightappsec/m0/A_1', 'insightappsec/m1/A_1', 'insightappsec/m7/A_1']);
+      expect(run.properties.leftOutByStatus).toEqual({ DUPLICATE: 1, FALSE_POSITIVE: 2, IGNORED: 1, REMEDIATED: 1 });
+      expect(outcome.notes).toEqual([]);
+      expect(outcome.info).toEqual([expect.stringMatching(/^SARIF: 5 triaged findings left out \(1 DUPLICATE, 2 FALSE_POSITIVE, 1 IGNORED, 1 REMEDIATED\)/)]);
+      expect(validator()(log)).toBe(true);
+    });
+
+    it('leaves out exactly the statuses it is given, and writes everything with an empty list', async () => {
+      const only = await build(triaged(), { leaveOutStatuses: ['ignored'] });
+      expect(only.log.runs[0]!.results.map((r) => r.properties.vulnerabilityId).sort()).toEqual(['v0', 'v1', 'v2', 'v4', 'v5', 'v6', 'v7']);
+      const all = await build(triaged(), { leaveOutStatuses: [] });
+      expect(all.log.runs[0]!.results).toHaveLength(statuses.length);
+      expect(all.outcome.notes).toEqual([]);
+    });
   });
 });

@@ -42,7 +42,16 @@ export interface SarifReportOptions {
    * @default 524288
    */
   spoolThreshold?: number;
+  /**
+   * Finding statuses left out of the file (compared case-insensitively). Code scanning does not honour SARIF
+   * suppressions, so a triaged finding written here reopens as an alert on every upload.
+   * @default {@link SARIF_DEFAULT_LEFT_OUT_STATUSES}; `[]` writes every finding
+   */
+  leaveOutStatuses?: readonly string[];
 }
+
+/** Statuses SARIF leaves out unless told otherwise: reviewed as not a problem (FALSE_POSITIVE, IGNORED, DUPLICATE), or fixed. */
+export const SARIF_DEFAULT_LEFT_OUT_STATUSES: readonly string[] = ['FALSE_POSITIVE', 'IGNORED', 'DUPLICATE', 'REMEDIATED'];
 
 /**
  * A 64-bit non-cryptographic string hash (two 32-bit multiply-xorshift lanes, cyrb53-style), as 16 hex digits.
@@ -310,7 +319,8 @@ function isoUtc(value: string | undefined): string | undefined {
 
 /**
  * Creates the SARIF 2.1.0 report (`insightappsec-scan.sarif`) for GitHub code scanning: one rule per
- * module/attack pair, one result per vulnerability.
+ * module/attack pair, one result per vulnerability, except those whose status is in `leaveOutStatuses` (triaged
+ * findings, which code scanning would reopen as alerts; counted in `run.properties.leftOutByStatus`).
  *
  * Results are written most severe first, in arrival order within a severity, up to `maxResults`.
  *
@@ -335,6 +345,8 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
   let pendingChars = 0;
   let spool: ReportSpool | undefined;
   let seenTotal = 0;
+  const leaveOut = new Set((options.leaveOutStatuses ?? SARIF_DEFAULT_LEFT_OUT_STATUSES).map((status) => status.toUpperCase()));
+  const leftOutByStatus = new Map<string, number>();
 
   const spoolPending = async (): Promise<void> => {
     spool ??= sink.createSpool === undefined ? createMemorySpool() : await sink.createSpool();
@@ -350,6 +362,11 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
   return {
     format: 'sarif',
     async add(record: FindingRecord) {
+      const status = record.vulnerability.status?.toUpperCase();
+      if (status !== undefined && leaveOut.has(status)) {
+        leftOutByStatus.set(status, (leftOutByStatus.get(status) ?? 0) + 1);
+        return;
+      }
       const summary = summarizeFinding(record);
       const rank = Math.min(Math.max(0, Math.trunc(summary.rank)), SEVERITY_RANK_COUNT - 1);
       seenTotal += 1;
@@ -404,8 +421,9 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
     },
   };
 
-  async function writeFile(context: ReportContext): Promise<{ format: string; path: string; notes: string[] }> {
+  async function writeFile(context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info: string[] }> {
       const notes: string[] = [];
+      const info: string[] = [];
       const kept = Math.min(maxResults, seenTotal);
       const dropped = seenTotal - kept;
       const ruleEntries = [...rules.entries()]
@@ -422,6 +440,15 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
           'See the HTML report or the findings file for all of them.';
         notes.push(text);
         notifications.push({ level: 'warning', message: { text }, descriptor: { id: 'insightappsec/results-capped' } });
+      }
+      const leftOut = [...leftOutByStatus.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const leftOutTotal = leftOut.reduce((sum, [, count]) => sum + count, 0);
+      if (leftOutTotal > 0) {
+        // Leaving triaged findings out is the design, not a problem: a log line, not a warning.
+        info.push(
+          `SARIF: ${leftOutTotal} triaged finding${leftOutTotal === 1 ? '' : 's'} left out (${leftOut.map(([status, count]) => `${count} ${status}`).join(', ')}), ` +
+            'as code scanning would reopen them as alerts; the HTML, JUnit and findings reports keep them.',
+        );
       }
       const invocation: Record<string, unknown> = { executionSuccessful: context.status.toUpperCase() !== 'FAILED' };
       const start = isoUtc(context.submitTime);
@@ -440,9 +467,12 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       }
       driver['rules'] = sarifRules;
 
+      // No runs[].automationDetails: github/codeql-action's upload-sarif takes one found in the file over its
+      // `category` input (src/upload-lib.ts, populateRunAutomationDetails), so writing one would silently ignore
+      // the user's category. Without it, upload-sarif derives the category from the workflow, job and matrix values,
+      // or uses the one the user gives.
       const run = {
         tool: { driver },
-        automationDetails: { id: `insightappsec/${context.scanConfig.id}/${context.scanId}` },
         invocations: [invocation],
         properties: {
           scanId: context.scanId,
@@ -451,6 +481,7 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
           scanConfig: context.scanConfig,
           totalFindings: context.counts.total,
           resultsWritten: kept,
+          leftOutByStatus: Object.fromEntries(leftOut),
           generatedAt: context.generatedAt,
         },
       };
@@ -487,6 +518,6 @@ export async function createSarifReport(sink: ReportSink, options: SarifReportOp
       }
       await writer.write(`${first ? '' : '\n      '}]\n    }\n  ]\n}\n`);
       await writer.close();
-      return { format: 'sarif', path: writer.path, notes };
+      return { format: 'sarif', path: writer.path, notes, info };
   }
 }

@@ -41,6 +41,12 @@ export interface ReportSink {
    * a scan is launched. Rejects with the system error.
    */
   prepare?(): Promise<void>;
+  /**
+   * Optional: drops every report opened but not yet closed, so an interrupted or failed run leaves reports that
+   * are complete or absent, never truncated. A file sink writes each report to a temporary file and renames it
+   * into place on `close`; this deletes those temporary files. Closed reports stay.
+   */
+  discard?(): Promise<void>;
 }
 
 /** A {@link ReportSpool} kept in memory: the memory sink's, and the fallback of sinks without one. */
@@ -74,7 +80,6 @@ export function createMemoryReportSink(): MemoryReportSink {
     files,
     async create(name) {
       const chunks: string[] = [];
-      files.set(name, '');
       return {
         path: name,
         async write(chunk) {

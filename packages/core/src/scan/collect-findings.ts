@@ -2,7 +2,9 @@ import type { ApiClient } from '../api/client';
 import { MAX_PAGE_SIZE } from '../api/paginate';
 import { listModules, quoteValue, search } from '../api/resources';
 import type { Module, Vulnerability } from '../api/schemas';
-import { ApiError } from '../errors';
+import { ApiError, createRedactor, mapStringsDeep } from '../errors';
+import { toWellFormedText } from '../log-text';
+import { redactVulnerabilityExchanges } from './redact-http-secrets';
 import type { RunEventListener } from './run-events';
 
 /** One finding as the collector hands it on, with its module resolved. */
@@ -20,6 +22,26 @@ export interface CollectFindingsOptions {
   onEvent?: RunEventListener;
   /** @default 1000 */
   pageSize?: number;
+  /** Replace secret header values in HTTP exchanges with `***` before the finding is handed on. @default true */
+  redactHttpSecrets?: boolean;
+  /** Secrets (the API key) to redact wherever the server reflects them back in findings or module texts. */
+  secrets?: readonly (string | undefined)[];
+}
+
+const ANY_SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * What the server sent, made safe once for everything downstream: a secret it reflects back becomes `***`, and a
+ * lone surrogate (which no UTF-8 writer or URL encoder accepts) becomes U+FFFD.
+ */
+export function createScanDataScrubber(secrets: readonly (string | undefined)[]): <T>(value: T) => T {
+  const redact = createRedactor(secrets);
+  // Any surrogate at all is rare in scan data: the exact (slower) lone-surrogate repair runs only then.
+  const clean = (text: string): string => {
+    const redacted = redact(text);
+    return ANY_SURROGATE.test(redacted) ? toWellFormedText(redacted) : redacted;
+  };
+  return (value) => mapStringsDeep(value, clean);
 }
 
 /** What the collection saw. */
@@ -32,10 +54,12 @@ export interface CollectResult {
  * Streams every finding of a scan: `POST /search` for `vulnerability.scans.id='ID'` in pages of 1000, with one
  * `GET /modules` (fetched alongside the first page) to name modules. Each page is handed on as it arrives and
  * then dropped, while the next one is fetched (at most two pages in memory). A finding seen twice (the set shifting while paging) is passed on once.
+ * Every finding and module is scrubbed first ({@link createScanDataScrubber}).
  * @throws ApiError on any failure: collection fails closed; when fewer findings arrive than the API counted, too.
  */
 export async function collectFindings(client: ApiClient, scanId: string, options: CollectFindingsOptions): Promise<CollectResult> {
-  const modulesPromise = listModules(client);
+  const scrub = createScanDataScrubber(options.secrets ?? []);
+  const modulesPromise = listModules(client).then((list) => list.map((m) => scrub(m)));
   // Settle the module list's rejection here so it is never unhandled while the first page is read.
   modulesPromise.catch(() => undefined);
   let modules: Map<string, Module> | undefined;
@@ -54,7 +78,10 @@ export async function collectFindings(client: ApiClient, scanId: string, options
     ahead.catch(() => undefined);
     reported ??= page.totalData;
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
-    for (const vulnerability of page.items) {
+    for (const received of page.items) {
+      // Scrubbed and redacted once, here, so every report and the gate see the same data and none sees a session cookie.
+      const scrubbed = scrub(received);
+      const vulnerability = options.redactHttpSecrets === false ? scrubbed : redactVulnerabilityExchanges(scrubbed);
       if (seen.has(vulnerability.id)) continue;
       seen.add(vulnerability.id);
       const variance = vulnerability.variances?.[0];

@@ -3,6 +3,7 @@ import { quoteValue, search, UUID_PATTERN } from '../api/resources';
 import type { Clock, Logger } from '../effects';
 import { ApiError } from '../errors';
 import { parseApiDate } from './scan-status';
+import { escapeLogText } from '../log-text';
 
 /** Options of {@link launchScan}. */
 export interface LaunchScanOptions {
@@ -42,7 +43,7 @@ export async function launchScan(client: ApiClient, scanConfigId: string, option
       const ambiguous = error instanceof ApiError && (AMBIGUOUS.has(error.code) || (error.status !== undefined && error.status >= 500));
       if (!ambiguous) throw error;
       options.logger.warn(`POST /scans ended without a clear answer (${error.message}); looking for the scan before trying again`);
-      const found = await findScanSince(client, scanConfigId, startedAt - skewMs);
+      const found = await findScanLaunchedSince(client, scanConfigId, startedAt - skewMs);
       if (found !== undefined) {
         options.logger.info(`Found the scan launched by the interrupted request: ${found}`);
         return found;
@@ -53,8 +54,11 @@ export async function launchScan(client: ApiClient, scanConfigId: string, option
   }
 }
 
-/** The newest scan of a configuration submitted at or after `sinceMs`, if any. */
-async function findScanSince(client: ApiClient, scanConfigId: string, sinceMs: number): Promise<string | undefined> {
+/**
+ * The newest scan of a configuration submitted at or after `sinceMs`, if any: how a launch whose answer was lost
+ * (a dropped connection, an interrupt) finds the scan it may have created.
+ */
+export async function findScanLaunchedSince(client: ApiClient, scanConfigId: string, sinceMs: number): Promise<string | undefined> {
   const query = `scan.scan_config.id=${quoteValue(scanConfigId)}`;
   for await (const page of search(client, 'SCAN', query, { pageSize: 20, sort: 'scan.submit_time,DESC' })) {
     const recent = page.items
@@ -72,10 +76,15 @@ export function scanIdFromLocation(location: string | null, baseUrl: string): st
   if (location === null || location.trim() === '') {
     throw new ApiError('RESPONSE_INVALID', 'POST /scans succeeded without a Location header, so the new scan id is unknown; check the scan list in InsightAppSec before running again.', context);
   }
-  const path = new URL(location, baseUrl).pathname.replace(/\/+$/, '');
-  const id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  let id = '';
+  try {
+    const path = new URL(location, baseUrl).pathname.replace(/\/+$/, '');
+    id = decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+  } catch {
+    // A Location no URL parser or decoder accepts carries no scan id either: reported below.
+  }
   if (!UUID_PATTERN.test(id)) {
-    throw new ApiError('RESPONSE_INVALID', `POST /scans returned a Location header without a scan id (${location}); check the scan list in InsightAppSec before running again.`, context);
+    throw new ApiError('RESPONSE_INVALID', `POST /scans returned a Location header without a scan id (${escapeLogText(location)}); check the scan list in InsightAppSec before running again.`, context);
   }
   return id;
 }

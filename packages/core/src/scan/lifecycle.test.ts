@@ -207,3 +207,53 @@ describe('faults while following and collecting', () => {
     expect(outcome.status).toBe('COMPLETE');
   });
 });
+
+describe('the scan timeout from launch (one budget over every state)', () => {
+  it('counts queued time and running time together, and cancels the scan when it ends', async () => {
+    const h = createHarness();
+    const job = h.job({ pollInterval: '1m', maxTotal: '5m' });
+    const outcome = await runScanJob(job, h.effects);
+    expect(outcome.exitCode).toBe(4);
+    expect(outcome.message).toMatch(/total budget of 5m from launch ran out while scan .* was (RUNNING|PROVISIONING); the scan was canceled/);
+    expect(h.sim.counters.get('PUT /scans/{id}/action')).toBe(1);
+  });
+
+  it('never cancels a queued scan when no budget is set', async () => {
+    const h = createHarness();
+    h.sim.faults.add({ route: 'POST /scans', kind: 'never-start' });
+    const controller = new AbortController();
+    let polls = 0;
+    const outcome = await runScanJob(h.job({ pollInterval: '1h', cancelOnInterrupt: 'false' }), {
+      ...h.effects,
+      signal: controller.signal,
+      onEvent: (event) => {
+        // 48 hours of PENDING, then the run is interrupted by the test itself.
+        if (event.type === 'progress' && (polls += 1) === 48) controller.abort(new Error('SIGTERM'));
+      },
+    });
+    expect(outcome.exitCode).toBe(130);
+    expect(h.sim.counters.get('PUT /scans/{id}/action')).toBe(0);
+    expect(h.sim.state.scans()[0]?.status).toBe('PENDING');
+  });
+});
+
+describe('HTTP exchanges in reports', () => {
+  const secrets = ['demo-sess-4b9e2c71', 'demo-bearer-0c5d8a13'];
+  const text = (files: Map<string, unknown>) => [...files.values()].map((f) => (typeof f === 'string' ? f : JSON.stringify(f))).join('\n');
+
+  it('carry *** instead of cookies and Authorization values in every report by default', async () => {
+    const h = createHarness();
+    const outcome = await runScanJob(h.job({ pollInterval: '5m' }), h.effects);
+    expect(outcome.collected).toBe(true);
+    const all = text(h.sink.files as Map<string, unknown>);
+    expect(all).toContain('Cookie: ***');
+    for (const secret of secrets) expect(all).not.toContain(secret);
+  });
+
+  it('keep them with redactHttpSecrets false', async () => {
+    const h = createHarness();
+    await runScanJob(h.job({ pollInterval: '5m', redactHttpSecrets: 'false' }), h.effects);
+    const findings = String(h.sink.files.get('insightappsec-scan-findings.json'));
+    for (const secret of secrets) expect(findings).toContain(secret);
+  });
+});

@@ -35,6 +35,7 @@ export function exitCodeForError(code: ErrorCode): ExitCode {
     case 'TIMEOUT':
     case 'RESPONSE_INVALID':
     case 'REPORT_WRITE_FAILED':
+    case 'INTERNAL_ERROR':
       return EXIT_CODES.apiError;
     case 'ABORTED':
       return EXIT_CODES.interrupted;

@@ -4,6 +4,7 @@ import type { App, ScanConfig } from '../api/schemas';
 import type { Logger } from '../effects';
 import { ApiError, ConfigError } from '../errors';
 import { closestNames } from '../closest-names';
+import { escapeLogText } from '../log-text';
 
 /** The application and scan configuration a run scans. */
 export interface ResolvedTarget {
@@ -18,10 +19,12 @@ export interface TargetNames {
 }
 
 /**
- * Resolves an application and a scan configuration given by exact name or UUID. Names are matched exactly
- * (case-sensitive) on the client side, never by taking the first search hit; a name holding a single quote is
- * matched by listing, since the search language has no documented escape. When nothing matches, the error lists
- * the closest names.
+ * Resolves an application and a scan configuration given by name or UUID. Names are matched on the client side,
+ * never by taking the first search hit: an exact (case-sensitive) match first; with none, a single match ignoring
+ * case is used with a warning, and several such matches are refused naming them (whether IAS compares names
+ * case-sensitively is unknown; the simulator follows the same rule). A name holding a single quote is matched by
+ * listing, since the search language has no documented escape. When nothing matches, the error lists the closest
+ * names.
  * @throws ConfigError (CONFIG_INVALID or NOT_FOUND) for unknown, ambiguous or unscannable targets.
  */
 export async function resolveTarget(
@@ -39,12 +42,12 @@ export async function resolveTarget(
     if (appId === undefined || appId === null || appId === '') {
       throw new ConfigError(`Scan configuration '${scanConfig.name}' does not name its application; give ${names.app} as well.`, [{ path: names.app, message: 'application unknown' }]);
     }
-    app = await resolveApp(client, appId, names.app);
-    logger.info(`Scan configuration '${scanConfig.name}' belongs to application '${app.name}'`);
+    app = await resolveApp(client, appId, names.app, logger);
+    logger.info(`Scan configuration '${escapeLogText(scanConfig.name)}' belongs to application '${escapeLogText(app.name)}'`);
   } else {
-    app = await resolveApp(client, wanted.app, names.app);
+    app = await resolveApp(client, wanted.app, names.app, logger);
     logger.debug(`Resolved ${names.app} '${wanted.app}' to ${app.id}`);
-    scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig);
+    scanConfig = await resolveScanConfig(client, app, wanted.scanConfig, names.scanConfig, logger);
   }
   const errors = (scanConfig.errors ?? []).filter((e) => e.trim() !== '');
   if (errors.length > 0) {
@@ -56,7 +59,7 @@ export async function resolveTarget(
   return { app, scanConfig };
 }
 
-async function resolveApp(client: ApiClient, wanted: string, inputName: string): Promise<App> {
+async function resolveApp(client: ApiClient, wanted: string, inputName: string, logger: Logger): Promise<App> {
   if (UUID_PATTERN.test(wanted)) {
     try {
       return await getApp(client, wanted);
@@ -68,22 +71,18 @@ async function resolveApp(client: ApiClient, wanted: string, inputName: string):
     }
   }
   if (!wanted.includes("'")) {
-    for await (const page of search(client, 'APP', `app.name=${quoteValue(wanted)}`)) {
-      const exact = page.items.filter((a) => a.name === wanted);
-      if (exact.length === 1 && exact[0] !== undefined) return exact[0];
-      if (exact.length > 1) throw ambiguous(inputName, 'applications', wanted, exact);
-      break;
-    }
+    const hits = await searchExact(search(client, 'APP', `app.name=${quoteValue(wanted)}`), wanted, () => true);
+    if (hits.length === 1 && hits[0] !== undefined) return hits[0];
+    if (hits.length > 1) throw ambiguous(inputName, 'applications', wanted, hits);
   }
   const all: App[] = [];
   for await (const page of listApps(client)) all.push(...page.items.map((a) => ({ id: a.id, name: a.name })));
-  const exact = all.filter((a) => a.name === wanted);
-  if (exact.length === 1 && exact[0] !== undefined) return exact[0];
-  if (exact.length > 1) throw ambiguous(inputName, 'applications', wanted, exact);
+  const found = pickByName(all, wanted, inputName, 'application', 'applications', logger);
+  if (found !== undefined) return found;
   throw notFound(inputName, 'application', wanted, all.map((a) => a.name));
 }
 
-async function resolveScanConfig(client: ApiClient, app: App, wanted: string, inputName: string): Promise<ScanConfig> {
+async function resolveScanConfig(client: ApiClient, app: App, wanted: string, inputName: string, logger: Logger): Promise<ScanConfig> {
   if (UUID_PATTERN.test(wanted)) {
     const config = await scanConfigById(client, wanted, inputName);
     if (config.app?.id !== undefined && config.app.id !== app.id) {
@@ -93,19 +92,51 @@ async function resolveScanConfig(client: ApiClient, app: App, wanted: string, in
   }
   if (!wanted.includes("'")) {
     const query = `scanconfig.name=${quoteValue(wanted)} && scanconfig.app.id=${quoteValue(app.id)}`;
-    for await (const page of search(client, 'SCAN_CONFIG', query)) {
-      const exact = page.items.filter((c) => c.name === wanted && (c.app?.id ?? app.id) === app.id);
-      if (exact.length === 1 && exact[0] !== undefined) return exact[0];
-      if (exact.length > 1) throw ambiguous(inputName, 'scan configurations', wanted, exact);
-      break;
-    }
+    const hits = await searchExact(search(client, 'SCAN_CONFIG', query), wanted, (c) => (c.app?.id ?? app.id) === app.id);
+    if (hits.length === 1 && hits[0] !== undefined) return hits[0];
+    if (hits.length > 1) throw ambiguous(inputName, 'scan configurations', wanted, hits);
   }
   const ofApp: ScanConfig[] = [];
   for await (const page of listScanConfigs(client)) ofApp.push(...page.items.filter((c) => c.app?.id === app.id));
-  const exact = ofApp.filter((c) => c.name === wanted);
-  if (exact.length === 1 && exact[0] !== undefined) return exact[0];
-  if (exact.length > 1) throw ambiguous(inputName, 'scan configurations', wanted, exact);
+  const found = pickByName(ofApp, wanted, inputName, `scan configuration of '${app.name}'`, 'scan configurations', logger);
+  if (found !== undefined) return found;
   throw notFound(inputName, `scan configuration of '${app.name}'`, wanted, ofApp.map((c) => c.name));
+}
+
+/**
+ * The exact-name hits of the first page of a name search. A search the server refuses (400: a name it reads as
+ * ambiguous, or a query it cannot parse) is not an answer: the caller falls back to listing and decides itself.
+ */
+async function searchExact<T extends { name: string }>(pages: AsyncIterable<{ items: T[] }>, wanted: string, keep: (item: T) => boolean): Promise<T[]> {
+  try {
+    for await (const page of pages) return page.items.filter((item) => item.name === wanted && keep(item));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400) return [];
+    throw error;
+  }
+  return [];
+}
+
+/**
+ * Name matching, one rule for applications and scan configurations (and the simulator's search): the exact name
+ * first; with no exact match, a single match ignoring case is used with a warning; several are refused, naming
+ * them. Undefined when nothing matches either way.
+ */
+function pickByName<T extends { id: string; name: string }>(items: T[], wanted: string, inputName: string, what: string, whats: string, logger: Logger): T | undefined {
+  const exact = items.filter((item) => item.name === wanted);
+  if (exact.length === 1) return exact[0];
+  if (exact.length > 1) throw ambiguous(inputName, whats, wanted, exact);
+  const lower = wanted.toLowerCase();
+  const folded = items.filter((item) => item.name.toLowerCase() === lower).sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  if (folded.length > 1) {
+    throw new ConfigError(
+      `${inputName} '${wanted}' matches no ${what} exactly and ${folded.length} ignoring case (${folded.map((c) => `'${c.name}' ${c.id}`).join(', ')}); give the exact name or the id of the one to scan.`,
+      [{ path: inputName, message: `ambiguous name '${wanted}' (case)` }],
+    );
+  }
+  const only = folded[0];
+  if (only !== undefined) logger.warn(`${inputName} '${wanted}' matches the ${what} '${only.name}' only when case is ignored; using it. Write the name exactly as in InsightAppSec to silence this warning.`);
+  return only;
 }
 
 async function scanConfigById(client: ApiClient, id: string, inputName: string): Promise<ScanConfig> {
@@ -123,12 +154,12 @@ function notFound(inputName: string, what: string, wanted: string, names: string
   const closest = closestNames(wanted, names);
   const hint =
     closest.length > 0
-      ? `closest: ${closest.map((n) => `'${n}'`).join(', ')}`
+      ? `closest: ${closest.map((n) => `'${escapeLogText(n)}'`).join(', ')}`
       : names.length > 0
-        ? `known: ${names.slice(0, 5).map((n) => `'${n}'`).join(', ')}${names.length > 5 ? ', …' : ''}`
+        ? `known: ${names.slice(0, 5).map((n) => `'${escapeLogText(n)}'`).join(', ')}${names.length > 5 ? ', …' : ''}`
         : 'none is visible to this API key';
   return new ConfigError(
-    `${inputName} '${wanted}' matches no ${what} (${hint}); check the exact name, which is case-sensitive, or use its id.`,
+    `${inputName} '${wanted}' matches no ${what} (${hint}); check the name or use its id.`,
     [{ path: inputName, message: `no ${what} named '${wanted}'` }],
     { code: 'NOT_FOUND' },
   );

@@ -9,7 +9,7 @@ export type RunEvent =
   | { type: 'findings'; fetched: number; total: number | undefined }
   | { type: 'report'; format: string; path: string }
   | { type: 'gate'; passed: boolean; matched: number }
-  | { type: 'budget'; budget: 'pending' | 'execution'; action: 'cancel' | 'stop' | 'fail' };
+  | { type: 'budget'; budget: 'pending' | 'execution' | 'total'; action: 'cancel' | 'stop' | 'fail' };
 
 /** A receiver of {@link RunEvent}s. */
 export type RunEventListener = (event: RunEvent) => void;

@@ -41,6 +41,7 @@ describe('runScanJob against the simulator', () => {
     expect(outcome.gate?.matches.every((m) => m.severity === 'CRITICAL' || m.severity === 'HIGH')).toBe(true);
     expect(outcome.gate?.matches.every((m) => m.module !== 'Unknown')).toBe(true);
     expect([...h.sink.files.keys()].sort()).toEqual([
+      'gl-dast-report.json',
       'insightappsec-scan-findings.json',
       'insightappsec-scan-junit.xml',
       'insightappsec-scan-metrics.json',
@@ -49,11 +50,12 @@ describe('runScanJob against the simulator', () => {
       'insightappsec-scan-summary.md',
       'insightappsec-scan.sarif',
     ]);
-    expect(outcome.reports.map((r) => r.format)).toEqual(['findings', 'metrics', 'sarif', 'junit', 'markdown', 'html', 'result']);
+    expect(outcome.reports.map((r) => r.format)).toEqual(['findings', 'metrics', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result']);
     const junit = h.sink.files.get('insightappsec-scan-junit.xml') ?? '';
     expect(junit.match(/<failure /g)?.length).toBe(expected + 1);
-    const sarif = JSON.parse(h.sink.files.get('insightappsec-scan.sarif') ?? '{}') as { runs: { results: unknown[]; tool: { driver: { rules: { help?: unknown }[] } } }[] };
-    expect(sarif.runs[0]?.results).toHaveLength(outcome.counts.total);
+    const sarif = JSON.parse(h.sink.files.get('insightappsec-scan.sarif') ?? '{}') as { runs: { results: unknown[]; properties: { leftOutByStatus: Record<string, number> }; tool: { driver: { rules: { help?: unknown }[] } } }[] };
+    const leftOut = Object.values(sarif.runs[0]?.properties.leftOutByStatus ?? {}).reduce((a, b) => a + b, 0);
+    expect(sarif.runs[0]?.results).toHaveLength(outcome.counts.total - leftOut);
     expect(sarif.runs[0]?.tool.driver.rules.every((r) => r.help !== undefined)).toBe(true);
     expect(h.sink.files.get('insightappsec-scan-summary.md')).toMatch(/❌/);
   });
@@ -103,7 +105,7 @@ describe('runScanJob against the simulator', () => {
     const h = createHarness();
     const outcome = await runScanJob(h.job({ app: 'Demo Shpo' }), { ...h.effects, inputNames: { app: '--app' } });
     expect(outcome.exitCode).toBe(2);
-    expect(outcome.message).toBe("--app 'Demo Shpo' matches no application (closest: 'Demo Shop'); check the exact name, which is case-sensitive, or use its id.");
+    expect(outcome.message).toBe("--app 'Demo Shpo' matches no application (closest: 'Demo Shop'); check the name or use its id.");
     expect(h.sim.counters.get('POST /scans')).toBe(0);
     expect(outcome.scanId).toBeNull();
   });

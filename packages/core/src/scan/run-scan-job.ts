@@ -3,21 +3,23 @@ import { getScan, submitScanAction } from '../api/resources';
 import type { ScanJob } from '../config/schema';
 import type { InputNames } from '../config/parse-config';
 import type { Clock, DocumentationCache, FetchLike, Logger } from '../effects';
-import { ApiError, ConfigError, IasError, redactSecrets } from '../errors';
+import { ApiError, ConfigError, IasError, redactDeep, redactSecrets } from '../errors';
+import { createSafeLogger, escapeLogText } from '../log-text';
 import { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
-import { hasGate, planGate } from '../gate/gate-query';
+import { hasGate, isKnownSeverity, planGate } from '../gate/gate-query';
 import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
+import type { AttackDocumentation } from '../api/schemas';
 import { ruleKey, type RuleInfo } from '../report/finding-record';
 import { openReportSet } from '../report/report-set';
 import { buildMetricsReport, createMetricsCounter, METRICS_FILE } from '../report/metrics';
 import { RESULT_FILE } from '../report/result';
 import type { ReportSink } from '../report/sink';
-import { collectFindings } from './collect-findings';
+import { collectFindings, createScanDataScrubber } from './collect-findings';
 import { findingFingerprint } from '../gate/fingerprint';
 import { loadGateInputs } from './gate-inputs';
 import { scanUiUrl } from './scan-link';
 import { fetchRuleDocumentation } from './rule-documentation';
-import { launchScan } from './launch-scan';
+import { findScanLaunchedSince, launchScan } from './launch-scan';
 import { EXIT_CODES, exitCodeForError, resultForExitCode, type ExitCode, type Outcome, type OutcomeMatch } from './outcome';
 import type { RunEventListener } from './run-events';
 import { resolveTarget } from './resolve-target';
@@ -64,7 +66,16 @@ function versionOfUserAgent(userAgent: string): string {
  * Never throws for anything the user or the API can cause: every such failure is an {@link Outcome} with its exit
  * status, and the result file is written in every case that gets that far.
  */
-export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Promise<Outcome> {
+export async function runScanJob(job: ScanJob, given: RunScanJobEffects): Promise<Outcome> {
+  // Every log line and event is redacted and sanitised here once, whatever the adapter does on top: scan data is
+  // hostile, and a server may reflect the key back.
+  const secrets = [job.apiKey];
+  const listener = given.onEvent;
+  const effects: RunScanJobEffects = {
+    ...given,
+    logger: createSafeLogger(given.logger, secrets),
+    ...(listener === undefined ? {} : { onEvent: (event) => listener(redactDeep(event, secrets)) }),
+  };
   const { clock, logger } = effects;
   const startedAt = clock.now();
   const names = effects.inputNames ?? {};
@@ -86,6 +97,7 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
     launchedAt: null,
     runningAt: null,
     completedAt: null,
+    launchAttempt: null,
   };
   const client = createApiClient({
     baseUrl: job.baseUrl,
@@ -105,8 +117,12 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
   let error: Outcome['error'] = null;
   try {
     ({ exitCode, message } = await execute(job, client, effects, state, names));
+    // A phase that tolerates failures (the documentation lookup) may have swallowed the interrupt: it still wins.
+    if (effects.signal?.aborted === true) throw effects.signal.reason ?? new Error('interrupted');
   } catch (caught) {
     const interrupted = effects.signal?.aborted === true;
+    // Reports are complete or absent: whatever was still being written is dropped, the finished ones stay.
+    await discardPartialReports(effects);
     if (interrupted) {
       exitCode = EXIT_CODES.interrupted;
       message = await onInterrupt(job, effects, state);
@@ -129,13 +145,20 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
       message = `Writing the reports failed${systemCode(caught)}; check the output folder and the free disk space, then run again.`;
       error = { code: 'REPORT_WRITE_FAILED', message };
     } else {
-      throw caught;
+      // Not a failure the product knows (a bug, or data no code path expected): one line, never a stack trace, and
+      // the result file is still written.
+      exitCode = EXIT_CODES.apiError;
+      const what = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+      message = `The run stopped on an unexpected error (${redactSecrets(what, [job.apiKey])}); run again with debug logging and report it if it persists.`;
+      error = { code: 'INTERNAL_ERROR', message };
     }
   }
+  message = escapeLogText(redactSecrets(message, secrets));
+  if (error !== null) error = { ...error, message };
 
   if (exitCode !== EXIT_CODES.passed && exitCode !== EXIT_CODES.gateFailed) logger.error(message);
   const finishedAt = clock.now();
-  const outcome: Outcome = {
+  const outcome: Outcome = redactDeep<Outcome>({
     scanId: state.scanId,
     status: state.status,
     failureReason: state.failureReason,
@@ -162,7 +185,7 @@ export async function runScanJob(job: ScanJob, effects: RunScanJobEffects): Prom
       finishedAt: new Date(finishedAt).toISOString(),
       totalMs: finishedAt - startedAt,
     },
-  };
+  }, secrets);
   if (job.reports.includes('result')) {
     try {
       const writer = await effects.sink.create(RESULT_FILE);
@@ -194,6 +217,8 @@ interface RunState {
   launchedAt: number | null;
   runningAt: number | null;
   completedAt: number | null;
+  /** A `POST /scans` in flight (or ended without an answer): the configuration and when it was sent. */
+  launchAttempt: { scanConfigId: string; at: number } | null;
 }
 
 async function execute(
@@ -228,7 +253,7 @@ async function execute(
   state.app = { id: target.app.id, name: target.app.name };
   state.scanConfig = { id: target.scanConfig.id, name: target.scanConfig.name };
   effects.onEvent?.({ type: 'resolved', app: state.app, scanConfig: state.scanConfig });
-  logger.info(`Application '${target.app.name}' (${target.app.id}), scan configuration '${target.scanConfig.name}' (${target.scanConfig.id})`);
+  logger.info(`Application '${escapeLogText(target.app.name)}' (${escapeLogText(target.app.id)}), scan configuration '${escapeLogText(target.scanConfig.name)}' (${escapeLogText(target.scanConfig.id)})`);
 
   if (job.scanId !== undefined) {
     const existing = await getScan(client, job.scanId).catch((error: unknown) => {
@@ -245,7 +270,9 @@ async function execute(
     effects.onEvent?.({ type: 'launched', scanId: job.scanId, attached: true });
     logger.info(`Attached to scan ${job.scanId}`);
   } else {
+    state.launchAttempt = { scanConfigId: target.scanConfig.id, at: clock.now() };
     const scanId = await launchScan(client, target.scanConfig.id, { clock, logger, ...(effects.signal === undefined ? {} : { signal: effects.signal }) });
+    state.launchAttempt = null;
     state.scanId = scanId;
     state.launchedAt = clock.now();
     effects.onEvent?.({ type: 'launched', scanId, attached: false });
@@ -258,6 +285,7 @@ async function execute(
     pollIntervalMs: job.pollIntervalMs,
     maxPendingMs: job.maxPendingMs,
     maxExecutionMs: job.maxExecutionMs,
+    maxTotalMs: job.maxTotalMs,
     onTimeout: job.onTimeout,
     launchedAt: state.launchedAt ?? clock.now(),
     clock,
@@ -278,44 +306,68 @@ async function execute(
 
   const plan = planGate(gateSpec, scanId);
   if (plan?.localOnlyReason !== undefined) logger.info(`The gate runs locally only: ${plan.localOnlyReason}`);
-  const server = plan === undefined ? undefined : await searchServerGate(client, plan);
+  // The server side of the gate never costs the reports: when its search fails (a 400 for a query our validator
+  // accepts, or an API failure retries did not cure), the findings are still collected, gated locally and written,
+  // and the step fails afterwards (exit 2 naming the query for a 400, the API error's status otherwise). An
+  // interrupt is not such a failure: it stops the run.
+  let serverGateFailure: ApiError | undefined;
+  const keepReports = (caught: unknown): undefined => {
+    if (!(caught instanceof ApiError) || caught.code === 'ABORTED' || effects.signal?.aborted === true) throw caught;
+    serverGateFailure ??= caught;
+    logger.warn(
+      caught.status === 400
+        ? `The server refused the gate query (${caught.message}); the gate runs locally, and the step fails once the reports are written`
+        : `The server gate search failed (${caught.message}); the gate runs locally, and the step fails once the reports are written`,
+    );
+    return undefined;
+  };
+  const server = plan === undefined ? undefined : await searchServerGate(client, plan).catch(keepReports);
   const tally = plan === undefined ? undefined : createGateTally(plan, server);
   const counter = createMetricsCounter();
   const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
-  const reportSet = await openReportSet(job.reports, effects.sink);
+  // SARIF leaves out what the gate treats as reviewed (the ignored statuses) and fixed findings, unless asked.
+  const reportSet = await openReportSet(job.reports, effects.sink, { sarifLeaveOutStatuses: job.sarifTriaged ? [] : [...job.ignoredStatuses, 'REMEDIATED'] });
   const rules = new Map<string, RuleInfo>();
   const suppressed: NonNullable<Outcome['suppressed']>['findings'] = [];
   let suppressedCount = 0;
   let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
-  try {
-    const collected = await collectFindings(client, scanId, {
-      ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
-      onFinding: async (finding) => {
-        counter.add(finding.vulnerability, finding.moduleName);
-        state.scanUrl ??= scanUiUrl(finding.vulnerability.insight_ui_url, state.app?.id ?? '', state.scanConfig?.id ?? '', scanId) ?? null;
-        const fingerprint = baseline !== undefined || suppressions !== undefined ? findingFingerprint(finding.vulnerability) : undefined;
-        const known = baseline?.classify(finding.vulnerability, fingerprint) === 'known';
-        const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
-        if (suppression !== undefined && suppressed.length < 1000) suppressed.push({ id: finding.vulnerability.id, severity: finding.vulnerability.severity, reason: suppression.reason, entry: suppression.entry });
-        if (suppression !== undefined) suppressedCount += 1;
-        const exemption = suppression !== undefined ? { kind: 'suppressed' as const, reason: suppression.reason } : job.newOnly && known ? { kind: 'known' as const } : undefined;
-        const gateMatched = tally?.add(finding.vulnerability, finding.moduleName, exemption) ?? false;
-        await findings?.add(finding.vulnerability);
-        if (finding.moduleId !== undefined) {
-          const key = ruleKey(finding.moduleId, finding.attackId);
-          if (!rules.has(key)) rules.set(key, { moduleId: finding.moduleId, attackId: finding.attackId, moduleName: finding.moduleName });
-        }
-        await reportSet.add({ ...finding, gateMatched });
-      },
-    });
-    modules = collected.modules;
-  } finally {
-    await findings?.close();
-  }
+  const oddSeverities = new Set<string>();
+  const collected = await collectFindings(client, scanId, {
+    secrets: [job.apiKey],
+    redactHttpSecrets: job.redactHttpSecrets,
+    ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
+    onFinding: async (finding) => {
+      counter.add(finding.vulnerability, finding.moduleName);
+      if (!isKnownSeverity(finding.vulnerability.severity) && oddSeverities.size < 20) oddSeverities.add(finding.vulnerability.severity);
+      state.scanUrl ??= scanUiUrl(finding.vulnerability.insight_ui_url, state.app?.id ?? '', state.scanConfig?.id ?? '', scanId) ?? null;
+      const fingerprint = baseline !== undefined || suppressions !== undefined ? findingFingerprint(finding.vulnerability) : undefined;
+      const known = baseline?.classify(finding.vulnerability, fingerprint) === 'known';
+      const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
+      if (suppression !== undefined && suppressed.length < 1000) suppressed.push({ id: finding.vulnerability.id, severity: finding.vulnerability.severity, reason: suppression.reason, entry: suppression.entry });
+      if (suppression !== undefined) suppressedCount += 1;
+      const exemption = suppression !== undefined ? { kind: 'suppressed' as const, reason: suppression.reason } : job.newOnly && known ? { kind: 'known' as const } : undefined;
+      const gateMatched = tally?.add(finding.vulnerability, finding.moduleName, exemption) ?? false;
+      await findings?.add(finding.vulnerability);
+      if (finding.moduleId !== undefined) {
+        const key = ruleKey(finding.moduleId, finding.attackId);
+        if (!rules.has(key)) rules.set(key, { moduleId: finding.moduleId, attackId: finding.attackId, moduleName: finding.moduleName });
+      }
+      await reportSet.add({ ...finding, gateMatched });
+    },
+  });
+  modules = collected.modules;
+  // Closed only once every finding is in: on a failure the sink discards it, so a partial report never passes for the whole.
+  await findings?.close();
   state.collected = true;
   state.counts = { total: counter.total, bySeverity: counter.bySeverity(), byModule: counter.byModule() };
   if (findings !== undefined) addReport(state, effects, 'findings', findings.path);
-  logger.info(`Collected ${counter.total} finding${counter.total === 1 ? '' : 's'}${counter.total > 0 ? `: ${Object.entries(state.counts.bySeverity).map(([s, n]) => `${n} ${s}`).join(', ')}` : ''}`);
+  logger.info(`Collected ${counter.total} finding${counter.total === 1 ? '' : 's'}${counter.total > 0 ? `: ${Object.entries(state.counts.bySeverity).map(([s, n]) => `${n} ${escapeLogText(s)}`).join(', ')}` : ''}`);
+  if (oddSeverities.size > 0) {
+    const listed = [...oddSeverities].map((s) => `'${escapeLogText(s)}'`).join(', ');
+    const note = `findings with severities the tool does not know (${listed}) are reported as they are${job.failOn === undefined ? '' : ` and counted as CRITICAL by ${names.failOn ?? 'failOn'}, failing closed`}`;
+    state.warnings.push(note);
+    logger.warn(`Some ${note}`);
+  }
 
   if (job.reports.includes('metrics')) {
     const writer = await effects.sink.create(METRICS_FILE);
@@ -341,7 +393,8 @@ async function execute(
   let serverAnswer = server;
   if (plan !== undefined && tally !== undefined && serverAnswer !== undefined && needsFullServerGate(serverAnswer, tally)) {
     logger.debug('The first page of the server gate search does not match the local evaluation; reading every page to compare');
-    serverAnswer = await completeServerGate(client, plan, serverAnswer);
+    const first: typeof serverAnswer = serverAnswer;
+    serverAnswer = (await completeServerGate(client, plan, first).catch(keepReports)) ?? first;
   }
   const gate = tally?.finish(serverAnswer);
   if (gate !== undefined) {
@@ -354,7 +407,11 @@ async function execute(
       // The module list already read gives every rule a description; attack documentation, one request per distinct
       // attack with findings, only when asked for, and from the host's cache when it has it.
       const pairs = job.ruleDocs ? [...rules].flatMap(([key, rule]) => (rule.attackId === undefined ? [] : [{ key, moduleId: rule.moduleId, attackId: rule.attackId }])) : [];
-      const docs = pairs.length === 0 ? new Map() : await fetchRuleDocumentation(client, pairs, { logger, clock, cache: effects.documentationCache });
+      const docs = pairs.length === 0 ? new Map<string, AttackDocumentation>() : await fetchRuleDocumentation(client, pairs, { logger, clock, cache: effects.documentationCache });
+      // The lookup tolerates failures, so it also swallows an interrupt: stop here rather than finish the reports.
+      if (effects.signal?.aborted === true) throw effects.signal.reason ?? new Error('interrupted');
+      const scrub = createScanDataScrubber([job.apiKey]);
+      for (const [key, doc] of docs) docs.set(key, scrub(doc));
       for (const [key, rule] of rules) {
         const description = modules.get(rule.moduleId)?.description;
         const documentation = docs.get(key);
@@ -384,7 +441,21 @@ async function execute(
         state.warnings.push(note);
         logger.warn(note);
       }
+      for (const line of report.info ?? []) logger.info(line);
     }
+  }
+  if (serverGateFailure !== undefined) {
+    const failure: ApiError = serverGateFailure;
+    if (failure.status === 400) {
+      const problem = escapeLogText(failure.bodyExcerpt ?? failure.message);
+      throw new ConfigError(
+        `The server refused the gate query with 400 Bad Request (${problem}); rewrite ${names.gateQuery ?? 'gateQuery'} with the fields and operators the search API accepts (the reports hold the findings and the local gate verdict).`,
+        [{ path: names.gateQuery ?? 'gateQuery', message: 'refused by the server' }],
+        { cause: failure },
+      );
+    }
+    const context = { method: failure.method, url: failure.url, route: failure.route, ...(failure.status === undefined ? {} : { status: failure.status }) };
+    throw new ApiError(failure.code as ConstructorParameters<typeof ApiError>[0], `${failure.message.replace(/\.?$/, '')}; the server could not check the gate, so the step fails (the reports hold the findings and the local gate verdict).`, context, { cause: failure });
   }
   const budgetNote = wait.stoppedOnBudget === undefined ? undefined : `the ${wait.stoppedOnBudget} budget ran out, so the scan was stopped early and the step fails`;
   if (budgetNote !== undefined) {
@@ -426,7 +497,7 @@ function reportGate(gate: GateVerdict, scanId: string, effects: RunScanJobEffect
   if (gate.disagreements.length > 0) {
     const local = gate.disagreements.filter((d) => d.matchedBy === 'local').map((d) => d.id);
     const server = gate.disagreements.filter((d) => d.matchedBy === 'server').map((d) => d.id);
-    const text = `the local evaluation and the server search disagree (only local: ${local.length === 0 ? 'none' : local.slice(0, 10).join(', ')}; only server: ${server.length === 0 ? 'none' : server.slice(0, 10).join(', ')}); the gate counts both, failing closed`;
+    const text = `the local evaluation and the server search disagree (only local: ${local.length === 0 ? 'none' : local.slice(0, 10).map(escapeLogText).join(', ')}; only server: ${server.length === 0 ? 'none' : server.slice(0, 10).map(escapeLogText).join(', ')}); the gate counts both, failing closed`;
     state.warnings.push(text);
     logger.warn(`Gate: ${text}`);
   }
@@ -435,13 +506,14 @@ function reportGate(gate: GateVerdict, scanId: string, effects: RunScanJobEffect
     return;
   }
   logger.error(`Gate failed: ${gate.matched} finding${gate.matched === 1 ? '' : 's'} of scan ${scanId} match ${gate.condition}`);
-  for (const m of gate.matches.slice(0, 20)) logger.error(`  ${m.severity} ${m.module}: ${m.method ?? ''} ${m.url ?? ''}${m.parameter ? ` [${m.parameter}]` : ''} (${m.id})`);
+  const e = escapeLogText;
+  for (const m of gate.matches.slice(0, 20)) logger.error(`  ${e(m.severity)} ${e(m.module)}: ${e(m.method ?? '')} ${e(m.url ?? '')}${m.parameter ? ` [${e(m.parameter)}]` : ''} (${e(m.id)})`);
   if (gate.matched > 20) logger.error(`  … and ${gate.matched - 20} more (see the reports)`);
 }
 
 async function onInterrupt(job: ScanJob, effects: RunScanJobEffects, state: RunState): Promise<string> {
   const scanId = state.scanId;
-  if (scanId === null) return 'The run was interrupted before a scan was launched.';
+  if (scanId === null) return state.launchAttempt === null ? 'The run was interrupted before a scan was launched.' : onInterruptedLaunch(job, effects, state, state.launchAttempt);
   if (!job.cancelOnInterrupt) return `The run was interrupted; scan ${scanId} was left running as asked.`;
   if (state.status !== null && isTerminal(state.status)) return `The run was interrupted; scan ${scanId} had already ended (${state.status}).`;
   // A fresh client: the run's signal is aborted, and the host gives a few seconds at most.
@@ -453,6 +525,42 @@ async function onInterrupt(job: ScanJob, effects: RunScanJobEffects, state: RunS
   } catch (cancelError) {
     const reason = cancelError instanceof Error ? redactSecrets(cancelError.message, [job.apiKey]) : String(cancelError);
     return `The run was interrupted, and canceling scan ${scanId} failed (${reason}); cancel it in InsightAppSec.`;
+  }
+}
+
+/**
+ * The run was interrupted while `POST /scans` was in flight: the server may have created the scan without the
+ * answer arriving. Like the launch's own recovery, the scans of the configuration submitted since the attempt are
+ * looked up; the newest is taken as this run's and canceled (or left running, as asked).
+ */
+async function onInterruptedLaunch(job: ScanJob, effects: RunScanJobEffects, state: RunState, attempt: { scanConfigId: string; at: number }): Promise<string> {
+  const client = createApiClient({ baseUrl: job.baseUrl, apiKey: job.apiKey, fetch: effects.fetch, userAgent: effects.userAgent, clock: effects.clock, logger: effects.logger, timeoutMs: 5_000, retries: 1, retryBaseMs: 250 });
+  let found: string | undefined;
+  try {
+    found = await findScanLaunchedSince(client, attempt.scanConfigId, attempt.at - 120_000);
+  } catch (lookupError) {
+    const reason = lookupError instanceof Error ? redactSecrets(lookupError.message, [job.apiKey]) : String(lookupError);
+    return `The run was interrupted while launching a scan, and looking for the scan it may have created failed (${reason}); check configuration ${attempt.scanConfigId} in InsightAppSec and cancel a scan submitted since ${new Date(attempt.at).toISOString()}.`;
+  }
+  if (found === undefined) return 'The run was interrupted while launching a scan; no scan of the configuration was submitted since, so none was launched.';
+  state.scanId = found;
+  if (!job.cancelOnInterrupt) return `The run was interrupted while launching; scan ${found} was created and left running as asked.`;
+  try {
+    await submitScanAction(client, found, 'CANCEL');
+    state.status = 'CANCELING';
+    return `The run was interrupted while launching; the launch had created scan ${found}, which was canceled.`;
+  } catch (cancelError) {
+    const reason = cancelError instanceof Error ? redactSecrets(cancelError.message, [job.apiKey]) : String(cancelError);
+    return `The run was interrupted while launching; the launch had created scan ${found}, and canceling it failed (${reason}); cancel it in InsightAppSec.`;
+  }
+}
+
+/** Drops the reports still being written (temporary files of a file sink); a failure to do so is only logged. */
+async function discardPartialReports(effects: RunScanJobEffects): Promise<void> {
+  try {
+    await effects.sink.discard?.();
+  } catch (discardError) {
+    effects.logger.warn(`Could not remove unfinished reports: ${discardError instanceof Error ? discardError.message : String(discardError)}`);
   }
 }
 

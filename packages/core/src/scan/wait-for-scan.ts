@@ -17,6 +17,11 @@ export interface WaitForScanOptions {
   maxPendingMs: number | undefined;
   /** Budget from the first started state to COMPLETE. `undefined`: none. */
   maxExecutionMs: number | undefined;
+  /**
+   * One budget for the whole wait, whatever the state, measured from `launchedAt` (the official GitHub action's
+   * `scan-timeout-mins`). `undefined` (or left out): none.
+   */
+  maxTotalMs?: number | undefined;
   onTimeout: OnTimeout;
   /** When the scan was launched (epoch ms, on `clock`). */
   launchedAt: number;
@@ -34,13 +39,16 @@ export interface WaitForScanOptions {
   maxPollFailures?: number;
 }
 
+/** The budgets a wait enforces: before RUNNING, from RUNNING, and the whole wait from launch. */
+type Budget = 'pending' | 'execution' | 'total';
+
 /** How the wait ended without an error. */
 export interface WaitResult {
   scan: Scan;
   /** `completed` when the scan is COMPLETE; otherwise the advance mode that ended the wait early. */
   reason: 'completed' | 'submitted' | 'started';
   /** Set when a budget ran out and `onTimeout: stop` brought the scan to COMPLETE: the step still fails. */
-  stoppedOnBudget?: 'pending' | 'execution';
+  stoppedOnBudget?: Budget;
   startedRunningAt: number | undefined;
 }
 
@@ -59,21 +67,37 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
   let previous: string | undefined;
   let startedAt: number | undefined;
   let failures = 0;
+  let last: Scan | undefined;
   const unknownSeen = new Set<string>();
+  /** When the budget that applies now ends, if one does. */
+  const budgetEnd = (): { budget: 'pending' | 'execution'; at: number } | undefined => {
+    if (startedAt === undefined) return options.maxPendingMs === undefined ? undefined : { budget: 'pending', at: options.launchedAt + options.maxPendingMs };
+    return options.maxExecutionMs === undefined ? undefined : { budget: 'execution', at: startedAt + options.maxExecutionMs };
+  };
   for (;;) {
     let scan: Scan;
+    // A poll never outlives the budget: a failing or hanging API is cut at the budget's end, which is then acted on.
+    const end = budgetEnd();
     try {
-      scan = await getScan(client, scanId);
+      // A poll before the budget's end is cut at it; the poll at the end itself (did the scan make it?) gets one
+      // request timeout.
+      const deadline = end === undefined ? undefined : clock.now() < end.at ? end.at : clock.now() + client.timeoutMs;
+      scan = await getScan(client, scanId, { deadline });
       failures = 0;
     } catch (error) {
-      if (!(error instanceof ApiError) || !['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code) || (error.status !== undefined && error.status < 500) || failures + 1 >= maxFailures) {
-        throw error;
+      if (options.signal?.aborted) throw error;
+      if (end !== undefined && clock.now() >= end.at && error instanceof ApiError && ['NETWORK_ERROR', 'TIMEOUT', 'HTTP_ERROR'].includes(error.code)) {
+        logger.warn(`Could not read the scan's status (${error.message})`);
+        return await onBudget(client, last ?? ({ id: scanId, status: previous ?? 'UNKNOWN' } as Scan), end.budget, clock.now(), startedAt, options, false);
       }
+      if (!isTransientPollError(error) || failures + 1 >= maxFailures) throw error;
       failures += 1;
-      logger.warn(`Could not read the scan's status (${error.message}); polling again in ${formatDuration(options.pollIntervalMs)}`);
-      await clock.sleep(options.pollIntervalMs, options.signal);
+      const wait = end === undefined ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, end.at - clock.now()));
+      logger.warn(`Could not read the scan's status (${(error as ApiError).message}); polling again in ${formatDuration(wait)}`);
+      await clock.sleep(wait, options.signal);
       continue;
     }
+    last = scan;
     const now = clock.now();
     const status = scan.status;
     options.onStatus?.(status);
@@ -93,7 +117,7 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
       startedAt = now;
     }
     if (options.onEvent !== undefined && !isTerminal(status)) {
-      const details = startedAt !== undefined && options.progressDetails !== false ? await getExecutionDetails(client, scanId).catch(() => undefined) : undefined;
+      const details = startedAt !== undefined && options.progressDetails !== false ? await getExecutionDetails(client, scanId, { deadline: budgetEnd()?.at }).catch(() => undefined) : undefined;
       options.onEvent({ type: 'progress', scanId, status, elapsedMs: now - options.launchedAt, ...(details === undefined ? {} : { details }) });
     }
     if (status === 'FAILED') {
@@ -105,11 +129,20 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
 
     const pendingEnds = startedAt === undefined && options.maxPendingMs !== undefined ? options.launchedAt + options.maxPendingMs : undefined;
     const executionEnds = startedAt !== undefined && options.maxExecutionMs !== undefined ? startedAt + options.maxExecutionMs : undefined;
-    const budget = pendingEnds !== undefined && now >= pendingEnds ? 'pending' : executionEnds !== undefined && now >= executionEnds ? 'execution' : undefined;
+    const totalEnds = options.maxTotalMs !== undefined ? options.launchedAt + options.maxTotalMs : undefined;
+    const budget: Budget | undefined =
+      pendingEnds !== undefined && now >= pendingEnds
+        ? 'pending'
+        : executionEnds !== undefined && now >= executionEnds
+          ? 'execution'
+          : totalEnds !== undefined && now >= totalEnds
+            ? 'total'
+            : undefined;
     if (budget !== undefined) {
       return await onBudget(client, scan, budget, now, startedAt, options);
     }
-    const deadline = pendingEnds ?? executionEnds;
+    const ends = [pendingEnds, executionEnds, totalEnds].filter((t): t is number => t !== undefined);
+    const deadline = ends.length === 0 ? undefined : Math.min(...ends);
     const wait = deadline === undefined ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, deadline - now));
     await clock.sleep(wait, options.signal);
   }
@@ -118,23 +151,37 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
 async function onBudget(
   client: ApiClient,
   scan: Scan,
-  budget: 'pending' | 'execution',
+  budget: Budget,
   now: number,
   startedAt: number | undefined,
   options: WaitForScanOptions,
+  reachable = true,
 ): Promise<WaitResult> {
-  const limit = budget === 'pending' ? options.maxPendingMs : options.maxExecutionMs;
-  const what = `The ${budget === 'pending' ? 'pending' : 'execution'} budget of ${formatDuration(limit ?? 0)} ran out while scan ${scan.id} was ${scan.status}`;
+  const limit = budget === 'pending' ? options.maxPendingMs : budget === 'execution' ? options.maxExecutionMs : options.maxTotalMs;
+  const name = budget === 'total' ? 'total budget' : `${budget} budget`;
+  const what = `The ${name} of ${formatDuration(limit ?? 0)}${budget === 'total' ? ' from launch' : ''} ran out while scan ${scan.id} was ${scan.status}`;
   options.onEvent?.({ type: 'budget', budget, action: options.onTimeout });
   const elapsedMs = now - options.launchedAt;
   if (options.onTimeout === 'fail') {
     throw new ScanError('SCAN_TIMEOUT', `${what}; the scan was left running, as the on-timeout setting 'fail' asks; cancel it in InsightAppSec if it is not wanted.`, { scanId: scan.id, lastStatus: scan.status, elapsedMs });
   }
   // A scan that never started has nothing to stop and collect: it is canceled instead.
-  const action = options.onTimeout === 'cancel' || budget === 'pending' ? 'CANCEL' : 'STOP';
+  const action = options.onTimeout === 'cancel' || startedAt === undefined ? 'CANCEL' : 'STOP';
   options.logger.warn(`${what}; sending ${action}${action === 'CANCEL' && options.onTimeout === 'stop' ? ' (a scan that never started has nothing to stop and collect)' : ''}`);
-  await submitScanAction(client, scan.id, action);
-  const settled = await settle(client, scan.id, options);
+  // The action gets one request timeout: a budget that ran out is not extended by retries against a failing API.
+  try {
+    await submitScanAction(client, scan.id, action, { deadline: options.clock.now() + client.timeoutMs });
+  } catch (error) {
+    if (options.signal?.aborted || !(error instanceof ApiError)) throw error;
+    throw new ScanError(
+      'SCAN_TIMEOUT',
+      `${what}; the ${action === 'CANCEL' ? 'cancel' : 'stop'} could not be sent (${error.message.replace(/\.$/, '')}), so the scan may still be running: ${action === 'CANCEL' ? 'cancel' : 'stop'} it in InsightAppSec.`,
+      { scanId: scan.id, lastStatus: scan.status, elapsedMs },
+      { cause: error },
+    );
+  }
+  // When the status could not be read, waiting for the scan to settle would only extend the run past its budget.
+  const settled = reachable ? await settle(client, scan, options) : scan;
   if (action === 'STOP' && settled.status === 'COMPLETE') {
     options.logger.warn(`Scan ${scan.id} stopped and completed; its findings so far are collected and gated, and the step fails on the budget`);
     return { scan: settled, reason: 'completed', stoppedOnBudget: budget, startedRunningAt: startedAt };
@@ -143,15 +190,33 @@ async function onBudget(
   throw new ScanError('SCAN_TIMEOUT', `${what}; ${result}.`, { scanId: scan.id, lastStatus: settled.status, elapsedMs, ...(settled.failure_reason ? { failureReason: settled.failure_reason } : {}) });
 }
 
-/** Polls until the scan is terminal or the grace period ends; returns the last scan seen. */
-async function settle(client: ApiClient, scanId: string, options: WaitForScanOptions): Promise<Scan> {
+/**
+ * Polls until the scan is terminal or the grace period ends; returns the last scan seen. Polls that fail are
+ * retried within the grace period only, and its end cuts a poll in flight.
+ */
+async function settle(client: ApiClient, from: Scan, options: WaitForScanOptions): Promise<Scan> {
   const graceEnds = options.clock.now() + (options.graceMs ?? 300_000);
   const step = Math.min(options.pollIntervalMs, 5_000);
+  let scan = from;
   for (;;) {
-    const scan = await getScan(client, scanId);
+    try {
+      scan = await getScan(client, from.id, { deadline: graceEnds });
+    } catch (error) {
+      if (options.signal?.aborted || !isTransientPollError(error)) throw error;
+      if (options.clock.now() >= graceEnds) return scan;
+    }
     if (isTerminal(scan.status) || options.clock.now() >= graceEnds) return scan;
-    await options.clock.sleep(step, options.signal);
+    await options.clock.sleep(Math.max(0, Math.min(step, graceEnds - options.clock.now())), options.signal);
   }
+}
+
+/** A failed poll worth polling again: a network error, a timeout, a 5xx, or a 408/429 (the API asking us to slow down). */
+function isTransientPollError(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false;
+  // A timeout or a dropped connection while reading a body carries the 200 it started with: still transient.
+  if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') return true;
+  if (error.code !== 'HTTP_ERROR') return false;
+  return error.status === undefined || error.status >= 500 || error.status === 429 || error.status === 408;
 }
 
 function scanFailed(scan: Scan, elapsedMs: number): ScanError {

@@ -64,6 +64,8 @@ async function main(): Promise<void> {
     scenario,
     apiKey: values['api-key'] ?? 'sim-api-key',
     timeScale: numberOption('time-scale', values['time-scale'], 1),
+    // A warning quotes the client's query: one line, prefixed, so it can never act as a CI logging command.
+    onWarning: (message) => process.stderr.write(`ias-sim: warning: ${[...message].map((ch) => (ch < ' ' || ch === '\u007f' ? ' ' : ch)).join('').replaceAll('##vso[', '##vso%5B')}\n`),
   });
   const listener = await simulator.listen({ host: values.host ?? '127.0.0.1', port: numberOption('port', values.port, 0) });
   process.stdout.write(`IAS_BASE_URL=${listener.baseUrl}\nIAS_API_KEY=${simulator.apiKey}\n`);

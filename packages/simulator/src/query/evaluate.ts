@@ -1,5 +1,5 @@
-import { formatApiDate, parseApiDate } from '../api-date.js';
-import { fieldNames, lookupField, severityRank, type FieldCatalog, type FieldDef, type FieldKind, type FieldScalar } from './fields.js';
+import { parseQueryDate } from './query-date.js';
+import { fieldNames, lookupField, lookupFieldIgnoringCase, severityRank, type FieldCatalog, type FieldDef, type FieldKind, type FieldScalar } from './fields.js';
 import type { QueryNode, QueryValue } from './parser.js';
 import { QueryError } from './query-error.js';
 
@@ -12,43 +12,78 @@ export type Comparable = string | number | boolean;
 function resolveField<Row>(catalog: FieldCatalog<Row>, name: string, offset: number): FieldDef<Row> {
   const field = lookupField(catalog, name);
   if (!field) {
+    const other = lookupFieldIgnoringCase(catalog, name);
+    if (other !== undefined) throw new QueryError(`Unknown field ${name}; field names are case-sensitive, did you mean ${other}?`, offset);
     throw new QueryError(`Unknown field ${name} for search type ${catalog.type} (known: ${fieldNames(catalog).join(', ')})`, offset);
   }
   return field;
 }
 
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const DECIMAL = /^\s*-?(?:\d+(?:\.\d+)?|\.\d+)\s*$/;
+/** Kinds whose values have an order (`<`, `>`, BETWEEN); ids, unordered enums and booleans have none. */
+const ORDERED: ReadonlySet<FieldKind> = new Set<FieldKind>(['string', 'number', 'date', 'severity']);
+
+/** Options of {@link compileQuery}. */
+export interface CompileOptions {
+  /** Compare fields marked `foldCaseFallback` (names) with `=` ignoring case. */
+  foldNames?: boolean;
+}
+
 /** Turns a literal into the comparable form of a field kind; throws QueryError when it cannot be. */
-function coerce(kind: FieldKind, field: string, value: QueryValue): Comparable {
-  switch (kind) {
+function coerce<Row>(field: FieldDef<Row>, name: string, value: QueryValue): Comparable {
+  switch (field.kind) {
     case 'number': {
-      const n = value.kind === 'number' ? value.value : value.kind === 'string' ? Number(value.value) : Number.NaN;
-      if (value.kind === 'string' && value.value.trim() === '') throw new QueryError(`${field} needs a number`, value.offset);
-      if (Number.isNaN(n)) throw new QueryError(`${field} needs a number`, value.offset);
-      return n;
+      if (value.kind === 'number') return value.value;
+      if (value.kind === 'string' && DECIMAL.test(value.value)) return Number(value.value);
+      throw new QueryError(`${name} needs a number written in plain decimals`, value.offset);
     }
     case 'date': {
-      if (value.kind !== 'string') throw new QueryError(`${field} needs a quoted date such as '2026-01-31T00:00:00'`, value.offset);
-      const ms = parseApiDate(value.value);
-      if (ms === undefined) throw new QueryError(`'${value.value}' is not a date (use YYYY-MM-DD or YYYY-MM-DDThh:mm:ss)`, value.offset);
+      if (value.kind !== 'string') throw new QueryError(`${name} needs a quoted date-time such as '2026-01-31T00:00:00'`, value.offset);
+      const ms = parseQueryDate(value.value);
+      if (ms === undefined) {
+        throw new QueryError(`'${value.value}' is not a date-time ${name} accepts (use YYYY-MM-DDThh:mm:ss, optionally with a fraction and Z or ±hh:mm; a date alone is refused)`, value.offset);
+      }
       return ms;
     }
     case 'boolean': {
       if (value.kind === 'boolean') return value.value;
       if (value.kind === 'string' && /^(true|false)$/i.test(value.value)) return value.value.toLowerCase() === 'true';
-      throw new QueryError(`${field} needs true or false`, value.offset);
+      throw new QueryError(`${name} needs true or false`, value.offset);
     }
     case 'id':
-      return String(value.value).toLowerCase();
+      if (value.kind !== 'string' || !UUID.test(value.value)) throw new QueryError(`${name} needs a quoted UUID`, value.offset);
+      return value.value.toLowerCase();
     case 'severity':
+    case 'enum': {
+      const allowed = field.values ?? [];
+      if (value.kind !== 'string' || !allowed.includes(value.value.toUpperCase())) {
+        throw new QueryError(`${name} needs one of ${allowed.map((v) => `'${v}'`).join(', ')}`, value.offset);
+      }
+      return value.value.toUpperCase();
+    }
     case 'string':
-      return String(value.value);
+      if (value.kind !== 'string') throw new QueryError(`${name} needs a single-quoted string`, value.offset);
+      return value.value;
   }
 }
 
 function normalise(kind: FieldKind, v: FieldScalar): Comparable | null {
   if (v === null) return null;
-  if (kind === 'id' && typeof v === 'string') return v.toLowerCase();
-  return v;
+  switch (kind) {
+    case 'id':
+      return typeof v === 'string' ? v.toLowerCase() : null;
+    case 'severity':
+    case 'enum':
+      return typeof v === 'string' ? v.toUpperCase() : null;
+    case 'string':
+      return typeof v === 'string' ? v : null;
+    case 'number':
+    case 'date':
+      return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    case 'boolean':
+      return typeof v === 'boolean' ? v : null;
+  }
 }
 
 function order(kind: FieldKind, a: Comparable, b: Comparable): number {
@@ -59,59 +94,67 @@ function order(kind: FieldKind, a: Comparable, b: Comparable): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-function valuesOf<Row>(field: FieldDef<Row>, row: Row): (Comparable | null)[] {
+/** The present values of a field (a missing or wrongly typed value is left out). */
+function valuesOf<Row>(field: FieldDef<Row>, row: Row): Comparable[] {
   const raw = field.get(row);
-  if (Array.isArray(raw)) return raw.map((v: FieldScalar) => normalise(field.kind, v));
-  return [normalise(field.kind, raw as FieldScalar)];
+  const list: readonly FieldScalar[] = Array.isArray(raw) ? raw : [raw as FieldScalar];
+  const out: Comparable[] = [];
+  for (const v of list) {
+    const n = normalise(field.kind, v);
+    if (n !== null) out.push(n);
+  }
+  return out;
 }
 
-function likeRegex(pattern: string): RegExp {
+function likeRegex(pattern: string, ignoreCase: boolean): RegExp {
   let source = '';
   for (const ch of pattern) {
     if (ch === '%') source += '.*';
     else if (ch === '_') source += '.';
-    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`^${source}$`, 'is');
+  return new RegExp(`^${source}$`, ignoreCase ? 'isu' : 'su');
 }
 
-function asText(kind: FieldKind, v: Comparable): string {
-  return kind === 'date' && typeof v === 'number' ? formatApiDate(v) : String(v);
+function requireOrder<Row>(field: FieldDef<Row>, name: string, what: string, offset: number): void {
+  if (!ORDERED.has(field.kind)) throw new QueryError(`${name} has no order, so ${what} cannot compare it; use = or !=`, offset);
 }
 
 /**
  * Compiles a parsed query against a field catalog: resolves every field, checks and converts every
  * value, and returns a predicate. Throws QueryError (unknown field, bad value) with its position.
+ *
+ * The rules (shared with core through the query-case table, see docs/query-language.md): field names are exact;
+ * a missing value never matches, `!=` included (`!=` holds when values are present and none equals); LIKE works
+ * on text (case-sensitive) and ids (case-insensitive) only; ordering works on text, numbers, date-times and
+ * severities only; BETWEEN bounds must be in order.
  */
-export function compileQuery<Row>(node: QueryNode, catalog: FieldCatalog<Row>): RowPredicate<Row> {
+export function compileQuery<Row>(node: QueryNode, catalog: FieldCatalog<Row>, options: CompileOptions = {}): RowPredicate<Row> {
   switch (node.kind) {
     case 'and': {
-      const l = compileQuery(node.left, catalog);
-      const r = compileQuery(node.right, catalog);
+      const l = compileQuery(node.left, catalog, options);
+      const r = compileQuery(node.right, catalog, options);
       return (row) => l(row) && r(row);
     }
     case 'or': {
-      const l = compileQuery(node.left, catalog);
-      const r = compileQuery(node.right, catalog);
+      const l = compileQuery(node.left, catalog, options);
+      const r = compileQuery(node.right, catalog, options);
       return (row) => l(row) || r(row);
     }
     case 'compare': {
       const field = resolveField(catalog, node.field, node.fieldOffset);
-      if (field.kind === 'boolean' && node.op !== '=' && node.op !== '!=') {
-        throw new QueryError(`${node.field} is true or false and accepts only = and !=`, node.value.offset);
+      if (node.op !== '=' && node.op !== '!=') requireOrder(field, node.field, `'${node.op}'`, node.value.offset);
+      const target = coerce(field, node.field, node.value);
+      if (options.foldNames === true && field.foldCaseFallback === true && node.op === '=' && typeof target === 'string') {
+        const folded = target.toLowerCase();
+        return (row) => valuesOf(field, row).some((v) => String(v).toLowerCase() === folded);
       }
-      const target = coerce(field.kind, node.field, node.value);
-      if (field.kind === 'severity' && node.op !== '=' && node.op !== '!=' && severityRank(String(target)) < 0) {
-        throw new QueryError(`'${String(target)}' is not a severity`, node.value.offset);
-      }
-      const test = (v: Comparable | null): boolean => {
-        if (v === null) return false;
+      const test = (v: Comparable): boolean => {
         const c = order(field.kind, v, target);
         switch (node.op) {
           case '=':
-            return c === 0;
           case '!=':
-            return c !== 0;
+            return c === 0;
           case '<':
             return c < 0;
           case '<=':
@@ -122,22 +165,42 @@ export function compileQuery<Row>(node: QueryNode, catalog: FieldCatalog<Row>): 
             return c >= 0;
         }
       };
-      if (node.op === '!=') return (row) => valuesOf(field, row).every((v) => v === null || test(v));
+      if (node.op === '!=') {
+        return (row) => {
+          const values = valuesOf(field, row);
+          return values.length > 0 && !values.some(test);
+        };
+      }
       return (row) => valuesOf(field, row).some(test);
     }
     case 'like': {
       const field = resolveField(catalog, node.field, node.fieldOffset);
+      if (field.kind !== 'string' && field.kind !== 'id') throw new QueryError(`LIKE works only on text and id fields, not on ${node.field}`, node.fieldOffset);
       if (node.value.kind !== 'string') throw new QueryError('LIKE needs a single-quoted pattern', node.value.offset);
-      const regex = likeRegex(node.value.value);
-      return (row) => valuesOf(field, row).some((v) => v !== null && regex.test(asText(field.kind, v)));
+      const regex = likeRegex(node.value.value, field.kind === 'id');
+      return (row) => valuesOf(field, row).some((v) => regex.test(String(v)));
     }
     case 'between': {
       const field = resolveField(catalog, node.field, node.fieldOffset);
-      if (field.kind === 'boolean') throw new QueryError(`${node.field} is true or false and cannot be used with BETWEEN`, node.fieldOffset);
-      const low = coerce(field.kind, node.field, node.low);
-      const high = coerce(field.kind, node.field, node.high);
-      return (row) => valuesOf(field, row).some((v) => v !== null && order(field.kind, v, low) >= 0 && order(field.kind, v, high) <= 0);
+      requireOrder(field, node.field, 'BETWEEN', node.fieldOffset);
+      const low = coerce(field, node.field, node.low);
+      const high = coerce(field, node.field, node.high);
+      if (order(field.kind, low, high) > 0) throw new QueryError(`The bounds of BETWEEN on ${node.field} are reversed`, node.low.offset);
+      return (row) => valuesOf(field, row).some((v) => order(field.kind, v, low) >= 0 && order(field.kind, v, high) <= 0);
     }
+  }
+}
+
+/** True when the query compares a name field (`foldCaseFallback`) with `=`, so a case-folded rerun is meaningful. */
+export function comparesNames<Row>(node: QueryNode, catalog: FieldCatalog<Row>): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return comparesNames(node.left, catalog) || comparesNames(node.right, catalog);
+    case 'compare':
+      return node.op === '=' && lookupField(catalog, node.field)?.foldCaseFallback === true;
+    default:
+      return false;
   }
 }
 

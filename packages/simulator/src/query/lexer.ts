@@ -65,12 +65,15 @@ export function tokenize(source: string): Token[] {
       tokens.push({ kind: 'string', text, offset: start });
     } else if (ch === '"') {
       throw new QueryError('Double quotes are not allowed; put string values in single quotes', start);
-    } else if (/[0-9]/.test(ch) || (ch === '-' && /[0-9]/.test(source[i + 1] ?? ''))) {
-      const match = /^-?\d+(?:\.\d+)?/.exec(source.slice(i));
+    } else if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(source[i + 1] ?? '')) || (ch === '-' && /[0-9.]/.test(source[i + 1] ?? ''))) {
+      // Plain decimals only: how the real API reads exponents (7.5e0) is unknown, so they are refused.
+      const match = /^-?(?:\d+(?:\.\d+)?|\.\d+)/.exec(source.slice(i));
       const text = match?.[0] ?? ch;
-      tokens.push({ kind: 'number', text, value: Number(text), offset: start });
+      const value = Number(text);
+      if (!Number.isFinite(value)) throw new QueryError(`The number ${text} is too large`, start);
+      tokens.push({ kind: 'number', text, value, offset: start });
       i += text.length;
-      if (IDENT_START.test(source[i] ?? '')) throw new QueryError(`Unexpected character '${source[i]}' after number ${text}`, i);
+      if (/[A-Za-z0-9_.:]/.test(source[i] ?? '')) throw new QueryError(`Unexpected character '${source[i]}' after number ${text}`, i);
     } else if (IDENT_START.test(ch)) {
       while (i < source.length && IDENT_PART.test(source[i] ?? '')) i += 1;
       tokens.push({ kind: 'ident', text: source.slice(start, i), offset: start });

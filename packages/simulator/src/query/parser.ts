@@ -66,10 +66,15 @@ export function parseQuery(source: string): QueryNode {
     throw new QueryError(`Expected an operator (=, !=, <, <=, >, >=, LIKE, BETWEEN) after ${field} but found ${describe(next)}`, next.offset);
   };
 
+  let depth = 0;
   const parsePrimary = (): QueryNode => {
     if (peek().kind === 'lparen') {
       const open = take();
+      // The same bound as any real query needs; it keeps recursion far from the stack's end.
+      if (depth >= 100) throw new QueryError('Parentheses nest more than 100 deep', open.offset);
+      depth += 1;
       const inner = parseOr();
+      depth -= 1;
       const close = take();
       if (close.kind !== 'rparen') throw new QueryError(`Expected ')' to close the '(' at position ${open.offset + 1} but found ${describe(close)}`, close.offset);
       return inner;

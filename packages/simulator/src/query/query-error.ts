@@ -4,8 +4,9 @@ export class QueryError extends Error {
   /** 1-based character position of the problem in the query. */
   readonly position: number;
 
-  constructor(message: string, offset: number) {
-    super(`${message} at position ${offset + 1}`);
-    this.position = offset + 1;
+  /** `offset` null: a problem of the whole query (an ambiguous name), reported without a position. */
+  constructor(message: string, offset: number | null) {
+    super(offset === null ? message : `${message} at position ${offset + 1}`);
+    this.position = (offset ?? 0) + 1;
   }
 }

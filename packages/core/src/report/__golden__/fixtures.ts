@@ -256,7 +256,7 @@ export async function runReport(
   report: StreamingReport,
   records: Iterable<FindingRecord>,
   context: ReportContext = fixtureContext(),
-): Promise<{ format: string; path: string; notes: string[] }> {
+): Promise<{ format: string; path: string; notes: string[]; info?: string[] }> {
   for (const record of records) await report.add(record);
   return report.finish(context);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { systemClock } from '@ias/core';
 import { createSimulator, type Simulator } from '@ias/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../src/run';
+import { runMain as run } from '../src/run-main';
 import { createRecordingToolkit } from './recording-toolkit';
 
 // run() in process, with a recording toolkit and the simulator's in-process fetch (1.2 s per demo scan).
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function host(inputs: Record<string, string>) {
-  const toolkit = createRecordingToolkit({ 'api-key': sim.apiKey, 'base-url': 'http://ias.sim/ias/v1', 'poll-interval': '1s', ...inputs });
+  const toolkit = createRecordingToolkit({ 'api-key': sim.apiKey, 'base-url': 'http://ias.sim.test/ias/v1', 'poll-interval': '1s', ...inputs });
   return { toolkit, fetch: sim.fetch, clock: systemClock, version: '0.0.0-test', runtime: 'node/test', workspace, readText: (path: string) => readFile(path, 'utf8') };
 }
 

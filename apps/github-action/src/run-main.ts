@@ -5,6 +5,7 @@ import {
   parseConfig,
   redactSecrets,
   outcomeBeforeStart,
+  sanitizeLogMessage,
   runScanJob,
   type Clock,
   type FetchLike,
@@ -19,7 +20,7 @@ import { readActionInputs, type ActionInputs } from './inputs';
 import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, fallbackSummary, setOutputs } from './outputs';
 import { STATE, type ActionToolkit } from './toolkit';
 
-/** What the action needs from its process; `main.ts` passes the real ones, tests pass fakes. */
+/** What the action needs from its process; `index.ts` passes the real ones, tests pass fakes. */
 export interface ActionHost {
   toolkit: ActionToolkit;
   fetch: FetchLike;
@@ -39,7 +40,7 @@ export interface ActionHost {
 }
 
 /** The main step: inputs → core's run → outputs, annotations, job summary and result. Returns the exit status. */
-export async function run(host: ActionHost): Promise<number> {
+export async function runMain(host: ActionHost): Promise<number> {
   const { toolkit } = host;
   const apiKey = toolkit.getInput('api-key');
   registerSecret(toolkit, apiKey);
@@ -114,6 +115,9 @@ async function finishEarly(host: ActionHost, inputs: ActionInputs, logger: Logge
 async function finish(host: ActionHost, inputs: ActionInputs, outcome: ActionOutcome): Promise<number> {
   const { toolkit } = host;
   setOutputs(toolkit, outcome, { outputDir: inputs.outputDir });
+  // The reason first: the runner keeps only the first 10 error annotations of a step, so it takes the first slot
+  // and the per-finding annotations get the rest.
+  if (outcome.exitCode !== EXIT_CODES.passed) toolkit.setFailed(failureLine(outcome));
   if (inputs.annotations) annotateMatches(toolkit, outcome, inputs.outputDir);
   if (inputs.summary) {
     try {
@@ -122,8 +126,7 @@ async function finish(host: ActionHost, inputs: ActionInputs, outcome: ActionOut
       toolkit.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  if (outcome.exitCode === EXIT_CODES.passed) toolkit.info(`✔ ${failureLine(outcome)}`);
-  else toolkit.setFailed(failureLine(outcome));
+  if (outcome.exitCode === EXIT_CODES.passed) toolkit.info(sanitizeLogMessage(`✔ ${failureLine(outcome)}`));
   return outcome.exitCode;
 }
 

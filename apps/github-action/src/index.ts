@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { redactSecrets, systemClock } from '@ias/core';
+import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { version } from '../package.json';
+import { runPost } from './post';
+import { runMain, type ActionHost } from './run-main';
+import { STATE, type ActionToolkit } from './toolkit';
+
+/** The toolkit on `@actions/core`: the runner's contract (INPUT_* and STATE_* variables, workflow commands, GITHUB_* files). */
+function createToolkit(): ActionToolkit {
+  return {
+    getInput: (name) => core.getInput(name),
+    getBooleanInput: (name) => core.getBooleanInput(name),
+    setSecret: (secret) => core.setSecret(secret),
+    setOutput: (name, value) => core.setOutput(name, value),
+    saveState: (name, value) => core.saveState(name, value),
+    getState: (name) => core.getState(name),
+    debug: (message) => core.debug(message),
+    info: (message) => core.info(message),
+    warning: (message, properties) => core.warning(message, properties ?? {}),
+    error: (message, properties) => core.error(message, properties ?? {}),
+    notice: (message, properties) => core.notice(message, properties ?? {}),
+    startGroup: (name) => core.startGroup(name),
+    endGroup: () => core.endGroup(),
+    setFailed: (message) => core.setFailed(message),
+    appendSummary: async (markdown) => {
+      if ((process.env.GITHUB_STEP_SUMMARY ?? '') === '') return;
+      await core.summary.addRaw(markdown, true).write();
+    },
+  };
+}
+
+/** What a caller may replace; `main.ts` replaces nothing, tests give the simulator's fetch and a manual clock. */
+export type RunOverrides = Partial<Pick<ActionHost, 'fetch' | 'clock' | 'createSink'>>;
+
+/**
+ * Runs the action once, as the main step or (when the main step saved `isPost` in the state) as the `post:` step,
+ * and sets `process.exitCode`. Importing this module does nothing: `main.ts` calls `run()` for the runner, and
+ * `@github/local-action` imports it and calls `run()` for the main and again for the post step.
+ * @returns the exit status (see the README)
+ */
+export async function run(overrides: RunOverrides = {}): Promise<number> {
+  const isPost = core.getState(STATE.isPost) === 'true';
+  // The runner sends SIGINT on cancel, SIGTERM 7.5 s later, then kills: the first signal cancels the scan, a second
+  // one ends the process at once.
+  const interrupt = createInterruptSignal(process, {
+    onFirst: (signal) => core.info(`Received ${signal}: the workflow was canceled; canceling the scan…`),
+    onRepeat: () => process.exit(130),
+  });
+  let code: number;
+  try {
+    // Inside the try: a bad proxy variable, say, ends the step with a one-line failure, not a stack trace.
+    const host: ActionHost = {
+      toolkit: createToolkit(),
+      fetch: overrides.fetch ?? createNodeFetch(process.env),
+      clock: overrides.clock ?? systemClock,
+      signal: interrupt.signal,
+      version,
+      runtime: nodeRuntime(),
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      readText: (path) => readFile(path, 'utf8'),
+      toolCache: process.env.RUNNER_TOOL_CACHE,
+      ...(overrides.createSink === undefined ? {} : { createSink: overrides.createSink }),
+    };
+    code = await (isPost ? runPost(host) : runMain(host));
+  } catch (error) {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const key = core.getInput('api-key');
+    core.setFailed(`Internal error of the InsightAppSec action: ${redactSecrets(text, [key]).split('\n')[0] ?? ''}`);
+    core.debug(redactSecrets(text, [key]));
+    code = isPost ? 0 : 5;
+  } finally {
+    interrupt.dispose();
+  }
+  process.exitCode = code;
+  return code;
+}

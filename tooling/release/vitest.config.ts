@@ -1,0 +1,3 @@
+import { sharedTestConfig } from '../../tooling/config/vitest.shared.ts';
+
+export default sharedTestConfig;
