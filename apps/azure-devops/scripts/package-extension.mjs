@@ -30,6 +30,15 @@ copyFileSync(join(dirname(require.resolve('azure-pipelines-task-lib/package.json
 // The bundle is CommonJS; this keeps Node from reading it as ESM under a `"type": "module"` parent folder.
 writeFileSync(join(out, TASK, 'package.json'), `${JSON.stringify({ name: 'insightappsec-scan-task', version: pkg.version, private: true, type: 'commonjs' }, null, 2)}\n`);
 writeFileSync(join(root, 'dist', 'bundle', 'package.json'), '{ "type": "commonjs" }\n');
+// The API discovery task: its own folder, the same task library.
+const DISCOVER_TASK = 'InsightAppSecApiDiscovery';
+mkdirSync(join(out, DISCOVER_TASK), { recursive: true });
+const discoverTask = JSON.parse(readFileSync(join(root, 'discover-task', 'task.json'), 'utf8'));
+discoverTask.version = { Major: major, Minor: minor, Patch: patch };
+writeFileSync(join(out, DISCOVER_TASK, 'task.json'), `${JSON.stringify(discoverTask, null, 2)}\n`);
+copyFileSync(join(root, 'dist', 'bundle', 'discover.js'), join(out, DISCOVER_TASK, 'index.js'));
+copyFileSync(join(dirname(require.resolve('azure-pipelines-task-lib/package.json')), 'lib.json'), join(out, DISCOVER_TASK, 'lib.json'));
+writeFileSync(join(out, DISCOVER_TASK, 'package.json'), `${JSON.stringify({ name: 'insightappsec-api-discovery-task', version: pkg.version, private: true, type: 'commonjs' }, null, 2)}\n`);
 copyFileSync(join(root, 'README.md'), join(out, 'README.md'));
 writeFileSync(join(out, 'images', 'icon.png'), drawIcon(128));
 

@@ -26,7 +26,7 @@ export type {
   TransitionSeconds,
 } from './scenario.js';
 export { formatApiDate, parseApiDate } from './api-date.js';
-export { AZURE_ROUTES, azureRouteOf, createAzureFake } from './azure/azure-fake.js';
+export { AZURE_ROUTES, azureRouteOf, createAzureFake, SUPPORTED_API_VERSIONS } from './azure/azure-fake.js';
 export type { AzureFake, AzureFakeOptions, AzureFaultRule, AzureRequestRecord, AzureRoute } from './azure/azure-fake.js';
-export { AZURE_FAKE_IDS, defaultAzureFixture, echoApiOpenApi3 } from './azure/azure-fixtures.js';
+export { AZURE_FAKE_IDS, defaultAzureFixture, echoApiOpenApi3, twoSubscriptionFixture, workspaceFixture } from './azure/azure-fixtures.js';
 export type { AzureFixture, FakeApi, FakeService, FakeSpec } from './azure/azure-fixtures.js';

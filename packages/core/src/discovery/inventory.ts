@@ -1,7 +1,7 @@
 import type { SpecFormat } from './spec-document';
 
 /** What became of an API since the previous inventory. */
-export const API_STATUSES = ['new', 'changed', 'unchanged', 'removed', 'skipped', 'error'] as const;
+export const API_STATUSES = ['new', 'changed', 'unchanged', 'removed', 'skipped', 'error', 'unreachable'] as const;
 /** One API status. */
 export type ApiStatus = (typeof API_STATUSES)[number];
 
@@ -9,11 +9,17 @@ export type ApiStatus = (typeof API_STATUSES)[number];
 export interface InventoryService {
   id: string;
   name: string;
+  /** The source (sources file entry) the service was found through; `default` for flags. */
+  source?: string;
   subscriptionId: string;
   resourceGroup: string;
   location: string | null;
   sku: string | null;
   gatewayUrl: string | null;
+  /** `unreachable`: listed before, but not listed (or not readable) now, e.g. a role revoked on that instance. */
+  status?: 'ok' | 'unreachable';
+  /** Why the service is unreachable. */
+  error?: string | null;
 }
 
 /** The stored definition of an API. */
@@ -32,6 +38,14 @@ export interface InventoryLink {
   /** The scan configuration as the links file names it (name or id). */
   scanConfig: string;
   scanConfigId: string | null;
+  /** Its name in IAS (also when the links file gives its id). */
+  scanConfigName?: string;
+  /** What the last push added besides the definition, so unlink can take exactly that away again. */
+  applied?: { subscriptionKeyHeader?: string; restrictToSpec?: boolean };
+  /** The endpoints people approved for this scan configuration (set on the first push, and by approve). */
+  approvedOperations?: string[];
+  /** New endpoints held back from the scan configuration until `ias discover approve`. */
+  pendingReview?: { added: string[]; since: string } | null;
   lastPushedSha256: string | null;
   lastPushedAt: string | null;
 }
@@ -40,7 +54,11 @@ export interface InventoryLink {
 export interface InventoryApi {
   /** `<service>/<api name>`: the key the links file uses. */
   key: string;
+  /** The source the API was found through; `default` for flags. */
+  source?: string;
   service: string;
+  /** The APIM workspace the API belongs to (its key is then `<service>/<api>@<workspace>`); null for the service's own. */
+  workspace?: string | null;
   name: string;
   armId: string;
   displayName: string;
@@ -53,6 +71,10 @@ export interface InventoryApi {
   subscriptionRequired: boolean;
   /** The header the gateway reads the subscription key from. */
   subscriptionKeyHeader: string | null;
+  /**
+   * The definition. When `skipReason` is also set, this is the last definition that could be exported (kept so the
+   * loss shows as a change and nothing is scanned blind); an `unreachable` API keeps its last one too.
+   */
   spec: InventorySpec | null;
   status: ApiStatus;
   previousSha256: string | null;
@@ -66,23 +88,71 @@ export interface InventoryApi {
 /** Counts per status. */
 export type InventorySummary = Record<ApiStatus, number>;
 
+/** One source of the inventory, as configured (no secrets). */
+export interface InventorySource {
+  name: string;
+  kind: 'azure-apim';
+  cloud: string;
+  armEndpoint: string;
+  tenantId: string;
+  clientId: string;
+  /** null: every subscription the app can see. */
+  subscriptions: string[] | null;
+  resourceGroup: string | null;
+  services: string[] | null;
+  workspaces: string[] | null;
+  apiFilter: string;
+  includeTypes: string[];
+}
+
+/** What one source's last sync did (`sync-status.json`). */
+export interface SourceSyncRecord {
+  name: string;
+  /** ISO time of the sync. */
+  at: string;
+  /** `ok`; `partial`: some services or APIs could not be read; `failed`: nothing could be read. */
+  result: 'ok' | 'partial' | 'failed';
+  /** The subscriptions read (named or found). */
+  subscriptions: string[];
+  services: number;
+  apis: number;
+  counts: InventorySummary;
+  /** Why the sync failed or was partial. */
+  reason: string | null;
+}
+
+/** The file of the last sync's status per source, next to the inventory; it changes on every sync. */
+export const SYNC_STATUS_FILE = 'sync-status.json';
+
+/** `sync-status.json` text. */
+export function serializeSyncStatus(records: readonly SourceSyncRecord[]): string {
+  return `${JSON.stringify({ schemaVersion: 1, sources: records }, null, 2)}\n`;
+}
+
+/** Reads `sync-status.json`; an empty list when absent or unreadable. */
+export function parseSyncStatus(text: string | undefined): SourceSyncRecord[] {
+  if (text === undefined) return [];
+  try {
+    const value = JSON.parse(text) as { sources?: unknown };
+    return Array.isArray(value.sources) ? (value.sources as SourceSyncRecord[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Zero of every status. */
+export function emptySummary(): InventorySummary {
+  return { new: 0, changed: 0, unchanged: 0, removed: 0, skipped: 0, error: 0, unreachable: 0 };
+}
+
 /** `inventory.json`. */
 export interface Inventory {
   schemaVersion: 1;
   /** Changes only when the rest of the inventory changes, so an idle day leaves git clean. */
   generatedAt: string;
   tool: string;
-  source: {
-    kind: 'azure-apim';
-    cloud: string;
-    armEndpoint: string;
-    tenantId: string;
-    subscriptions: string[];
-    resourceGroup: string | null;
-    services: string[] | null;
-    apiFilter: string;
-    includeTypes: string[];
-  };
+  /** The sources as configured for the sync that wrote this inventory. */
+  sources: InventorySource[];
   summary: InventorySummary;
   services: InventoryService[];
   apis: InventoryApi[];
@@ -96,7 +166,7 @@ const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** Sorts services by name and APIs by key, and recounts the summary. */
 export function normalizeInventory(inventory: Inventory): Inventory {
   const apis = [...inventory.apis].sort((a, b) => byString(a.key, b.key));
-  const summary: InventorySummary = { new: 0, changed: 0, unchanged: 0, removed: 0, skipped: 0, error: 0 };
+  const summary = emptySummary();
   for (const api of apis) summary[api.status] += 1;
   return { ...inventory, summary, services: [...inventory.services].sort((a, b) => byString(a.name, b.name)), apis };
 }
@@ -153,4 +223,20 @@ export function createMemoryDiscoveryFiles(initial: Record<string, string> = {})
       files.delete(path);
     },
   };
+}
+
+/**
+ * Approves the endpoints of linked APIs (`ias discover approve`): each named API's current operations become its
+ * approved ones and its pending review is cleared, so the next push attaches them.
+ * @returns the updated inventory, the keys approved, and the keys that are not linked APIs of the inventory.
+ */
+export function approveEndpoints(inventory: Inventory, keys: readonly string[] | 'all'): { inventory: Inventory; approved: string[]; unknown: string[] } {
+  const wanted = keys === 'all' ? inventory.apis.filter((a) => a.link?.pendingReview).map((a) => a.key) : [...keys];
+  const approved: string[] = [];
+  const apis = inventory.apis.map((api) => {
+    if (!wanted.includes(api.key) || api.link === null || api.spec === null) return api;
+    approved.push(api.key);
+    return { ...api, link: { ...api.link, approvedOperations: [...api.spec.operations], pendingReview: null } };
+  });
+  return { inventory: { ...inventory, apis }, approved, unknown: wanted.filter((k) => !approved.includes(k)) };
 }

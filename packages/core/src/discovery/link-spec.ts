@@ -1,16 +1,19 @@
 import * as z from 'zod';
 import type { ApiClient } from '../api/client';
-import { listApps, listScanConfigs, UUID_PATTERN } from '../api/resources';
+import { getScanConfig, listApps, listScanConfigs, UUID_PATTERN } from '../api/resources';
 import type { App, ScanConfig } from '../api/schemas';
 import type { Logger } from '../effects';
 import { ApiError, redactSecrets } from '../errors';
 import type { InventoryApi } from './inventory';
 import type { ApiLink } from './links-file';
+import { canonicalJson, keepOperations } from './spec-document';
 
 type Json = Record<string, unknown>;
 
 /** What {@link applySpecToOptions} writes. */
 export interface SpecPatch {
+  /** The inventory key of the API; marks the definition entry as this tool's, for later updates and unlink. */
+  key: string;
   /** The canonical JSON of the definition. */
   specText: string;
   /** Host for `host_name` (the link's override, or the gateway host). */
@@ -24,18 +27,43 @@ export interface SpecPatch {
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The extension member that marks a definition this tool attached (`x-ias-discovery: {key}`). */
+export const DISCOVERY_MARKER = 'x-ias-discovery';
+
+/** The definition text as pushed: the canonical JSON with the marker naming its inventory key. */
+export function markedSpecText(specText: string, key: string): string {
+  const document = JSON.parse(specText) as Json;
+  return canonicalJson({ ...document, [DISCOVERY_MARKER]: { key, tool: 'ias discover' } });
+}
+
+/** The inventory key a `swagger_file_list` entry was pushed for, or `undefined` for entries this tool did not add. */
+export function markerKeyOf(entry: unknown): string | undefined {
+  if (!isObject(entry) || typeof entry.value !== 'string' || !entry.value.includes(DISCOVERY_MARKER)) return undefined;
+  try {
+    const marker = (JSON.parse(entry.value) as Json)[DISCOVERY_MARKER];
+    return isObject(marker) && typeof marker.key === 'string' ? marker.key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Returns a copy of a scan configuration's options with the definition attached (ias-api.md §3.8): one
- * `web_service_config.swagger_file_list` entry (`value`, `host_name`, `preferred_content_type`), and when asked
- * `crawl_config.restrict_to_swagger` and a subscription-key custom header. Every other option is left as it was,
- * in its original order.
+ * Returns a copy of a scan configuration's options with the definition attached (ias-api.md §3.8): this API's
+ * `web_service_config.swagger_file_list` entry (`value`, `host_name`, `preferred_content_type`) is added or replaced,
+ * and every other entry (other linked APIs, definitions added by hand) is kept, so several APIs can share one scan
+ * configuration. When asked: `crawl_config.restrict_to_swagger` and a subscription-key custom header. Every other
+ * option is left as it was, in its original order.
  */
 export function applySpecToOptions(options: Json, patch: SpecPatch): Json {
   const out: Json = { ...options };
   const web: Json = isObject(options.web_service_config) ? { ...options.web_service_config } : {};
-  const file: Json = { value: patch.specText, preferred_content_type: 'application/json' };
+  const file: Json = { value: markedSpecText(patch.specText, patch.key), preferred_content_type: 'application/json' };
   if (patch.hostName !== null) file.host_name = patch.hostName;
-  web.swagger_file_list = [file];
+  const list = Array.isArray(web.swagger_file_list) ? [...(web.swagger_file_list as unknown[])] : [];
+  const at = list.findIndex((entry) => markerKeyOf(entry) === patch.key);
+  if (at >= 0) list[at] = file;
+  else list.push(file);
+  web.swagger_file_list = list;
   if (patch.hostOverride && patch.hostName !== null) web.swagger_host_name = patch.hostName;
   out.web_service_config = web;
   if (patch.restrictToSpec !== undefined) {
@@ -45,14 +73,52 @@ export function applySpecToOptions(options: Json, patch: SpecPatch): Json {
   }
   if (patch.subscriptionKeyHeader !== undefined) {
     const headers: Json = isObject(options.http_headers_config) ? { ...options.http_headers_config } : {};
-    const list = Array.isArray(headers.custom_headers_list) ? [...(headers.custom_headers_list as unknown[])] : [];
+    const headerList = Array.isArray(headers.custom_headers_list) ? [...(headers.custom_headers_list as unknown[])] : [];
     const name = patch.subscriptionKeyHeader.name.toLowerCase();
     const line = { value: `${patch.subscriptionKeyHeader.name}: ${patch.subscriptionKeyHeader.value}` };
-    const at = list.findIndex((h) => isObject(h) && typeof h.value === 'string' && h.value.split(':')[0]?.trim().toLowerCase() === name);
-    if (at >= 0) list[at] = line;
-    else list.push(line);
-    headers.custom_headers_list = list;
+    const index = headerList.findIndex((h) => headerNameOf(h) === name);
+    if (index >= 0) headerList[index] = line;
+    else headerList.push(line);
+    headers.custom_headers_list = headerList;
     out.http_headers_config = headers;
+  }
+  return out;
+}
+
+/** The lower-case name of a `custom_headers_list` entry (`{value: "Name: value"}`). */
+function headerNameOf(entry: unknown): string | undefined {
+  return isObject(entry) && typeof entry.value === 'string' ? entry.value.split(':')[0]?.trim().toLowerCase() : undefined;
+}
+
+/** Whether the options send a custom header of this name. */
+export function hasCustomHeader(options: Json, name: string): boolean {
+  const headers = isObject(options.http_headers_config) ? options.http_headers_config : {};
+  const list = Array.isArray(headers.custom_headers_list) ? (headers.custom_headers_list as unknown[]) : [];
+  return list.some((h) => headerNameOf(h) === name.toLowerCase());
+}
+
+/**
+ * Returns a copy of the options without what this tool pushed for `key`: its definition entry, and what the push
+ * added (`applied`): the subscription-key header unless another of this tool's definitions remains, and
+ * `restrict_to_swagger` once no definition is left. Everything else is kept as it is.
+ */
+export function removeSpecFromOptions(options: Json, key: string, applied: { subscriptionKeyHeader?: string; restrictToSpec?: boolean } = {}): Json {
+  const out: Json = { ...options };
+  const web: Json = isObject(options.web_service_config) ? { ...options.web_service_config } : {};
+  const list = (Array.isArray(web.swagger_file_list) ? (web.swagger_file_list as unknown[]) : []).filter((entry) => markerKeyOf(entry) !== key);
+  web.swagger_file_list = list;
+  out.web_service_config = web;
+  const othersOfOurs = list.some((entry) => markerKeyOf(entry) !== undefined);
+  if (applied.subscriptionKeyHeader !== undefined && !othersOfOurs && isObject(options.http_headers_config)) {
+    const headers: Json = { ...options.http_headers_config };
+    const name = applied.subscriptionKeyHeader.toLowerCase();
+    headers.custom_headers_list = (Array.isArray(headers.custom_headers_list) ? (headers.custom_headers_list as unknown[]) : []).filter((h) => headerNameOf(h) !== name);
+    out.http_headers_config = headers;
+  }
+  if (applied.restrictToSpec === true && list.length === 0 && isObject(options.crawl_config)) {
+    const crawl: Json = { ...options.crawl_config };
+    delete crawl.restrict_to_swagger;
+    out.crawl_config = crawl;
   }
   return out;
 }
@@ -105,12 +171,23 @@ export interface PushResult {
   key: string;
   scanConfig: string;
   scanConfigId: string | null;
-  result: 'pushed' | 'would-push' | 'up-to-date' | 'skipped' | 'error';
+  /** The scan configuration's name in IAS. */
+  scanConfigName?: string;
+  /** `refused`: the API's host is outside the scan configuration's scope (use force to push anyway). */
+  result: 'pushed' | 'would-push' | 'up-to-date' | 'skipped' | 'refused' | 'error';
   message: string;
+  /** Things to fix that did not stop the push (a missing subscription key). */
+  warnings?: string[];
   /** The options diff (`--dry-run`). */
   diff?: string[];
   /** The SHA-256 pushed (for `lastPushedSha256`). */
   sha256?: string;
+  /** What the push set besides the definition. */
+  applied?: { subscriptionKeyHeader?: string; restrictToSpec?: boolean };
+  /** The endpoints approved after this push (to record in the inventory). */
+  approvedOperations?: string[];
+  /** New endpoints held back for review (not in what was pushed). */
+  pendingReview?: string[];
 }
 
 /** What {@link pushLinkedSpecs} needs. */
@@ -118,6 +195,7 @@ export interface PushContext {
   client: ApiClient;
   logger: Logger;
   dryRun: boolean;
+  /** Push unchanged definitions again, and push links whose host is outside the scan configuration's scope. */
   force: boolean;
   /** Reads a variable the links file names (subscription keys); `undefined` when unset. */
   readVariable(name: string): string | undefined;
@@ -125,18 +203,24 @@ export interface PushContext {
   specText(api: InventoryApi): Promise<string | undefined>;
   /** Secrets to mask in messages. */
   secrets: string[];
+  /** Approve new endpoints of every link (`--approve-new`). @default false */
+  approveNew?: boolean;
 }
 
 const optionsSchema = z.custom<Json>(isObject, { message: 'expected an options object' });
 
 /**
- * For each link whose definition changed since its last push (or all with `force`): GET the scan
- * configuration's options, attach the definition, PUT them back (or, with `dryRun`, report the diff). Links to
- * missing, removed or skipped APIs are reported and left alone.
+ * Attaches the definitions of linked APIs to their scan configurations. The links are grouped by scan
+ * configuration; each one's live options are read (GET), every linked definition is merged into its
+ * `swagger_file_list`, and the options are written back (PUT) once, only when they differ from what IAS has, so an
+ * edit made in IAS is noticed and repaired. A link whose host is outside the scope is refused unless `force`.
+ * With `dryRun` the diff is reported instead. Links to missing, removed, unreachable or definition-less APIs are
+ * reported and left alone.
  */
 export async function pushLinkedSpecs(links: readonly ApiLink[], apis: readonly InventoryApi[], gatewayHosts: ReadonlyMap<string, string>, ctx: PushContext): Promise<PushResult[]> {
   const results: PushResult[] = [];
   const resolver = createScanConfigResolver(ctx.client);
+  const groups = new Map<string, { config: { id: string; name: string }; items: { link: ApiLink; api: InventoryApi }[] }>();
   for (const link of links) {
     const base = { key: link.key, scanConfig: link.scanConfig, scanConfigId: null as string | null };
     const api = apis.find((a) => a.key === link.key);
@@ -145,50 +229,135 @@ export async function pushLinkedSpecs(links: readonly ApiLink[], apis: readonly 
       results.push({ ...base, result: 'skipped', message: `${link.key} ${why}; nothing pushed to '${link.scanConfig}'` });
       continue;
     }
-    const sha = api.spec.sha256;
-    if (!ctx.force && api.link?.lastPushedSha256 === sha) {
-      results.push({ ...base, scanConfigId: api.link.scanConfigId, result: 'up-to-date', message: `${link.key}: '${link.scanConfig}' already has this definition` });
+    if (api.status === 'unreachable') {
+      results.push({ ...base, result: 'skipped', message: `${link.key} could not be read this time (${api.error ?? 'unreachable'}); '${link.scanConfig}' keeps the definition it has` });
+      continue;
+    }
+    if (api.skipReason !== null) {
+      results.push({ ...base, result: 'skipped', message: `${link.key} can no longer be exported (${api.skipReason}); '${link.scanConfig}' keeps the last definition: fix the API in API Management, or unlink it (ias discover unlink ${link.key})` });
       continue;
     }
     try {
       const config = await resolver(link);
-      base.scanConfigId = config.id;
-      const specText = await ctx.specText(api);
-      if (specText === undefined) throw new Error(`the stored definition ${api.spec.file} is missing; run discovery without --dry-run first`);
-      let subscriptionKeyHeader: SpecPatch['subscriptionKeyHeader'];
-      if (link.subscriptionKeyEnv !== undefined) {
-        const value = ctx.readVariable(link.subscriptionKeyEnv);
-        if (value === undefined || value === '') throw new Error(`the variable ${link.subscriptionKeyEnv} named by subscriptionKeyEnv is not set`);
-        ctx.secrets.push(value);
-        subscriptionKeyHeader = { name: link.subscriptionKeyHeader ?? api.subscriptionKeyHeader ?? 'Ocp-Apim-Subscription-Key', value };
-      }
-      const hostName = link.hostName ?? gatewayHosts.get(api.service) ?? null;
-      const path = `/scan-configs/${encodeURIComponent(config.id)}/options`;
-      const before = (await ctx.client.request({ method: 'GET', path, route: 'GET /scan-configs/{id}/options', schema: optionsSchema })).data;
-      const after = applySpecToOptions(before, {
-        specText,
-        hostName,
-        hostOverride: link.hostName !== undefined,
-        ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }),
-        ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader }),
-      });
-      const scope = scopeHostPatterns(before);
-      if (hostName !== null && !hostInScope(hostName, scope)) {
-        ctx.logger.warn(`${link.key}: the definition targets ${hostName}, outside the scope of scan configuration '${config.name}' (${scope.join(', ') || 'no seed URLs or scope constraints'}); add it to the seed URLs or scope, or set hostName in the links file.`);
-      }
-      if (ctx.dryRun) {
-        const diff = diffOptions(before, after, ctx.secrets);
-        results.push({ ...base, result: 'would-push', message: `${link.key}: would update '${config.name}' (${diff.length} option${diff.length === 1 ? '' : 's'} changed)`, diff, sha256: sha });
-        continue;
-      }
-      await ctx.client.request({ method: 'PUT', path, route: 'PUT /scan-configs/{id}/options', json: after });
-      results.push({ ...base, result: 'pushed', message: `${link.key}: attached the definition (${api.spec.operations.length} operations) to '${config.name}'`, sha256: sha });
+      const group = groups.get(config.id) ?? { config, items: [] };
+      group.items.push({ link, api });
+      groups.set(config.id, group);
     } catch (error) {
       const message = redactSecrets(error instanceof Error ? error.message : String(error), ctx.secrets);
       results.push({ ...base, result: 'error', message: `${link.key}: could not update '${link.scanConfig}': ${message}` });
     }
   }
-  return results;
+
+  for (const { config, items } of groups.values()) {
+    const path = `/scan-configs/${encodeURIComponent(config.id)}/options`;
+    const mine: PushResult[] = [];
+    try {
+      const live = (await ctx.client.request({ method: 'GET', path, route: 'GET /scan-configs/{id}/options', schema: optionsSchema })).data;
+      let current = live;
+      const scope = scopeHostPatterns(live);
+      for (const { link, api } of items) {
+        const spec = api.spec;
+        if (spec === null) continue;
+        const base = { key: link.key, scanConfig: link.scanConfig, scanConfigId: config.id, scanConfigName: config.name };
+        try {
+          const storedText = await ctx.specText(api);
+          if (storedText === undefined) throw new Error(`the stored definition ${spec.file} is missing; run discovery without --dry-run first`);
+          // Review before push: endpoints nobody approved yet stay out of the scan configuration, unless the link
+          // says auto or the run approves new ones. The first push of a link approves what the API has (linking it
+          // was the review). Removed and changed endpoints are pushed at once.
+          const approved = api.link?.approvedOperations;
+          const autoApprove = approved === undefined || link.review === 'auto' || (ctx.approveNew ?? false);
+          const added = autoApprove ? [] : spec.operations.filter((o) => !approved.includes(o));
+          const specText = added.length === 0 ? storedText : canonicalJson(keepOperations(spec.format, JSON.parse(storedText) as Json, new Set(spec.operations.filter((o) => approved?.includes(o)))));
+          const review = { approvedOperations: autoApprove ? [...spec.operations] : [...(approved ?? [])], pendingReview: added };
+          const warnings: string[] = [];
+          if (added.length > 0) warnings.push(`${link.key}: ${added.length} new endpoint${added.length === 1 ? '' : 's'} wait${added.length === 1 ? 's' : ''} for review before '${config.name}' scans ${added.length === 1 ? 'it' : 'them'} (${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}): run ias discover approve ${link.key}, or set review: auto on the link.`);
+          let subscriptionKeyHeader: SpecPatch['subscriptionKeyHeader'];
+          const headerName = link.subscriptionKeyHeader ?? api.subscriptionKeyHeader ?? 'Ocp-Apim-Subscription-Key';
+          if (link.subscriptionKeyEnv !== undefined) {
+            const value = ctx.readVariable(link.subscriptionKeyEnv);
+            if (value === undefined || value === '') throw new Error(`the variable ${link.subscriptionKeyEnv} named by subscriptionKeyEnv is not set`);
+            ctx.secrets.push(value);
+            subscriptionKeyHeader = { name: headerName, value };
+          } else if (api.subscriptionRequired && !hasCustomHeader(current, headerName)) {
+            warnings.push(`${link.key} requires an APIM subscription key, and '${config.name}' sends no ${headerName} header: the scan will get 401s; set subscriptionKeyEnv for this link in the links file (or add the header in IAS).`);
+          }
+          const hostName = link.hostName ?? gatewayHosts.get(api.service) ?? null;
+          if (hostName !== null && !hostInScope(hostName, scope) && !ctx.force) {
+            mine.push({ ...base, result: 'refused', message: `${link.key}: not pushed: the definition targets ${hostName}, outside the scope of scan configuration '${config.name}' (${scope.join(', ') || 'no seed URLs or scope constraints'}); add the host to its seed URLs or scope in IAS, set hostName in the links file, or push with --force.` });
+            continue;
+          }
+          const after = applySpecToOptions(current, {
+            key: link.key,
+            specText,
+            hostName,
+            hostOverride: link.hostName !== undefined,
+            ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }),
+            ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader }),
+          });
+          const applied = { ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader: subscriptionKeyHeader.name }), ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }) };
+          const extra = { ...(warnings.length > 0 ? { warnings } : {}), applied, ...review };
+          // Decided on what IAS has now, not on our record of the last push.
+          if (JSON.stringify(after) === JSON.stringify(current) && !ctx.force) {
+            mine.push({ ...base, ...extra, result: 'up-to-date', message: `${link.key}: '${config.name}' already has this definition`, sha256: spec.sha256 });
+            continue;
+          }
+          const diff = diffOptions(current, after, ctx.secrets);
+          current = after;
+          if (ctx.dryRun) mine.push({ ...base, ...extra, result: 'would-push', message: `${link.key}: would update '${config.name}' (${diff.length} option${diff.length === 1 ? '' : 's'} changed)`, diff, sha256: spec.sha256 });
+          else mine.push({ ...base, ...extra, result: 'pushed', message: `${link.key}: attached the definition (${spec.operations.length} operations) to '${config.name}'`, sha256: spec.sha256 });
+        } catch (error) {
+          const message = redactSecrets(error instanceof Error ? error.message : String(error), ctx.secrets);
+          mine.push({ ...base, result: 'error', message: `${link.key}: could not update '${config.name}': ${message}` });
+        }
+      }
+      if (!ctx.dryRun && mine.some((r) => r.result === 'pushed')) {
+        await ctx.client.request({ method: 'PUT', path, route: 'PUT /scan-configs/{id}/options', json: current });
+      }
+      results.push(...mine);
+    } catch (error) {
+      const message = redactSecrets(error instanceof Error ? error.message : String(error), ctx.secrets);
+      for (const { link } of items) {
+        const earlier = mine.find((r) => r.key === link.key);
+        if (earlier !== undefined && earlier.result !== 'pushed') results.push(earlier);
+        else results.push({ key: link.key, scanConfig: link.scanConfig, scanConfigId: config.id, scanConfigName: config.name, result: 'error', message: `${link.key}: could not update '${config.name}': ${message}` });
+      }
+    }
+  }
+  const order = new Map(links.map((l, i) => [l.key, i]));
+  return results.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+}
+
+/** What {@link unlinkApi} did. */
+export interface UnlinkResult {
+  key: string;
+  scanConfigId: string;
+  scanConfigName: string;
+  result: 'unlinked' | 'would-unlink' | 'not-attached';
+  message: string;
+  diff: string[];
+}
+
+/**
+ * Removes exactly what this tool pushed for one API from its scan configuration (see {@link removeSpecFromOptions}):
+ * reads the live options, takes away the marked definition (and the header or restriction the push added), and
+ * writes them back; other definitions and options stay as they are.
+ * @throws Error or ApiError when the scan configuration cannot be found, read or written.
+ */
+export async function unlinkApi(client: ApiClient, link: ApiLink, applied: { subscriptionKeyHeader?: string; restrictToSpec?: boolean }, options: { dryRun: boolean; secrets: readonly string[] }): Promise<UnlinkResult> {
+  const config = await createScanConfigResolver(client)(link);
+  const path = `/scan-configs/${encodeURIComponent(config.id)}/options`;
+  const before = (await client.request({ method: 'GET', path, route: 'GET /scan-configs/{id}/options', schema: optionsSchema })).data;
+  const list = isObject(before.web_service_config) && Array.isArray(before.web_service_config.swagger_file_list) ? (before.web_service_config.swagger_file_list as unknown[]) : [];
+  const base = { key: link.key, scanConfigId: config.id, scanConfigName: config.name };
+  if (!list.some((entry) => markerKeyOf(entry) === link.key)) {
+    return { ...base, result: 'not-attached', message: `${link.key}: '${config.name}' has no definition this tool attached for it; nothing to remove`, diff: [] };
+  }
+  const after = removeSpecFromOptions(before, link.key, applied);
+  const diff = diffOptions(before, after, options.secrets);
+  if (options.dryRun) return { ...base, result: 'would-unlink', message: `${link.key}: would remove its definition from '${config.name}' (${diff.length} option${diff.length === 1 ? '' : 's'} changed)`, diff };
+  await client.request({ method: 'PUT', path, route: 'PUT /scan-configs/{id}/options', json: after });
+  return { ...base, result: 'unlinked', message: `${link.key}: removed its definition from '${config.name}'`, diff };
 }
 
 /** Resolves a link's scan configuration by UUID or exact name (within the named app when given); lists once. */
@@ -201,7 +370,11 @@ function createScanConfigResolver(client: ApiClient): (link: ApiLink) => Promise
     return items;
   };
   return async (link) => {
-    if (UUID_PATTERN.test(link.scanConfig)) return { id: link.scanConfig, name: link.scanConfig };
+    // By id: read it, so messages show its name and a wrong id fails here, before anything is written.
+    if (UUID_PATTERN.test(link.scanConfig)) {
+      const config = await getScanConfig(client, link.scanConfig);
+      return { id: config.id, name: config.name };
+    }
     configs ??= all(listScanConfigs(client));
     let candidates = (await configs).filter((c) => c.name === link.scanConfig);
     if (link.app !== undefined) {

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseDocument } from 'yaml';
 import * as z from 'zod';
 import type { ConfigIssue } from '../errors';
 
@@ -18,6 +18,8 @@ export interface ApiLink {
   subscriptionKeyEnv?: string;
   /** Overrides the header name (default: the API's subscription key header, `Ocp-Apim-Subscription-Key`). */
   subscriptionKeyHeader?: string;
+  /** `auto`: new endpoints are pushed at once; `manual` (default): they wait for `ias discover approve`. */
+  review?: 'auto' | 'manual';
 }
 
 const entrySchema = z.strictObject({
@@ -37,6 +39,7 @@ const entrySchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
     .optional(),
+  review: z.enum(['auto', 'manual']).optional(),
 });
 
 const fileSchema = z.strictObject({ links: z.record(z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'keys are <service>/<api name>'), z.union([entrySchema, z.string().trim().min(1)])) });
@@ -54,6 +57,7 @@ export type ParseLinksResult = { ok: true; links: ApiLink[] } | { ok: false; err
  *     hostName: echo-test.contoso.com # optional
  *     restrictToSpec: true            # optional
  *     subscriptionKeyEnv: APIM_SUB_KEY # optional
+ *     review: auto                    # optional: push new endpoints without review
  *   contoso/petstore: Petstore scan   # short form: just the scan configuration
  * ```
  */
@@ -80,8 +84,20 @@ export function parseLinksFile(text: string, fileName = 'links file'): ParseLink
       if (entry.restrictToSpec !== undefined) link.restrictToSpec = entry.restrictToSpec;
       if (entry.subscriptionKeyEnv !== undefined) link.subscriptionKeyEnv = entry.subscriptionKeyEnv;
       if (entry.subscriptionKeyHeader !== undefined) link.subscriptionKeyHeader = entry.subscriptionKeyHeader;
+      if (entry.review !== undefined) link.review = entry.review;
       return link;
     })
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { ok: true, links };
+}
+
+/**
+ * The links file text without the link of `key`, comments and the other links kept as they were; `undefined` when
+ * the file has no such link.
+ */
+export function removeLinkFromLinksFile(text: string, key: string): string | undefined {
+  const document = parseDocument(text);
+  if (!document.hasIn(['links', key])) return undefined;
+  document.deleteIn(['links', key]);
+  return document.toString();
 }

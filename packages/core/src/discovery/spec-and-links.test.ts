@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySpecToOptions, diffOptions, hostInScope, scopeHostPatterns } from './link-spec';
+import { applySpecToOptions, diffOptions, hostInScope, markedSpecText, markerKeyOf, removeSpecFromOptions, scopeHostPatterns } from './link-spec';
 import { parseLinksFile } from './links-file';
 import { canonicalJson, listOperations, parseSpecText, sha256Hex, specHosts } from './spec-document';
 
@@ -57,15 +57,32 @@ describe('options', () => {
     java_script_engine: 'CHROME',
   };
 
-  it('sets the definition and the header, keeping everything else in place', () => {
-    const out = applySpecToOptions(options, { specText: '{}', hostName: 'gw.example.com', hostOverride: true, restrictToSpec: true, subscriptionKeyHeader: { name: 'Ocp-Apim-Subscription-Key', value: 'k3y-value' } });
+  it('adds the definition and the header, keeping everything else (and definitions added by hand) in place', () => {
+    const out = applySpecToOptions(options, { key: 'svc/api', specText: '{}', hostName: 'gw.example.com', hostOverride: true, restrictToSpec: true, subscriptionKeyHeader: { name: 'Ocp-Apim-Subscription-Key', value: 'k3y-value' } });
     expect(Object.keys(out)).toEqual(Object.keys(options));
-    expect(out.web_service_config).toEqual({ wsdl_list: [], swagger_file_list: [{ value: '{}', preferred_content_type: 'application/json', host_name: 'gw.example.com' }], swagger_host_name: 'gw.example.com' });
+    expect(out.web_service_config).toEqual({ wsdl_list: [], swagger_file_list: [{ value: 'old' }, { value: markedSpecText('{}', 'svc/api'), preferred_content_type: 'application/json', host_name: 'gw.example.com' }], swagger_host_name: 'gw.example.com' });
     expect(out.http_headers_config).toEqual({ custom_headers_list: [{ value: 'X-Other: 1' }, { value: 'Ocp-Apim-Subscription-Key: k3y-value' }] });
     expect(options.web_service_config.swagger_file_list).toEqual([{ value: 'old' }]);
     const diff = diffOptions(options, out, ['k3y-value']);
     expect(diff.join('\n')).not.toContain('k3y-value');
     expect(diff).toContain('+ crawl_config.restrict_to_swagger: true');
+  });
+
+  it('merges the definitions of two APIs into one scan configuration, and removes exactly one again', () => {
+    const a = applySpecToOptions(options, { key: 'svc/a', specText: '{"paths":{"/a":{}}}', hostName: 'gw.example.com', hostOverride: false, subscriptionKeyHeader: { name: 'Ocp-Apim-Subscription-Key', value: 'k' } });
+    const ab = applySpecToOptions(a, { key: 'svc/b', specText: '{"paths":{"/b":{}}}', hostName: 'gw.example.com', hostOverride: false });
+    const again = applySpecToOptions(ab, { key: 'svc/a', specText: '{"paths":{"/a2":{}}}', hostName: 'gw.example.com', hostOverride: false });
+    const list = (o: Record<string, unknown>): unknown[] => (o.web_service_config as { swagger_file_list: unknown[] }).swagger_file_list;
+    expect(list(again).map(markerKeyOf)).toEqual([undefined, 'svc/a', 'svc/b']);
+    expect(String((list(again)[1] as { value: string }).value)).toContain('/a2');
+    const withoutA = removeSpecFromOptions(again, 'svc/a', { subscriptionKeyHeader: 'Ocp-Apim-Subscription-Key' });
+    expect(list(withoutA).map(markerKeyOf)).toEqual([undefined, 'svc/b']);
+    // svc/b is still ours: the header stays until the last of this tool's definitions goes.
+    expect(withoutA.http_headers_config).toEqual(again.http_headers_config);
+    const none = removeSpecFromOptions(withoutA, 'svc/b', { subscriptionKeyHeader: 'Ocp-Apim-Subscription-Key', restrictToSpec: true });
+    expect(list(none)).toEqual([{ value: 'old' }]);
+    expect(none.http_headers_config).toEqual({ custom_headers_list: [{ value: 'X-Other: 1' }] });
+    expect(none.crawl_config).toEqual(options.crawl_config);
   });
 
   it('checks hosts against the scope', () => {

@@ -80,6 +80,32 @@ export function listOperations(format: SpecFormat, document: Record<string, unkn
   return rows.map((r) => r.text);
 }
 
+/**
+ * A copy of the definition holding only the `allowed` operations (as {@link listOperations} names them); path items
+ * left without an operation are dropped. Used to push a definition whose new endpoints still wait for review.
+ */
+export function keepOperations(format: SpecFormat, document: Record<string, unknown>, allowed: ReadonlySet<string>): Record<string, unknown> {
+  const base = basePathOf(format, document).replace(/\/+$/, '');
+  const paths = typeof document.paths === 'object' && document.paths !== null ? (document.paths as Record<string, unknown>) : {};
+  const kept: Record<string, unknown> = {};
+  for (const [path, item] of Object.entries(paths)) {
+    if (typeof item !== 'object' || item === null) continue;
+    const full = `${base}${path.startsWith('/') ? path : `/${path}`}`;
+    const copy: Record<string, unknown> = {};
+    let any = false;
+    for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
+      const isMethod = (METHODS as readonly string[]).includes(key);
+      if (!isMethod) copy[key] = value;
+      else if (allowed.has(`${key.toUpperCase()} ${full}`)) {
+        copy[key] = value;
+        any = true;
+      }
+    }
+    if (any) kept[path] = copy;
+  }
+  return { ...document, paths: kept };
+}
+
 /** The host names a definition targets (OpenAPI 3 servers, Swagger 2 host). */
 export function specHosts(format: SpecFormat, document: Record<string, unknown>): string[] {
   if (format === 'swagger2') return typeof document.host === 'string' && document.host !== '' ? [(document.host.split(':')[0] ?? '').toLowerCase()] : [];

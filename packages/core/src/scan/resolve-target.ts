@@ -135,7 +135,7 @@ function pickByName<T extends { id: string; name: string }>(items: T[], wanted: 
     );
   }
   const only = folded[0];
-  if (only !== undefined) logger.warn(`${inputName} '${wanted}' matches the ${what} '${only.name}' only when case is ignored; using it. Write the name exactly as in InsightAppSec to silence this warning.`);
+  if (only !== undefined) logger.warn(`${inputName} '${wanted}' matches the ${what} '${escapeLogText(only.name)}' only when case is ignored; using it. Write the name exactly as in InsightAppSec to silence this warning.`);
   return only;
 }
 

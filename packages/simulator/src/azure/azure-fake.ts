@@ -8,10 +8,10 @@ import { defaultAzureFixture, type AzureFixture, type FakeApi, type FakeService,
 
 /**
  * Route names of the Azure fake, for counters and faults:
- * `POST /token`, `GET /services` (subscription or resource-group list), `GET /service` (one service),
+ * `POST /token`, `GET /subscriptions` (the subscriptions the app can see), `GET /services` (subscription or resource-group list), `GET /service` (one service),
  * `GET /apis`, `GET /export`, `GET /blob`.
  */
-export const AZURE_ROUTES = ['POST /token', 'GET /services', 'GET /service', 'GET /apis', 'GET /export', 'GET /blob'] as const;
+export const AZURE_ROUTES = ['POST /token', 'GET /subscriptions', 'GET /services', 'GET /service', 'GET /workspaces', 'GET /apis', 'GET /export', 'GET /blob'] as const;
 /** One route of the Azure fake. */
 export type AzureRoute = (typeof AZURE_ROUTES)[number];
 
@@ -28,6 +28,8 @@ export interface AzureFaultRule {
   times?: number;
   /** Only when the request path contains this text (one service or one API). */
   pathIncludes?: string;
+  /** With a 3xx status: the `Location` to redirect to (e.g. another origin that should never see credentials). */
+  location?: string;
 }
 
 /** Options of {@link createAzureFake}. */
@@ -42,6 +44,8 @@ export interface AzureFakeOptions {
   linkTtlSeconds?: number;
   /** Items per page of the service and API lists. @default 2 */
   pageSize?: number;
+  /** Origin put in `nextLink`s instead of the request's own (a hostile ARM that sends the token elsewhere). */
+  nextLinkOrigin?: string;
 }
 
 /** One request the fake saw. */
@@ -70,6 +74,11 @@ export interface AzureFake {
   setSpec(service: string, api: string, specs: { openapi3?: FakeSpec; swagger2?: FakeSpec }): void;
   addApi(service: string, api: FakeApi): void;
   removeApi(service: string, api: string): void;
+  /**
+   * Revokes (or with `false` restores) the app's role on one service, as the guide assigns roles per instance:
+   * the service drops out of the lists and answers 403 to direct reads.
+   */
+  revokeRole(service: string, revoked?: boolean): void;
   close(): Promise<void>;
 }
 
@@ -83,7 +92,11 @@ const PATTERNS = {
   service: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)$`, 'i'),
   apis: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/apis$`, 'i'),
   api: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/apis/([^/]+)$`, 'i'),
+  workspaces: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/workspaces$`, 'i'),
+  workspaceApis: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/workspaces/([^/]+)/apis$`, 'i'),
+  workspaceApi: new RegExp(`^${SUB}${RG}/${PROVIDER}/([^/]+)/workspaces/([^/]+)/apis/([^/]+)$`, 'i'),
   blob: /^\/blob\/(.+)$/,
+  subscriptions: /^\/subscriptions\/?$/i,
 };
 
 /** The route name of a request, for counters and faults. */
@@ -91,12 +104,17 @@ export function azureRouteOf(method: string, pathname: string, search: URLSearch
   const verb = method.toUpperCase();
   if (PATTERNS.token.test(pathname)) return `${verb} /token`;
   if (PATTERNS.blob.test(pathname)) return `${verb} /blob`;
+  if (PATTERNS.subscriptions.test(pathname)) return `${verb} /subscriptions`;
   if (PATTERNS.servicesBySub.test(pathname) || PATTERNS.servicesByRg.test(pathname)) return `${verb} /services`;
   if (PATTERNS.service.test(pathname)) return `${verb} /service`;
-  if (PATTERNS.apis.test(pathname)) return `${verb} /apis`;
-  if (PATTERNS.api.test(pathname)) return search.get('export') === 'true' ? `${verb} /export` : `${verb} /api`;
+  if (PATTERNS.workspaces.test(pathname)) return `${verb} /workspaces`;
+  if (PATTERNS.apis.test(pathname) || PATTERNS.workspaceApis.test(pathname)) return `${verb} /apis`;
+  if (PATTERNS.api.test(pathname) || PATTERNS.workspaceApi.test(pathname)) return search.get('export') === 'true' ? `${verb} /export` : `${verb} /api`;
   return `${verb} ${pathname}`;
 }
+
+/** The API Management api-versions the fake answers (a subset of the real list). */
+export const SUPPORTED_API_VERSIONS = ['2021-08-01', '2022-08-01', '2023-05-01-preview', '2023-09-01-preview', '2024-05-01', '2024-06-01-preview'];
 
 const DEFAULT_CODES: Record<number, string> = {
   400: 'BadRequest',
@@ -154,7 +172,10 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
   const listeners = new Set<RunningListener>();
 
   const serviceOf = (name: string): FakeService | undefined => fixture.services.find((s) => s.name.toLowerCase() === name.toLowerCase());
-  const serviceId = (s: FakeService): string => `/subscriptions/${fixture.subscriptionId}/resourceGroups/${s.resourceGroup}/providers/Microsoft.ApiManagement/service/${s.name}`;
+  const revoked = new Set<string>();
+  const subscriptionOf = (s: FakeService): string => s.subscriptionId ?? fixture.subscriptionId;
+  const knownSubscription = (id: string): boolean => id === fixture.subscriptionId || (fixture.otherSubscriptions ?? []).some((o) => o.subscriptionId === id && (o.state ?? 'Enabled') !== 'Disabled');
+  const serviceId = (s: FakeService): string => `/subscriptions/${subscriptionOf(s)}/resourceGroups/${s.resourceGroup}/providers/Microsoft.ApiManagement/service/${s.name}`;
 
   const serviceJson = (s: FakeService): Record<string, unknown> => ({
     id: serviceId(s),
@@ -200,7 +221,7 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
     const value = items.slice(skip, skip + top);
     let nextLink = '';
     if (skip + top < items.length) {
-      const next = new URL(req.url.pathname, req.origin);
+      const next = new URL(req.url.pathname, options.nextLinkOrigin ?? req.origin);
       for (const [k, v] of req.url.searchParams) if (k !== '$skip') next.searchParams.set(k, v);
       next.searchParams.set('$skip', String(skip + top));
       nextLink = next.toString();
@@ -212,6 +233,10 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
     const version = req.url.searchParams.get('api-version');
     if (version === null || version === '') {
       return armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+    }
+    const subscriptionsList = /^\/subscriptions\/?$/i.test(req.url.pathname);
+    if (!subscriptionsList && !SUPPORTED_API_VERSIONS.includes(version)) {
+      return armError(400, 'NoRegisteredProviderFound', `No registered resource provider found for location 'westeurope' and API version '${version}' for type 'service'. The supported api-versions are '${SUPPORTED_API_VERSIONS.join(', ')}'.`);
     }
     return undefined;
   };
@@ -249,6 +274,9 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
 
   const listApis = (req: SimRequest, s: FakeService): SimResponse => {
     const filter = req.url.searchParams.get('$filter') ?? '';
+    if ((filter.match(/'/g) ?? []).length % 2 !== 0 || (filter.match(/\(/g) ?? []).length !== (filter.match(/\)/g) ?? []).length) {
+      return armError(400, 'InvalidFilterParameter', `Invalid $filter '${filter}': syntax error.`);
+    }
     let apis = s.apis;
     if (/isCurrent\s+eq\s+true/i.test(filter)) apis = apis.filter((a) => a.isCurrent ?? true);
     const byName = /name\s+eq\s+'([^']*)'/i.exec(filter)?.[1];
@@ -292,19 +320,52 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
     const path = decodeURIComponent(req.url.pathname);
     const bad = checkVersion(req) ?? checkToken(req);
     if (bad) return bad;
+    if (PATTERNS.subscriptions.test(path)) {
+      const all = [{ subscriptionId: fixture.subscriptionId, displayName: 'Default', state: 'Enabled' }, ...(fixture.otherSubscriptions ?? [])];
+      return page(req, all.map((o) => ({ id: `/subscriptions/${o.subscriptionId}`, subscriptionId: o.subscriptionId, tenantId: fixture.tenantId, displayName: o.displayName ?? o.subscriptionId, state: o.state ?? 'Enabled' })));
+    }
     let m = PATTERNS.servicesBySub.exec(path) ?? PATTERNS.servicesByRg.exec(path);
     if (m) {
-      if (m[1] !== fixture.subscriptionId) return armError(404, 'SubscriptionNotFound', `The subscription '${m[1] ?? ''}' could not be found.`);
+      const sub = m[1] ?? '';
+      if (!knownSubscription(sub)) return armError(404, 'SubscriptionNotFound', `The subscription '${sub}' could not be found.`);
       const rg = m[2];
-      const services = fixture.services.filter((s) => rg === undefined || s.resourceGroup.toLowerCase() === rg.toLowerCase());
-      if (rg !== undefined && services.length === 0) return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
+      const inSub = fixture.services.filter((s) => subscriptionOf(s) === sub);
+      // Without a role on a service, ARM leaves it out of the list (no error).
+      const services = inSub.filter((s) => !revoked.has(s.name.toLowerCase()) && (rg === undefined || s.resourceGroup.toLowerCase() === rg.toLowerCase()));
+      if (rg !== undefined && !inSub.some((s) => s.resourceGroup.toLowerCase() === rg.toLowerCase())) return armError(404, 'ResourceGroupNotFound', `Resource group '${rg}' could not be found.`);
       return page(req, services.map(serviceJson));
+    }
+    m = PATTERNS.workspaces.exec(path) ?? PATTERNS.workspaceApis.exec(path) ?? PATTERNS.workspaceApi.exec(path);
+    if (m) {
+      const s = serviceOf(m[3] ?? '');
+      if (s === undefined || subscriptionOf(s) !== m[1] || revoked.has(s.name.toLowerCase())) return armError(s === undefined ? 404 : 403, s === undefined ? 'ResourceNotFound' : 'AuthorizationFailed', `No access to service '${m[3] ?? ''}'.`);
+      const workspaces = s.workspaces ?? [];
+      if (PATTERNS.workspaces.test(path)) {
+        return page(req, workspaces.map((w) => ({ id: `${serviceId(s)}/workspaces/${w.name}`, type: 'Microsoft.ApiManagement/service/workspaces', name: w.name, properties: { displayName: w.displayName ?? w.name } })));
+      }
+      const w = workspaces.find((x) => x.name === m?.[4]);
+      if (w === undefined) return armError(404, 'ResourceNotFound', `Workspace '${m[4] ?? ''}' not found.`);
+      const wsService: FakeService = { ...s, apis: w.apis };
+      const wsId = (a: FakeApi): Record<string, unknown> => ({ ...apiJson(s, a), id: `${serviceId(s)}/workspaces/${w.name}/apis/${a.name}` });
+      if (PATTERNS.workspaceApis.test(path)) {
+        const listed = listApis(req, wsService);
+        const body = JSON.parse(listed.body) as { value?: { name: string }[] };
+        if (listed.status !== 200) return listed;
+        return armJson(200, { ...body, value: (body.value ?? []).map((v) => wsId(w.apis.find((a) => a.name === v.name) as FakeApi)) });
+      }
+      const a = w.apis.find((x) => x.name === m?.[5]);
+      if (a === undefined) return armJson(404, { error: { code: 'ResourceNotFound', message: 'Api not found.', details: null } });
+      if (req.url.searchParams.get('export') === 'true') return exportApi(req, s, a);
+      return armJson(200, wsId(a));
     }
     m = PATTERNS.service.exec(path) ?? PATTERNS.apis.exec(path) ?? PATTERNS.api.exec(path);
     if (m) {
-      if (m[1] !== fixture.subscriptionId) return armError(404, 'SubscriptionNotFound', `The subscription '${m[1] ?? ''}' could not be found.`);
+      if (!knownSubscription(m[1] ?? '')) return armError(404, 'SubscriptionNotFound', `The subscription '${m[1] ?? ''}' could not be found.`);
       const s = serviceOf(m[3] ?? '');
-      if (s === undefined || s.resourceGroup.toLowerCase() !== (m[2] ?? '').toLowerCase()) {
+      if (s !== undefined && revoked.has(s.name.toLowerCase())) {
+        return armError(403, 'AuthorizationFailed', `The client '${fixture.clientId}' with object id '44444444-4444-4444-8444-444444444444' does not have authorization to perform action 'Microsoft.ApiManagement/service/apis/read' over scope '${path}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+      }
+      if (s === undefined || subscriptionOf(s) !== m[1] || s.resourceGroup.toLowerCase() !== (m[2] ?? '').toLowerCase()) {
         return armError(404, 'ResourceNotFound', `The Resource 'Microsoft.ApiManagement/service/${m[3] ?? ''}' under resource group '${m[2] ?? ''}' was not found.`);
       }
       if (PATTERNS.service.test(path)) return armJson(200, serviceJson(s));
@@ -325,6 +386,7 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
       active.matches += 1;
       if (rule.times !== undefined && active.matches > rule.times) continue;
       const headers: Record<string, string> = rule.retryAfter === undefined ? {} : { 'retry-after': String(rule.retryAfter) };
+      if (rule.location !== undefined) return { status: rule.status, headers: { location: rule.location, 'content-length': '0' }, body: '' };
       if (route === 'POST /token') {
         const error = rule.code ?? (rule.status === 401 ? 'invalid_client' : 'temporarily_unavailable');
         return { ...entraError(rule.status, error, 'AADSTS7000215', 'Injected fault.'), headers: { 'content-type': 'application/json', ...headers } };
@@ -387,6 +449,11 @@ export function createAzureFake(options: AzureFakeOptions = {}): AzureFake {
       const s = serviceOf(service);
       if (s === undefined) throw new RangeError(`No service ${service} in the fixture`);
       s.apis = s.apis.filter((a) => a.name !== api);
+    },
+    revokeRole(service, isRevoked = true) {
+      if (serviceOf(service) === undefined) throw new RangeError(`No service ${service} in the fixture`);
+      if (isRevoked) revoked.add(service.toLowerCase());
+      else revoked.delete(service.toLowerCase());
     },
     fetch: createInProcessFetch(dispatch),
     async listen(listenOptions = {}) {

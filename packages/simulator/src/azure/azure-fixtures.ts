@@ -31,11 +31,15 @@ export interface FakeApi {
 /** One fake APIM service. */
 export interface FakeService {
   name: string;
+  /** @default the fixture's subscriptionId */
+  subscriptionId?: string;
   resourceGroup: string;
   location?: string;
   sku?: string;
   gatewayUrl: string;
   apis: FakeApi[];
+  /** APIM workspaces of the service, each with its own APIs (listed apart from the service's). */
+  workspaces?: { name: string; displayName?: string; apis: FakeApi[] }[];
 }
 
 /** Everything the fake knows. */
@@ -44,6 +48,8 @@ export interface AzureFixture {
   clientId: string;
   clientSecret: string;
   subscriptionId: string;
+  /** Further subscriptions the app can see (`GET /subscriptions` lists them after `subscriptionId`). */
+  otherSubscriptions?: { subscriptionId: string; displayName?: string; state?: string }[];
   services: FakeService[];
 }
 
@@ -53,6 +59,8 @@ export const AZURE_FAKE_IDS = {
   clientId: '22222222-2222-4222-8222-222222222222',
   clientSecret: 'fake~AzureClientSecret.Value-0123456789',
   subscriptionId: '33333333-3333-4333-8333-333333333333',
+  /** A second subscription, used by {@link twoSubscriptionFixture}. */
+  otherSubscriptionId: '55555555-5555-4555-8555-555555555555',
 } as const;
 
 const securitySchemes = {
@@ -147,7 +155,10 @@ const inventoryOpenApi3 = {
 /** A fresh copy of the default fixture (tests may change it freely). */
 export function defaultAzureFixture(): AzureFixture {
   return {
-    ...AZURE_FAKE_IDS,
+    tenantId: AZURE_FAKE_IDS.tenantId,
+    clientId: AZURE_FAKE_IDS.clientId,
+    clientSecret: AZURE_FAKE_IDS.clientSecret,
+    subscriptionId: AZURE_FAKE_IDS.subscriptionId,
     services: [
       {
         name: 'contoso',
@@ -174,4 +185,41 @@ export function defaultAzureFixture(): AzureFixture {
       },
     ],
   };
+}
+
+/**
+ * The default fixture plus a second subscription holding a third service (`northwind`), and a disabled
+ * subscription: what a sync that names no subscription must find through `GET /subscriptions`.
+ */
+export function twoSubscriptionFixture(): AzureFixture {
+  const fixture = defaultAzureFixture();
+  fixture.otherSubscriptions = [
+    { subscriptionId: AZURE_FAKE_IDS.otherSubscriptionId, displayName: 'Second' },
+    { subscriptionId: '66666666-6666-4666-8666-666666666666', displayName: 'Old', state: 'Disabled' },
+  ];
+  fixture.services.push({
+    name: 'northwind',
+    subscriptionId: AZURE_FAKE_IDS.otherSubscriptionId,
+    resourceGroup: 'rg-nw',
+    gatewayUrl: 'https://northwind.azure-api.net',
+    apis: [{ name: 'customers', displayName: 'Customers', path: 'customers', subscriptionRequired: false, openapi3: { openapi: '3.0.1', info: { title: 'Customers', version: '1' }, servers: [{ url: 'https://northwind.azure-api.net/customers' }], paths: { '/customers': { get: { responses: { '200': { description: 'OK' } } } } } } }],
+  });
+  return fixture;
+}
+
+/** The default fixture with a workspace `team-a` on `contoso` holding one API (`billing`). */
+export function workspaceFixture(): AzureFixture {
+  const fixture = defaultAzureFixture();
+  const contoso = fixture.services[0];
+  if (contoso !== undefined) {
+    contoso.workspaces = [
+      {
+        name: 'team-a',
+        displayName: 'Team A',
+        apis: [{ name: 'billing', displayName: 'Billing', path: 'team-a/billing', subscriptionRequired: true, openapi3: { openapi: '3.0.1', info: { title: 'Billing', version: '1' }, servers: [{ url: 'https://contoso.azure-api.net/team-a/billing' }], paths: { '/invoices': { get: { responses: { '200': { description: 'OK' } } } } } } }],
+      },
+      { name: 'empty', apis: [] },
+    ];
+  }
+  return fixture;
 }

@@ -38,10 +38,22 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
   const endpoint = options.armEndpoint.replace(/\/+$/, '');
 
   const urlOf = (pathOrUrl: string, query: Record<string, string | undefined>): string => {
-    if (/^https?:\/\//i.test(pathOrUrl)) return pathOrUrl;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(pathOrUrl)) {
+      // A nextLink carries the bearer token, so it must stay on the ARM origin it came from.
+      let origin: string | undefined;
+      try {
+        origin = new URL(pathOrUrl).origin;
+      } catch {
+        origin = undefined;
+      }
+      if (origin !== new URL(endpoint).origin) {
+        throw new ApiError('RESPONSE_INVALID', `ARM returned a nextLink to ${origin ?? 'an invalid URL'}, not to ${new URL(endpoint).origin}; it is not followed, so the token stays on the ARM endpoint.`, { method: 'GET', url: shownUrl(pathOrUrl), route: 'GET {nextLink}' });
+      }
+      return pathOrUrl;
+    }
     const url = new URL(`${endpoint}${pathOrUrl}`);
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
-    url.searchParams.set('api-version', options.apiVersion);
+    if (!url.searchParams.has('api-version')) url.searchParams.set('api-version', options.apiVersion);
     return url.toString();
   };
 
@@ -103,7 +115,7 @@ function armError(route: string, url: string, response: Response, text: string):
   const { code, message } = armErrorOf(text);
   const status = response.status;
   const head = `${route} failed with ${status}${code === undefined ? '' : ` ${code}`}`;
-  const said = message === undefined ? '' : ` (${message.replace(/\s+/g, ' ').slice(0, 300)})`;
+  const said = message === undefined ? '' : ` (${clipAtWord(message.replace(/\s+/g, ' '), 400)})`;
   const context = { method: 'GET', url: shownUrl(url), route, status, bodyExcerpt: text.slice(0, 300), ...(response.headers.get('x-ms-request-id') ? { correlationId: response.headers.get('x-ms-request-id') ?? '' } : {}) };
   if (status === 401) {
     return new ApiError('AUTH_FAILED', `${head} even with a fresh token${said}; check --tenant-id, --client-id and that --cloud / --arm-endpoint match the tenant's cloud.`, context);
@@ -118,4 +130,12 @@ function armError(route: string, url: string, response: Response, text: string):
     return new ApiError('HTTP_ERROR', `${head}${said} after retries; Azure is throttling or having trouble, run again later or lower --concurrency.`, context);
   }
   return new ApiError('HTTP_ERROR', `${head}${said}; check --api-filter and --apim-api-version.`, context);
+}
+
+/** Text cut to at most `max` characters at a word boundary, with an ellipsis when cut (never mid-word). */
+export function clipAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }

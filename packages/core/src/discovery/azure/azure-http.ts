@@ -18,6 +18,29 @@ export interface AzureHttpContext {
 
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
 
+/** True for 127.0.0.0/8, `localhost` and `[::1]`: the only hosts plain http is allowed to. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * Why a URL may not carry Azure credentials (a client secret, a bearer token or a SAS signature), or `undefined`
+ * when it may: it must be https, or http to a loopback host (local fakes), and hold no user:password.
+ */
+export function azureUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `'${shownUrl(url)}' is not a URL`;
+  }
+  if (parsed.username !== '' || parsed.password !== '') return `${parsed.protocol}//${parsed.host} carries a user name or password; remove it`;
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return undefined;
+  return `${parsed.origin} is not https (plain http is allowed only to 127.0.0.1, localhost and [::1])`;
+}
+
 /** A URL as logs and errors may show it: no query string (SAS signatures and skip tokens stay out). */
 export function shownUrl(url: string): string {
   try {
@@ -47,11 +70,15 @@ export async function sendWithRetry(ctx: AzureHttpContext, route: string, url: s
   const baseMs = ctx.retryBaseMs ?? 1000;
   const maxMs = ctx.retryMaxMs ?? 60_000;
   const context = { method: init().method ?? 'GET', url: shownUrl(url), route };
+  const unsafe = azureUrlProblem(url);
+  if (unsafe !== undefined) throw new ApiError('RESPONSE_INVALID', `${route} refused to send credentials: ${unsafe}.`, context);
   for (let attempt = 0; ; attempt += 1) {
     if (ctx.signal?.aborted) throw new ApiError('ABORTED', `${route} was interrupted; the run was cancelled.`, context);
     let response: Response;
     try {
-      response = await ctx.fetch(url, { ...init(), ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
+      // Redirects are never followed: the request carries a client secret, a bearer token or a SAS signature, and
+      // fetch would replay the body (307/308) and the headers to whatever host the Location names.
+      response = await ctx.fetch(url, { ...init(), redirect: 'manual', ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
     } catch (error) {
       if (ctx.signal?.aborted) throw new ApiError('ABORTED', `${route} was interrupted; the run was cancelled.`, context, { cause: error });
       if (attempt < retries) {
@@ -61,6 +88,19 @@ export async function sendWithRetry(ctx: AzureHttpContext, route: string, url: s
         continue;
       }
       throw new ApiError('NETWORK_ERROR', `${route} could not reach ${new URL(url).origin} (${describeCause(error)}) after ${attempt + 1} attempts; check the network, the proxy and the --cloud, --arm-endpoint or --authority-host values.`, context, { cause: error });
+    }
+    if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+      await response.body?.cancel().catch(() => undefined);
+      const location = response.headers.get('location');
+      let target = 'an unnamed location';
+      if (location !== null) {
+        try {
+          target = new URL(location, url).origin;
+        } catch {
+          target = 'an invalid location';
+        }
+      }
+      throw new ApiError('RESPONSE_INVALID', `${route} answered ${response.status || 'a redirect'} from ${new URL(url).origin} to ${target}; redirects are not followed with Azure credentials, so check --authority-host, --arm-endpoint and any proxy in between.`, { ...context, status: response.status });
     }
     if (RETRYABLE.has(response.status) && attempt < retries) {
       const asked = azureRetryAfterMs(response.headers, ctx.clock.now());

@@ -59,7 +59,18 @@ async function download(http: AzureHttpContext, link: string): Promise<string> {
   const text = await readBodyText(response);
   if (!response.ok) {
     const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-    throw new ApiError('HTTP_ERROR', `Downloading the exported definition from ${shownUrl(link)} failed with ${response.status}${code === undefined ? '' : ` ${code}`}; export links live 5 minutes, run again (and check that no proxy adds an Authorization header).`, { method: 'GET', url: shownUrl(link), route, status: response.status });
+    // Only an authentication refusal points at the link itself; a 5xx is the storage host's trouble.
+    const advice =
+      response.status === 403 && code === 'InvalidAuthenticationInfo'
+        ? 'the storage host saw an Authorization header on the signed link: check that no proxy adds one'
+        : response.status === 403
+          ? 'the signed link was refused (export links live 5 minutes): run again, and check the clock of this machine'
+          : response.status === 404
+            ? 'the exported file was not found on the storage host: run again'
+            : response.status === 429 || response.status >= 500
+              ? 'the storage host is busy or failing even after retries: run again later'
+              : 'run again';
+    throw new ApiError('HTTP_ERROR', `Downloading the exported definition from ${shownUrl(link)} failed with ${response.status}${code === undefined ? '' : ` ${code}`}; ${advice}.`, { method: 'GET', url: shownUrl(link), route, status: response.status });
   }
   return text;
 }
