@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { formatUserAgent, parseConfig, redactSecrets, runScanJob, type Clock, type FetchLike, type ReportSink } from '@ias/core';
+import { documentationCacheIn } from '@ias/host-node';
 import { readTaskInputs } from './inputs';
 import { createEventHandler, createTaskLogger, logReasonAndMatches, publishOutcome, type PublishEffects } from './outputs';
 import type { TaskHost, TaskResult } from './task-host';
@@ -76,6 +77,7 @@ export async function runTask(host: TaskHost, effects: TaskRunEffects): Promise<
     logger,
     sink: effects.createSink(inputs.options.outputDir),
     userAgent: formatUserAgent('azure-devops', effects.version, effects.runtime),
+    ...documentationCacheIn(host.getVariable('Agent.ToolsDirectory')),
     // Baseline and suppressions paths are read relative to the step's working directory.
     readText: (path) => readFile(path, 'utf8'),
     inputNames: inputs.names,

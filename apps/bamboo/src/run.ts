@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import {
   formatPreflightItem,
   formatPreflightSummary,
@@ -13,7 +14,7 @@ import {
   type PreflightResult,
   type ReportSink,
 } from '@ias/core';
-import { createFileReportSink, createTracingFetch, listReportFiles } from '@ias/host-node';
+import { createFileReportSink, createTracingFetch, documentationCacheIn, listReportFiles } from '@ias/host-node';
 import { readBambooInputs, type BambooInputs } from './inputs';
 import {
   configErrorSummary,
@@ -88,6 +89,8 @@ export async function run(host: BambooHost): Promise<number> {
     logger,
     sink,
     userAgent: formatUserAgent('bamboo', host.version, host.runtime),
+    // Bamboo has no tool cache: the folder above the build working directory outlives the build.
+    ...documentationCacheIn(dirname(resolve(inputs.workingDirectory))),
     // Baseline and suppressions paths are read relative to the step's working directory.
     readText: (path) => readFile(path, 'utf8'),
     inputNames: inputs.names,

@@ -1,4 +1,4 @@
-import type { Clock, FetchLike, ReportSink } from '@ias/core';
+import type { Clock, DocumentationCache, FetchLike, ReportSink } from '@ias/core';
 import type { Terminal } from './outputs';
 
 /** What the CLI needs from its process; tests pass fakes, `main.ts` passes the real ones. */
@@ -13,6 +13,8 @@ export interface CliHost extends Terminal {
   runtime: string;
   /** @default files in the output directory */
   createSink?: (directory: string) => ReportSink;
+  /** Keeps attack documentation between runs (the user cache folder). */
+  documentationCache?: DocumentationCache;
   /** Reads a text file (baseline, suppressions, stored findings). */
   readText(path: string): Promise<string>;
 }

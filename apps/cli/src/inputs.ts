@@ -34,6 +34,7 @@ export const SCAN_OPTIONS: readonly CliOption[] = [
   { key: 'reports', flag: '--reports', env: 'IAS_REPORTS', placeholder: 'LIST', help: 'report formats: all, none, or a comma list of metrics, findings, sarif, junit, markdown, html, gitlab, result', shownDefault: 'all' },
   { key: 'findingsReport', flag: '--findings-report', env: 'IAS_FINDINGS_REPORT', placeholder: 'BOOL', help: 'write the raw findings report', shownDefault: 'true' },
   { key: 'cancelOnInterrupt', flag: '--cancel-on-interrupt', env: 'IAS_CANCEL_ON_INTERRUPT', placeholder: 'BOOL', help: 'cancel the scan when the pipeline is cancelled (SIGINT/SIGTERM)', shownDefault: 'true' },
+  { key: 'ruleDocs', flag: '--rule-docs', env: 'IAS_RULE_DOCS', placeholder: 'BOOL', help: 'fetch each rule\'s attack documentation for SARIF and HTML (cached for 7 days)', shownDefault: 'true' },
   { key: 'requestTimeout', flag: '--request-timeout', env: 'IAS_REQUEST_TIMEOUT', placeholder: 'DURATION', help: 'timeout of each API request', shownDefault: '60s' },
   { key: 'sarifTriaged', flag: '--sarif-triaged', env: 'IAS_SARIF_TRIAGED', placeholder: 'BOOL', help: 'also write findings with an ignored status (--fail-on-statuses) or REMEDIATED into SARIF (code scanning would reopen them as alerts)', shownDefault: 'false' },
   { key: 'redactHttpSecrets', flag: '--redact-http-secrets', env: 'IAS_REDACT_HTTP_SECRETS', placeholder: 'BOOL', help: "replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report", shownDefault: 'true' },

@@ -145,6 +145,7 @@ async function runScan(host: CliHost, flags: Record<string, unknown>): Promise<n
     userAgent: formatUserAgent('cli', host.version, host.runtime),
     inputNames: names,
     readText: host.readText,
+    ...(host.documentationCache === undefined ? {} : { documentationCache: host.documentationCache }),
     onEvent: (event) => renderer.onEvent(event),
     ...(host.signal === undefined ? {} : { signal: host.signal }),
   });

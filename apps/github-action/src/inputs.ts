@@ -43,6 +43,7 @@ export const CORE_INPUTS: readonly CoreInput[] = [
   { id: 'request-timeout', key: 'requestTimeout' },
   { id: 'sarif-triaged', key: 'sarifTriaged', boolean: true },
   { id: 'redact-http-secrets', key: 'redactHttpSecrets', boolean: true },
+  { id: 'rule-docs', key: 'ruleDocs' },
 ];
 
 /** Inputs of the action itself (not core options). */

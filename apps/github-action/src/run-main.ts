@@ -15,7 +15,7 @@ import {
   type ScanJob,
 } from '@ias/core';
 import { isAbsolute, resolve } from 'node:path';
-import { createFileReportSink } from '@ias/host-node';
+import { createFileReportSink, documentationCacheIn } from '@ias/host-node';
 import { readActionInputs, type ActionInputs } from './inputs';
 import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, fallbackSummary, setOutputs } from './outputs';
 import { STATE, type ActionToolkit } from './toolkit';
@@ -33,6 +33,8 @@ export interface ActionHost {
   /** `GITHUB_WORKSPACE`: the default home of the report folder. */
   workspace: string;
   readText(path: string): Promise<string>;
+  /** The runner's tool cache (`RUNNER_TOOL_CACHE`), where attack documentation is kept between jobs. */
+  toolCache?: string | undefined;
   /** @default files in the report folder */
   createSink?: (directory: string) => ReportSink;
 }
@@ -76,6 +78,7 @@ export async function runMain(host: ActionHost): Promise<number> {
     onEvent: progress.onEvent,
     // Baseline and suppressions files; a relative path is taken from the workspace, like output-dir.
     readText: (path) => host.readText(isAbsolute(path) ? path : resolve(host.workspace, path)),
+    ...documentationCacheIn(host.toolCache),
     ...(host.signal === undefined ? {} : { signal: host.signal }),
   });
   progress.end();

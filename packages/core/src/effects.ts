@@ -45,3 +45,15 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
+
+/**
+ * A small text store that outlives the run, for attack documentation: the host decides where it lives (the CI
+ * tool cache, the user cache folder). Keys are opaque to the host and may hold any character, so a host must not
+ * use them as paths as they are. Core checks each entry's age and content itself; the store only keeps text.
+ */
+export interface DocumentationCache {
+  /** The text stored under `key`, or `undefined` when there is none. Rejects when the store cannot be read. */
+  read(key: string): Promise<string | undefined>;
+  /** Stores `text` under `key`, replacing what was there. Rejects when the store cannot be written. */
+  write(key: string, text: string): Promise<void>;
+}

@@ -12,5 +12,6 @@ export type { ReportFile } from './report-files';
 export { createTracingFetch } from './tracing-fetch';
 export { zipFiles } from './zip-files';
 export type { ZipEntry } from './zip-files';
+export { createDocumentationCache, documentationCacheIn, userCacheFolder } from './documentation-cache';
 export { createFolderDiscoveryFiles, runDiscoverySync } from './discovery-sync';
 export type { DiscoverySyncResult, DiscoverySyncSettings } from './discovery-sync';

@@ -1,6 +1,8 @@
 import { rootCertificates } from 'node:tls';
 import { ConfigError, type FetchLike } from '@ias/core';
-import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+
+type Dispatcher = Undici.Dispatcher;
 import { withPlainRequests } from './plain-request-fetch';
 
 /** Proxy settings: an explicit proxy (Azure DevOps agent settings, a CLI flag) or the environment's. */
@@ -17,6 +19,8 @@ export interface ProxyOptions {
 
 /** Every dispatcher a fetch was built on, so {@link closeNodeFetches} can close their sockets after the verdict. */
 const dispatchers = new Set<Dispatcher>();
+/** Loads of undici under way, which {@link closeNodeFetches} waits for. */
+const loads = new Set<Promise<unknown>>();
 
 /**
  * What is wrong with a proxy URL, or `undefined`. The value itself is never repeated: it may hold a password.
@@ -45,7 +49,7 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
     const error = new ConfigError(`${name} ${problem}.`, [{ path: name, message: problem }]);
     return () => Promise.reject(error);
   };
-  let dispatcher: Dispatcher | undefined;
+  let dispatcher: ((u: typeof Undici) => Dispatcher) | undefined;
   const tls = proxy.tls === undefined || (proxy.tls.ca === undefined && proxy.tls.rejectUnauthorized !== false) ? undefined : { ...(proxy.tls.ca === undefined ? {} : { ca: [...rootCertificates, proxy.tls.ca] }), rejectUnauthorized: proxy.tls.rejectUnauthorized !== false };
   // undici: `connect` for direct connections, `requestTls` for the tunnelled ones.
   const tlsOptions = tls === undefined ? {} : { connect: tls, requestTls: tls };
@@ -53,7 +57,8 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
     const problem = proxyProblem(proxy.url);
     if (problem !== undefined) return refuse(proxy.name ?? 'The proxy URL', problem);
     const noProxy = proxy.noProxy ?? env.NO_PROXY ?? env.no_proxy;
-    dispatcher = noProxy ? new EnvHttpProxyAgent({ httpProxy: proxy.url, httpsProxy: proxy.url, noProxy, ...tlsOptions, factory: failingTunnels }) : new ProxyAgent({ uri: proxy.url, ...tlsOptions, factory: failingTunnels });
+    const url = proxy.url;
+    dispatcher = (u) => (noProxy ? new u.EnvHttpProxyAgent({ httpProxy: url, httpsProxy: url, noProxy, ...tlsOptions, factory: failingTunnels(u) }) : new u.ProxyAgent({ uri: url, ...tlsOptions, factory: failingTunnels(u) }));
   } else if (fromEnv !== undefined && fromEnv !== '') {
     const options: { httpProxy?: string; httpsProxy?: string; noProxy?: string; connect?: NonNullable<typeof tls>; requestTls?: NonNullable<typeof tls> } = { ...tlsOptions };
     const http = env.HTTP_PROXY ?? env.http_proxy;
@@ -69,15 +74,32 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
     if (http) options.httpProxy = http;
     if (https) options.httpsProxy = https;
     if (noProxy) options.noProxy = noProxy;
-    dispatcher = new EnvHttpProxyAgent({ ...options, factory: failingTunnels });
+    dispatcher = (u) => new u.EnvHttpProxyAgent({ ...options, factory: failingTunnels(u) });
   } else if (tls !== undefined) {
-    dispatcher = new Agent({ connect: tls });
+    dispatcher = (u) => new u.Agent({ connect: tls });
   }
   if (dispatcher === undefined) return (input, init) => globalThis.fetch(input, init);
-  const via = dispatcher;
-  dispatchers.add(via);
+  const make = dispatcher;
+  // undici is loaded at the first request and only behind a proxy or custom TLS: evaluating it costs every other run
+  // ~20 ms of start-up (tooling/bench measures `ias --version`).
+  let loaded: Promise<{ u: typeof Undici; via: Dispatcher }> | undefined;
+  const load = (): Promise<{ u: typeof Undici; via: Dispatcher }> => {
+    if (loaded === undefined) {
+      loaded = import('undici').then((u) => {
+        const via = make(u);
+        dispatchers.add(via);
+        return { u, via };
+      });
+      const settled = loaded.catch(() => undefined).finally(() => loads.delete(settled));
+      loads.add(settled);
+    }
+    return loaded;
+  };
   // undici's own fetch does not know the global Request class that ky hands over: take requests apart first.
-  return withPlainRequests((input, init) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: via }) as unknown as Promise<Response>);
+  return withPlainRequests(async (input, init) => {
+    const { u, via } = await load();
+    return (await u.fetch(input as Parameters<typeof u.fetch>[0], { ...(init as Parameters<typeof u.fetch>[1]), dispatcher: via })) as unknown as Response;
+  });
 }
 
 type Connector = (options: object, callback: (error: Error | null, socket: unknown) => void) => void;
@@ -89,7 +111,8 @@ type Connector = (options: object, callback: (error: Error | null, socket: unkno
  * about a thousand tunnels a second, past its verdict and its signals. Failed here, the request ends with a network
  * error that the API client retries with back-off, and within its deadline.
  */
-function failingTunnels(origin: string | URL, options: object): Dispatcher {
+const failingTunnels = (u: typeof Undici) => (origin: string | URL, options: object): Dispatcher => {
+  const { Pool } = u;
   const connect = (options as { connect?: unknown }).connect;
   if (typeof connect !== 'function') return new Pool(origin, options);
   const wrapped: Connector = (connectOptions, callback) =>
@@ -101,13 +124,14 @@ function failingTunnels(origin: string | URL, options: object): Dispatcher {
       callback(error, socket);
     });
   return new Pool(origin, { ...options, connect: wrapped } as ConstructorParameters<typeof Pool>[1]);
-}
+};
 
 /**
  * Destroys every proxy dispatcher {@link createNodeFetch} built: their sockets close and nothing they queued retries
  * (undici keeps reconnecting to a proxy that drops every tunnel otherwise). Called once the run has its verdict.
  */
 export async function closeNodeFetches(): Promise<void> {
+  await Promise.all([...loads]);
   const all = [...dispatchers];
   dispatchers.clear();
   await Promise.all(all.map((d) => d.destroy().catch(() => undefined)));

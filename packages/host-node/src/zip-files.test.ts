@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { zipFiles } from './zip-files';
 
@@ -36,5 +36,22 @@ describe('zipFiles', () => {
     expect([...files.keys()]).toEqual(['a.json', 'reports/b.md']);
     expect(files.get('a.json')).toBe('{"metrics":{}}');
     expect(files.get('reports/b.md')).toBe('# Summary\n'.repeat(100));
+  });
+
+  it('streams a file of several megabytes, with the CRC and sizes unzip tools check', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zip-'));
+    const big = Array.from({ length: 60_000 }, (_, i) => `{"id":"${i}","url":"https://shop.example.test/item/${(i * 7919) % 100_003}"}`).join('\n');
+    await writeFile(join(dir, 'findings.json'), big);
+    await zipFiles(join(dir, 'out.zip'), [{ name: 'findings.json', path: join(dir, 'findings.json') }]);
+    const zip = await readFile(join(dir, 'out.zip'));
+    expect(readZip(zip).get('findings.json')).toBe(big);
+    const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(zip.readUInt32LE(central + 16)).toBe(crc32(Buffer.from(big)));
+    expect(zip.readUInt32LE(central + 24)).toBe(Buffer.byteLength(big));
+  });
+
+  it('rejects when a file is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'zip-'));
+    await expect(zipFiles(join(dir, 'out.zip'), [{ name: 'gone.json', path: join(dir, 'gone.json') }])).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** How to run a bundle. */
 export interface RunBundleOptions {
@@ -28,10 +31,17 @@ export interface BundleRun {
 
 /** Runs a built bundle as a child process with the given environment and collects its exit and output. */
 export function runBundle(options: RunBundleOptions): Promise<BundleRun> {
+  // Each run gets its own empty user cache folder unless the test gives one: the CLI keeps attack documentation
+  // there between runs, and tests must not see what an earlier test (or the developer's own runs) left behind.
+  const cacheHome = options.env.XDG_CACHE_HOME === undefined ? mkdtempSync(join(tmpdir(), 'ias-bundle-cache-')) : undefined;
+  const env = cacheHome === undefined ? options.env : { ...options.env, XDG_CACHE_HOME: cacheHome };
+  const cleanUp = (): void => {
+    if (cacheHome !== undefined) rmSync(cacheHome, { recursive: true, force: true });
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(options.node ?? process.execPath, [options.bundle, ...(options.args ?? [])], {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      env: options.env,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -45,10 +55,12 @@ export function runBundle(options: RunBundleOptions): Promise<BundleRun> {
     const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 90_000);
     child.on('error', (error) => {
       clearTimeout(killer);
+      cleanUp();
       reject(error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      cleanUp();
       resolve({ code, signal, stdout, stderr });
     });
   });

@@ -1,4 +1,4 @@
-import ky from 'ky';
+import type { KyInstance } from 'ky';
 import type { z } from 'zod';
 import type { Clock, FetchLike, Logger } from '../effects';
 import { silentLogger } from '../effects';
@@ -126,19 +126,27 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const retryMaxMs = options.retryMaxMs ?? 30_000;
   const random = options.random ?? Math.random;
   const redact = (text: string): string => redactSecrets(text, [options.apiKey]);
-  const http = ky.create({
-    fetch: options.fetch as typeof fetch,
-    retry: 0,
-    // The deadline is ours (it must cover the body too, which ky's timeout does not).
-    timeout: false,
-    throwHttpErrors: false,
-    redirect: 'manual',
-    headers: {
-      'X-Api-Key': options.apiKey,
-      'User-Agent': options.userAgent,
-      Accept: 'application/json',
-    },
-  });
+  // ky is loaded at the first request: evaluating it builds a Request, which makes Node load its own fetch, ~20 ms
+  // that `--version`, `--help` and the offline commands should not pay (tooling/bench measures the cold start).
+  let httpClient: Promise<KyInstance> | undefined;
+  const http = async (url: URL, init: Parameters<KyInstance>[1]): Promise<Response> => {
+    httpClient ??= import('ky').then(({ default: ky }) =>
+      ky.create({
+        fetch: options.fetch as typeof fetch,
+        retry: 0,
+        // The deadline is ours (it must cover the body too, which ky's timeout does not).
+        timeout: false,
+        throwHttpErrors: false,
+        redirect: 'manual',
+        headers: {
+          'X-Api-Key': options.apiKey,
+          'User-Agent': options.userAgent,
+          Accept: 'application/json',
+        },
+      }),
+    );
+    return (await httpClient)(url, init);
+  };
 
   /** Builds the request URL; an absolute href is re-rooted on our base URL so the key never goes elsewhere. */
   const urlFor = (path: string, query: RequestOptions<unknown>['query']): URL => {

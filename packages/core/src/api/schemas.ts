@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * Lenient response schemas: unknown fields pass through (the API grows) and enum-like fields are plain

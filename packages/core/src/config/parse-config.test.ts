@@ -19,6 +19,7 @@ describe('parseConfig', () => {
       onTimeout: 'cancel',
       cancelOnInterrupt: true,
       findingsReport: true,
+      ruleDocs: true,
       gateQuery: undefined,
       failOn: undefined,
     });
@@ -44,6 +45,7 @@ describe('parseConfig', () => {
     [{ failOn: 'high' }, 'failOn', 'HIGH'],
     [{ cancelOnInterrupt: 'no' }, 'cancelOnInterrupt', false],
     [{ findingsReport: false }, 'findingsReport', false],
+    [{ ruleDocs: 'false' }, 'ruleDocs', false],
     [{ reports: 'metrics, result' }, 'reports', ['metrics', 'result']],
     [{ reports: 'none' }, 'reports', ['result']],
   ])('coerces %j', (input, key, expected) => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from './duration';
 import { SEVERITIES, VULNERABILITY_STATUSES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
@@ -51,6 +51,7 @@ export const CONFIG_KEYS = [
   'requestTimeout',
   'sarifTriaged',
   'redactHttpSecrets',
+  'ruleDocs',
 ] as const;
 /** One configuration key. */
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -168,6 +169,7 @@ export const configSchema = z.object({
   onTimeout: oneOf(TIMEOUT_ACTIONS, 'cancel'),
   cancelOnInterrupt: flag(true),
   findingsReport: flag(true),
+  ruleDocs: flag(true),
   reports: z.preprocess(
     blankToUndefined,
     z
@@ -285,6 +287,8 @@ export interface ScanJob {
   onTimeout: OnTimeout;
   cancelOnInterrupt: boolean;
   findingsReport: boolean;
+  /** Fetch each rule's attack documentation (SARIF help, HTML); off, rules carry the module description only. */
+  ruleDocs: boolean;
   reports: ReportFormat[];
   outputDir: string | undefined;
   gateQuery: string | undefined;
@@ -323,6 +327,7 @@ export function toScanJob(parsed: z.infer<typeof configSchema>): ScanJob {
     onTimeout: parsed.onTimeout,
     cancelOnInterrupt: parsed.cancelOnInterrupt,
     findingsReport: parsed.findingsReport,
+    ruleDocs: parsed.ruleDocs,
     reports,
     outputDir: parsed.outputDir,
     gateQuery: parsed.gateQuery,

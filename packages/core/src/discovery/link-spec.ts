@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiClient } from '../api/client';
 import { getScanConfig, listApps, listScanConfigs, UUID_PATTERN } from '../api/resources';
 import type { App, ScanConfig } from '../api/schemas';

@@ -1,5 +1,5 @@
 import { parse as parseYaml, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigIssue } from '../errors';
 
 /** How one API is linked to a scan configuration (one entry of the links file). */

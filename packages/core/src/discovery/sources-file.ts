@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ConfigIssue } from '../errors';
 import type { AzureSourceOptions } from './discover-azure-apim';
 

@@ -2,12 +2,13 @@ import { createApiClient, type ApiClient } from '../api/client';
 import { getScan, submitScanAction } from '../api/resources';
 import type { ScanJob } from '../config/schema';
 import type { InputNames } from '../config/parse-config';
-import type { Clock, FetchLike, Logger } from '../effects';
+import type { Clock, DocumentationCache, FetchLike, Logger } from '../effects';
 import { ApiError, ConfigError, IasError, redactDeep, redactSecrets } from '../errors';
 import { createSafeLogger, escapeLogText } from '../log-text';
 import { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
 import { hasGate, isKnownSeverity, planGate } from '../gate/gate-query';
 import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
+import type { AttackDocumentation } from '../api/schemas';
 import { ruleKey, type RuleInfo } from '../report/finding-record';
 import { openReportSet } from '../report/report-set';
 import { buildMetricsReport, createMetricsCounter, METRICS_FILE } from '../report/metrics';
@@ -41,6 +42,8 @@ export interface RunScanJobEffects {
   inputNames?: InputNames;
   /** Names the tool in SARIF and HTML reports. @default the user agent's product and version */
   tool?: { name: string; version: string; informationUri?: string };
+  /** Keeps attack documentation between runs (the host's tool or user cache); without it every run fetches it. */
+  documentationCache?: DocumentationCache;
   /** Reads a text file (baseline, suppressions); without it those inputs are refused. */
   readText?: (path: string) => Promise<string>;
   /** Client tuning (tests shorten back-off). */
@@ -401,8 +404,10 @@ async function execute(
 
   if (reportSet.plannedFiles.length > 0) {
     if (reportSet.wantsRuleDocumentation) {
-      const pairs = [...rules].flatMap(([key, rule]) => (rule.attackId === undefined ? [] : [{ key, moduleId: rule.moduleId, attackId: rule.attackId }]));
-      const docs = await fetchRuleDocumentation(client, pairs, logger);
+      // The module list already read gives every rule a description; attack documentation, one request per distinct
+      // attack with findings, only when asked for, and from the host's cache when it has it.
+      const pairs = job.ruleDocs ? [...rules].flatMap(([key, rule]) => (rule.attackId === undefined ? [] : [{ key, moduleId: rule.moduleId, attackId: rule.attackId }])) : [];
+      const docs = pairs.length === 0 ? new Map<string, AttackDocumentation>() : await fetchRuleDocumentation(client, pairs, { logger, clock, cache: effects.documentationCache });
       // The lookup tolerates failures, so it also swallows an interrupt: stop here rather than finish the reports.
       if (effects.signal?.aborted === true) throw effects.signal.reason ?? new Error('interrupted');
       const scrub = createScanDataScrubber([job.apiKey]);
