@@ -33,6 +33,7 @@ export const INPUTS = {
   artifactPerReport: 'artifactPerReport',
   cancelOnInterrupt: 'cancelOnInterrupt',
   redactHttpSecrets: 'redactHttpSecrets',
+  ruleDocs: 'ruleDocs',
 } as const;
 
 /** How messages name each config key: the labels users see in the classic editor. */
@@ -57,6 +58,7 @@ export const INPUT_NAMES: InputNames = {
   baseline: 'Baseline',
   suppressions: 'Suppressions',
   redactHttpSecrets: 'Redact HTTP secrets',
+  ruleDocs: 'Rule documentation',
 };
 
 /** What the task does around the scan, beyond core's configuration. */
@@ -171,6 +173,7 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
     baseline,
     suppressions,
     redactHttpSecrets: input(INPUTS.redactHttpSecrets) ?? true,
+    ruleDocs: input(INPUTS.ruleDocs) ?? true,
   };
 
   return {

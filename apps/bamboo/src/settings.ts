@@ -58,6 +58,7 @@ export const SETTINGS: readonly BambooSetting[] = [
   { key: 'reports', variable: 'ias.reports', flag: 'reports', shownDefault: 'all', help: 'report formats: all, none, or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result' },
   { key: 'outputDir', variable: 'ias.outputDir', flag: 'output-dir', shownDefault: 'the build working directory', help: 'where reports are written; a relative folder is inside the build working directory' },
   { key: 'requestTimeout', variable: 'ias.requestTimeout', flag: 'request-timeout', shownDefault: '60s', help: 'timeout of each API request' },
+  { key: 'ruleDocs', variable: 'ias.ruleDocs', flag: 'rule-docs', shownDefault: 'true', help: "fetch each rule's attack documentation for SARIF and HTML (at most 8 at a time, cached for 7 days)" },
   { key: 'redactHttpSecrets', variable: 'ias.redactHttpSecrets', flag: 'redact-http-secrets', shownDefault: 'true', help: "replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report" },
   { key: undefined, variable: 'ias.proxy', flag: 'proxy', shownDefault: 'HTTPS_PROXY', help: 'proxy URL for the API; NO_PROXY is honoured' },
   { key: undefined, variable: 'ias.debug', flag: 'debug', shownDefault: 'false', help: 'log every request and retry decision (the API key is never shown)' },
