@@ -61,6 +61,11 @@ export interface Host {
   registration?: string;
 }
 
+function ensureDir(path: string): string {
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
 const proxyEnv = (s: Settings): Record<string, string | undefined> => (s.envProxy === undefined ? {} : { HTTPS_PROXY: s.envProxy, HTTP_PROXY: s.envProxy });
 
 export const CLI: Host = {
@@ -145,8 +150,9 @@ export const BAMBOO: Host = {
   name: 'Bamboo task',
   bundle: join(REPO_ROOT, 'apps/bamboo/dist/ias-bamboo.js'),
   hasRequestTimeout: true,
+  // The agent's build folder one level down: Bamboo keeps the documentation cache beside it, so each run gets its own.
   env: (s, workDir) => ({
-    bamboo_build_working_directory: workDir,
+    bamboo_build_working_directory: ensureDir(join(workDir, 'build-dir', 'PLAN-JOB1')),
     bamboo_buildNumber: '17',
     bamboo_ias_apiKey_password: s.apiKey ?? CANARY_KEY,
     bamboo_ias_baseUrl: s.baseUrl,

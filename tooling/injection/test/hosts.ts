@@ -1,4 +1,5 @@
 // Each host as its runner starts our bundle: the environment contract, and what counts as a command line there.
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepareStep } from '../../../apps/azure-devops/test/agent-emulator';
@@ -109,9 +110,14 @@ export const AZURE: Host = {
 export const BAMBOO: Host = {
   name: 'Bamboo task',
   bundle: join(REPO_ROOT, 'apps/bamboo/dist/ias-bamboo.js'),
-  setup: (baseUrl, _work, outputDir, app, config) => ({
+  setup: (baseUrl, work, outputDir, app, config) => {
+    // The agent's build folder, one level down: Bamboo keeps the documentation cache beside it, so each run gets its own.
+    const build = join(work, 'build-dir', 'PLAN-JOB1');
+    mkdirSync(build, { recursive: true });
+    return {
     args: [],
     env: {
+      bamboo_build_working_directory: build,
       bamboo_ias_apiKey_password: HOSTILE_KEY,
       bamboo_ias_baseUrl: baseUrl,
       bamboo_ias_app: app,
@@ -121,7 +127,8 @@ export const BAMBOO: Host = {
       bamboo_ias_outputDir: outputDir,
       bamboo_ias_debug: 'true',
     },
-  }),
+    };
+  },
   ownCommand: () => false,
   result: (code) => CODES[code ?? -1] ?? `exit ${code}`,
 };
