@@ -60,6 +60,7 @@ export async function run(overrides: RunOverrides = {}): Promise<number> {
       runtime: nodeRuntime(),
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       readText: (path) => readFile(path, 'utf8'),
+      env: process.env,
       ...(overrides.createSink === undefined ? {} : { createSink: overrides.createSink }),
     };
     code = await (isPost ? runPost(host) : runMain(host));
