@@ -23,6 +23,7 @@ runTask(host, {
   },
   readCaFile: (path) => readFile(path, 'utf8'),
   writeText: (path, text) => writeFile(path, text, 'utf8'),
+  env: process.env,
   clock: systemClock,
   createSink: createFileReportSink,
   signal: interrupt.signal,

@@ -22,6 +22,8 @@ export interface FetchTls {
 export interface TaskRunEffects extends PublishEffects {
   /** A fetch that goes through `proxy` when given (the agent's proxy), else straight out, with the agent's TLS settings. */
   createFetch(route: FetchRoute, tls: FetchTls): FetchLike;
+  /** The step's environment (HTTPS_PROXY, NO_PROXY), to name the proxy a check goes through. */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Writes the check's run summary (markdown) before it is uploaded. */
   writeText(path: string, text: string): Promise<void>;
   /** Reads the agent's CA file. */

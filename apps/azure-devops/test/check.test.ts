@@ -133,6 +133,15 @@ describe('Check only (launch nothing)', () => {
     expect(await findSecret(run, ['Pr0xy;Pass]77', encodeURIComponent('Pr0xy;Pass]77')], { agentMasked: /^##vso\[task\.debug\]Agent\.ProxyPassword=/ })).toEqual([]);
   });
 
+  it('no agent proxy, HTTP_PROXY as a pipeline variable that refuses connections: named as the proxy, its password hidden', async () => {
+    const port = await closedPort();
+    const run = await check({}, { variables: { HTTP_PROXY: `http://ci:Env-Pr0xy-55@127.0.0.1:${port}` } });
+    expect(run.outputs.result).toBe('api-error');
+    expect(errors(run)[1]).toContain(`FAILED  proxy: the proxy http://127.0.0.1:${port} did not carry the request to ${new URL(server.baseUrl).origin} (ECONNREFUSED)`);
+    expect(run.stdout + run.stderr).not.toContain('Env-Pr0xy-55');
+    expect(run.log.join('\n')).not.toContain('Env-Pr0xy-55');
+  });
+
   it('more failed checks than the agent keeps issues: the summary first, 8 checks, a count of the rest; every check in the log', async () => {
     const run = await check({ scanStatusInterval: 'soon', maxPending: 'x', onTimeoutAction: 'x', advanceOn: 'x', reportFormats: 'x', failOnSeverity: 'x', scanId: 'x', cancelOnInterrupt: 'x', generateFindingsReport: 'x', redactHttpSecrets: 'x' });
     const found = errors(run);

@@ -12,7 +12,7 @@ import {
   sanitizeLogMessage,
   type PreflightResult,
 } from '@ias/core';
-import { createFileReportSink } from '@ias/host-node';
+import { createFileReportSink, proxyForUrl } from '@ias/host-node';
 import type { ActionInputs } from './inputs';
 import { createActionLogger, RUNNER_ANNOTATIONS_PER_TYPE } from './outputs';
 import type { ActionHost } from './run-main';
@@ -42,7 +42,8 @@ export async function runCheck(host: ActionHost, inputs: ActionInputs, apiKey: s
       logger,
       sink: (host.createSink ?? createFileReportSink)(inputs.outputDir),
       userAgent: formatUserAgent('github-action', host.version, host.runtime),
-      proxy: proxyFor(job.baseUrl, host.env ?? {}),
+      // The proxy host-node's fetch takes from the job's environment, so a network failure is named as the proxy's.
+      proxy: proxyForUrl(job.baseUrl, host.env ?? {}),
       inputNames: inputs.names,
       readText: (path) => host.readText(isAbsolute(path) ? path : resolve(host.workspace, path)),
       ...(host.signal === undefined ? {} : { signal: host.signal }),
@@ -78,20 +79,3 @@ export async function runCheck(host: ActionHost, inputs: ActionInputs, apiKey: s
   return result.exitCode;
 }
 
-/**
- * The proxy the action's fetch (host-node's, on undici's EnvHttpProxyAgent) sends a request to `url` through:
- * `HTTPS_PROXY` (else `HTTP_PROXY`) for https, `HTTP_PROXY` for http, unless `NO_PROXY` names the host. Used only to name a failure.
- */
-function proxyFor(url: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const target = new URL(url);
-  const http = env.HTTP_PROXY ?? env.http_proxy;
-  const proxy = target.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? http) : http;
-  if (proxy === undefined || proxy === '') return undefined;
-  const bypass = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean).some((entry) => {
-    if (entry === '*') return true;
-    const [name = '', port] = entry.toLowerCase().split(':');
-    const bare = name.replace(/^\*?\./, '');
-    return (port === undefined || port === target.port) && (target.hostname === bare || target.hostname.endsWith(`.${bare}`));
-  });
-  return bypass ? undefined : proxy;
-}
