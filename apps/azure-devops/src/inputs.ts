@@ -34,6 +34,7 @@ export const INPUTS = {
   cancelOnInterrupt: 'cancelOnInterrupt',
   redactHttpSecrets: 'redactHttpSecrets',
   ruleDocs: 'ruleDocs',
+  checkOnly: 'checkOnly',
 } as const;
 
 /** How messages name each config key: the labels users see in the classic editor. */
@@ -192,6 +193,17 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
     },
     secrets,
   };
+}
+
+/**
+ * "Check only (launch nothing)": true, false, or the one-sentence problem with the value (the task then fails
+ * before anything is sent, whichever was meant).
+ */
+export function readCheckOnly(host: Pick<TaskHost, 'getInput'>): boolean | string {
+  const value = blank(host.getInput(INPUTS.checkOnly));
+  if (value === undefined || /^(false|no|0|off)$/i.test(value)) return false;
+  if (/^(true|yes|1|on)$/i.test(value)) return true;
+  return `Check only (launch nothing) '${value}' is not a yes/no value; use true or false`;
 }
 
 /**

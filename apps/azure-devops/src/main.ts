@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
 import { createFileReportSink, createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime, zipFiles } from '@ias/host-node';
 import { runTask } from './run';
@@ -22,6 +22,8 @@ runTask(host, {
     return route.mode === 'proxy' ? createNodeFetch(process.env, { url: route.url, name: 'The agent proxy (Agent.ProxyUrl)', ...options }) : createNodeFetch(route.mode === 'direct' ? {} : process.env, options);
   },
   readCaFile: (path) => readFile(path, 'utf8'),
+  writeText: (path, text) => writeFile(path, text, 'utf8'),
+  env: process.env,
   clock: systemClock,
   createSink: createFileReportSink,
   signal: interrupt.signal,

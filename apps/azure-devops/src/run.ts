@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { formatUserAgent, parseConfig, redactSecrets, runScanJob, type Clock, type FetchLike, type ReportSink } from '@ias/core';
 import { documentationCacheIn } from '@ias/host-node';
-import { readTaskInputs } from './inputs';
+import { runCheck } from './check';
+import { connectToApi } from './connect-to-api';
+import { readCheckOnly, readTaskInputs } from './inputs';
 import { createEventHandler, createTaskLogger, logReasonAndMatches, publishOutcome, type PublishEffects } from './outputs';
 import type { TaskHost, TaskResult } from './task-host';
 
@@ -21,6 +23,10 @@ export interface FetchTls {
 export interface TaskRunEffects extends PublishEffects {
   /** A fetch that goes through `proxy` when given (the agent's proxy), else straight out, with the agent's TLS settings. */
   createFetch(route: FetchRoute, tls: FetchTls): FetchLike;
+  /** The step's environment (HTTPS_PROXY, NO_PROXY), to name the proxy a check goes through. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Writes the check's run summary (markdown) before it is uploaded. */
+  writeText(path: string, text: string): Promise<void>;
   /** Reads the agent's CA file. */
   readCaFile(path: string): Promise<string>;
   clock: Clock;
@@ -33,7 +39,9 @@ export interface TaskRunEffects extends PublishEffects {
 
 /** Runs the task once: inputs → core's scan job → outputs. Never throws for user or API failures. */
 export async function runTask(host: TaskHost, effects: TaskRunEffects): Promise<TaskResult> {
+  const checkOnly = readCheckOnly(host);
   const inputs = readTaskInputs(host, effects.platform);
+  if (checkOnly === true) return runCheck(host, effects, inputs);
   const redact = (text: string): string => redactSecrets(text, inputs.secrets);
   const fail = (messages: string[]): TaskResult => {
     const [first, ...rest] = messages.map((m) => `${redact(m).replace(/\.$/, '')}.`);
@@ -43,6 +51,7 @@ export async function runTask(host: TaskHost, effects: TaskRunEffects): Promise<
     host.complete('Failed', reason);
     return 'Failed';
   };
+  if (typeof checkOnly === 'string') return fail([checkOnly]);
   if (!inputs.ok) return fail(inputs.errors);
   const parsed = parseConfig(inputs.raw, { names: inputs.names });
   for (const warning of parsed.warnings) host.warning(redact(warning));
@@ -52,21 +61,9 @@ export async function runTask(host: TaskHost, effects: TaskRunEffects): Promise<
   }
   const job = { ...parsed.job, maxTotalMs: inputs.options.timeoutMs };
 
-  const agentTls = host.getTls();
-  let ca: string | undefined;
-  if (agentTls.caFile !== undefined) {
-    try {
-      ca = await effects.readCaFile(agentTls.caFile);
-    } catch (error) {
-      return fail([`The agent's CA certificate file (Agent.CAInfo) '${agentTls.caFile}' could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}); fix the agent's --sslcacert setting`]);
-    }
-  }
-  if (agentTls.skipCertValidation) host.warning('The agent skips TLS certificate validation (Agent.SkipCertValidation); the InsightAppSec API certificate is not checked either');
-  const proxy = host.getProxy(job.baseUrl);
-  if (proxy?.password) host.setSecret(proxy.password);
-  if (proxy?.url !== undefined) host.setSecret(proxy.url);
-  if (proxy !== undefined) host.debug(proxy.url === undefined ? `${job.baseUrl} is on the agent's proxy bypass list` : 'Using the agent proxy');
-  const fetch = effects.createFetch(proxy === undefined ? { mode: 'environment' } : proxy.url === undefined ? { mode: 'direct' } : { mode: 'proxy', url: proxy.url }, { ca, rejectUnauthorized: !agentTls.skipCertValidation });
+  const connected = await connectToApi(host, effects, job.baseUrl);
+  if (!connected.ok) return fail([connected.error]);
+  const { fetch } = connected;
 
   const logger = createTaskLogger(host, redact);
   host.info(`Reports go to ${inputs.options.outputDir}`);
@@ -86,3 +83,4 @@ export async function runTask(host: TaskHost, effects: TaskRunEffects): Promise<
   });
   return publishOutcome(host, { ...outcome, message: redact(outcome.message) }, inputs.options, effects);
 }
+

@@ -61,6 +61,7 @@ export async function run(overrides: RunOverrides = {}): Promise<number> {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       readText: (path) => readFile(path, 'utf8'),
       toolCache: process.env.RUNNER_TOOL_CACHE,
+      env: process.env,
       ...(overrides.createSink === undefined ? {} : { createSink: overrides.createSink }),
     };
     code = await (isPost ? runPost(host) : runMain(host));

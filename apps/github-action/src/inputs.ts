@@ -47,7 +47,7 @@ export const CORE_INPUTS: readonly CoreInput[] = [
 ];
 
 /** Inputs of the action itself (not core options). */
-export const ACTION_INPUTS = ['summary', 'annotations'] as const;
+export const ACTION_INPUTS = ['summary', 'annotations', 'check'] as const;
 
 /** The official Rapid7 action's inputs, accepted unchanged so a workflow can switch by changing only `uses:`. */
 export const COMPAT_INPUTS = ['scan-config-id', 'vuln-query', 'wait-for-scan-complete', 'scan-timeout-mins'] as const;
@@ -71,6 +71,8 @@ export interface ActionInputs {
   summary: boolean;
   /** Turn gate matches into error annotations. */
   annotations: boolean;
+  /** Check the inputs (preflight) instead of scanning. */
+  check: boolean;
   /** Problems found before core sees the values, one sentence each, naming the input. */
   problems: string[];
   /** Notes about how compatibility inputs were read. */
@@ -155,6 +157,7 @@ export function readActionInputs(reader: InputReader, workspace: string): Action
     outputDir,
     summary: readBoolean('summary') ?? true,
     annotations: readBoolean('annotations') ?? true,
+    check: readBoolean('check') ?? false,
     problems,
     notes,
   };

@@ -16,6 +16,7 @@ import {
 } from '@ias/core';
 import { isAbsolute, resolve } from 'node:path';
 import { createFileReportSink, documentationCacheIn } from '@ias/host-node';
+import { runCheck } from './check';
 import { readActionInputs, type ActionInputs } from './inputs';
 import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, fallbackSummary, setOutputs } from './outputs';
 import { STATE, type ActionToolkit } from './toolkit';
@@ -37,6 +38,8 @@ export interface ActionHost {
   toolCache?: string | undefined;
   /** @default files in the report folder */
   createSink?: (directory: string) => ReportSink;
+  /** The step's environment, for the proxy variables a check names (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The main step: inputs → core's run → outputs, annotations, job summary and result. Returns the exit status. */
@@ -49,6 +52,8 @@ export async function runMain(host: ActionHost): Promise<number> {
   const inputs = readActionInputs(toolkit, host.workspace);
   const logger = createActionLogger(toolkit, [apiKey]);
   for (const note of inputs.notes) logger.info(note);
+  // `check: true` launches nothing, so the post step (isPost saved above) finds no scan id and does nothing.
+  if (inputs.check) return runCheck(host, inputs, apiKey);
   if (inputs.problems.length > 0) return finishEarly(host, inputs, logger, inputs.problems);
 
   // The official action takes only a scan configuration id; its application is read from the configuration.

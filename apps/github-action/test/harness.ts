@@ -70,7 +70,7 @@ export function inputVariable(name: string): string {
  * step debug logging on, and (for the post step) saved state as `STATE_*`. The environment is built from scratch, so
  * no proxy variable of the machine leaks in.
  */
-export async function startAction(inputs: Record<string, string>, options: { state?: Record<string, string> } = {}): Promise<StartedAction> {
+export async function startAction(inputs: Record<string, string>, options: { state?: Record<string, string>; env?: Record<string, string> } = {}): Promise<StartedAction> {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing; run \`pnpm --filter @ias/github-action build\` first`);
   const workspace = await mkdtemp(join(tmpdir(), 'ias-gha-'));
   const files = { GITHUB_OUTPUT: join(workspace, '.runner-output'), GITHUB_STATE: join(workspace, '.runner-state'), GITHUB_STEP_SUMMARY: join(workspace, '.runner-summary') };
@@ -81,6 +81,8 @@ export async function startAction(inputs: Record<string, string>, options: { sta
     GITHUB_ACTIONS: 'true',
     RUNNER_DEBUG: '1',
     ...files,
+    // Job-level `env:` (a proxy, say), which the runner passes to every step's process.
+    ...options.env,
   };
   for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
@@ -121,7 +123,7 @@ export async function startAction(inputs: Record<string, string>, options: { sta
 }
 
 /** Runs the bundle to its end. */
-export async function runAction(inputs: Record<string, string>, options: { state?: Record<string, string> } = {}): Promise<ActionRun> {
+export async function runAction(inputs: Record<string, string>, options: { state?: Record<string, string>; env?: Record<string, string> } = {}): Promise<ActionRun> {
   return (await startAction(inputs, options)).done;
 }
 

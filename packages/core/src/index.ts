@@ -54,7 +54,7 @@ export type { RunScanJobEffects } from './scan/run-scan-job';
 export type { RunEvent, RunEventListener } from './scan/run-events';
 export { EXIT_CODES, exitCodeForError, outcomeBeforeStart, resultForExitCode } from './scan/outcome';
 export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outcome';
-export { formatPreflightItem, formatPreflightSummary, PREFLIGHT_CHECKS, preflightOfInvalidSettings, runPreflight } from './scan/preflight';
+export { formatPreflightItem, formatPreflightMarkdown, formatPreflightSummary, PREFLIGHT_CHECKS, preflightOfInvalidSettings, runPreflight } from './scan/preflight';
 export type { PreflightCheck, PreflightEffects, PreflightItem, PreflightResult } from './scan/preflight';
 
 export { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, toGateMatch } from './gate/evaluate-gate';

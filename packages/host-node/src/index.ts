@@ -3,6 +3,7 @@ export { createFileReportSink } from './file-sink';
 export { createInterruptSignal, INTERRUPT_GRACE_MS } from './interrupt';
 export type { InterruptSignal, SignalSource } from './interrupt';
 export { closeNodeFetches, createNodeFetch, proxyProblem } from './node-fetch';
+export { proxyForUrl } from './proxy-for-url';
 export { exitWithVerdict, EXIT_GRACE_MS } from './exit-process';
 export type { ExitTarget } from './exit-process';
 export type { ProxyOptions } from './node-fetch';

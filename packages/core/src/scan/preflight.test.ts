@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FetchLike } from '../effects';
 import type { ReportSink } from '../report/sink';
 import { createHarness, SIM_BASE_URL } from '../testing/sim-harness';
-import { runPreflight, type PreflightEffects, type PreflightResult } from './preflight';
+import { formatPreflightMarkdown, preflightOfInvalidSettings, runPreflight, type PreflightEffects, type PreflightResult } from './preflight';
 
 // What undici's fetch rejects with when a name does not resolve or nothing listens on the port.
 const systemError = (code: string): TypeError => new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ${code}`), { code }) });
@@ -145,5 +145,15 @@ describe('runPreflight against the simulator', () => {
     expect(failures(result)).toEqual(['gate-files', 'scan-id']);
     expect(item(result, 'gate-files')?.message).toBe("baseline 'missing.json' could not be read (ENOENT); check the path.");
     expect(item(result, 'scan-id')?.message).toMatch(/^scanId '11111111-2222-4333-8444-555555555555' is not the id of a scan this API key can see/);
+  });
+});
+
+describe('formatPreflightMarkdown', () => {
+  it('escapes each message into one table cell, so a name from the API becomes no markup', () => {
+    const result = preflightOfInvalidSettings(["app 'Shop <img src=x>|x\n## y' matches nothing."]);
+    const markdown = formatPreflightMarkdown(result, 'InsightAppSec check');
+    expect(markdown).toContain('| FAILED | settings | app \'Shop &lt;img src=x&gt;\\|x \\#\\# y\' matches nothing. |');
+    expect(markdown.split('\n').filter((l) => l.startsWith('## '))).toEqual(['## InsightAppSec check']);
+    expect(markdown).toContain('Preflight failed: 1 of 1 checks failed; nothing was launched; exit 2');
   });
 });

@@ -9,6 +9,7 @@ import type { Clock, FetchLike, Logger } from '../effects';
 import { silentLogger } from '../effects';
 import { ApiError, IasError, redactSecrets, urlPassword } from '../errors';
 import { planGate } from '../gate/gate-query';
+import { escapeMarkdown, markdownCell } from '../report/markdown';
 import type { ReportSink } from '../report/sink';
 import { loadGateInputs } from './gate-inputs';
 import { EXIT_CODES, exitCodeForError } from './outcome';
@@ -290,4 +291,13 @@ export function formatPreflightSummary(result: PreflightResult): string {
   return result.ok
     ? 'Preflight passed: every check is ok; nothing was launched; exit 0'
     : `Preflight failed: ${failed} of ${result.items.length} checks failed; nothing was launched; exit ${result.exitCode}`;
+}
+
+/**
+ * The checks as a markdown table for a host's run summary, under `title`. Messages may hold names the API returned
+ * (the closest application, say), so each cell is escaped and kept on one line.
+ */
+export function formatPreflightMarkdown(result: PreflightResult, title: string): string {
+  const rows = result.items.map((item) => `| ${STATE_WORDS[item.state]} | ${markdownCell(item.check)} | ${markdownCell(item.message, 500)} |`);
+  return [`## ${escapeMarkdown(title)}`, '', escapeMarkdown(formatPreflightSummary(result)), '', '| State | Check | Detail |', '| --- | --- | --- |', ...rows, ''].join('\n');
 }
