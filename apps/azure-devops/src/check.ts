@@ -16,7 +16,7 @@ import {
 import type { TaskInputs } from './inputs';
 import { AGENT_ISSUE_CAP, createTaskLogger, oneLine } from './outputs';
 import { connectToApi } from './connect-to-api';
-import type { TaskRunEffects } from './run';
+import type { TaskRunEffects } from './task-effects';
 import type { TaskHost, TaskResult } from './task-host';
 
 /** The `result` output variable of a check, by the preflight's exit status. */

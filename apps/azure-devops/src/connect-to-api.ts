@@ -1,6 +1,6 @@
 import type { FetchLike } from '@ias/core';
 import { proxyForUrl } from '@ias/host-node';
-import type { TaskRunEffects } from './run';
+import type { TaskRunEffects } from './task-effects';
 import type { TaskHost } from './task-host';
 
 /**

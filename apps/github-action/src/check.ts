@@ -15,7 +15,7 @@ import {
 import { createFileReportSink, proxyForUrl } from '@ias/host-node';
 import type { ActionInputs } from './inputs';
 import { createActionLogger, RUNNER_ANNOTATIONS_PER_TYPE } from './outputs';
-import type { ActionHost } from './run-main';
+import type { ActionHost } from './action-host';
 
 /** The `result` output of a check run, by the preflight's exit status. */
 const CHECK_RESULTS = { [EXIT_CODES.passed]: 'passed', [EXIT_CODES.configError]: 'config-error', [EXIT_CODES.apiError]: 'api-error' } as const;

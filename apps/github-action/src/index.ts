@@ -4,7 +4,8 @@ import { redactSecrets, systemClock } from '@ias/core';
 import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
 import { version } from '../package.json';
 import { runPost } from './post';
-import { runMain, type ActionHost } from './run-main';
+import type { ActionHost } from './action-host';
+import { runMain } from './run-main';
 import { STATE, type ActionToolkit } from './toolkit';
 
 /** The toolkit on `@actions/core`: the runner's contract (INPUT_* and STATE_* variables, workflow commands, GITHUB_* files). */

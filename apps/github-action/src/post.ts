@@ -1,7 +1,8 @@
 import { createApiClient, escapeLogText, formatUserAgent, getScan, isTerminal, parseConfig, redactSecrets, submitScanAction } from '@ias/core';
 import { readActionInputs } from './inputs';
 import { createActionLogger } from './outputs';
-import { registerSecret, type ActionHost } from './run-main';
+import type { ActionHost } from './action-host';
+import { registerSecret } from './run-main';
 import { STATE } from './toolkit';
 
 /**

@@ -7,40 +7,17 @@ import {
   outcomeBeforeStart,
   sanitizeLogMessage,
   runScanJob,
-  type Clock,
-  type FetchLike,
   type Logger,
   type Outcome,
-  type ReportSink,
   type ScanJob,
 } from '@ias/core';
 import { isAbsolute, resolve } from 'node:path';
 import { createFileReportSink, documentationCacheIn } from '@ias/host-node';
+import type { ActionHost } from './action-host';
 import { runCheck } from './check';
 import { readActionInputs, type ActionInputs } from './inputs';
 import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, fallbackSummary, setOutputs } from './outputs';
 import { STATE, type ActionToolkit } from './toolkit';
-
-/** What the action needs from its process; `index.ts` passes the real ones, tests pass fakes. */
-export interface ActionHost {
-  toolkit: ActionToolkit;
-  fetch: FetchLike;
-  clock: Clock;
-  /** Aborted on SIGINT/SIGTERM (a canceled workflow). */
-  signal?: AbortSignal;
-  version: string;
-  /** e.g. `node/20.20.2; linux` */
-  runtime: string;
-  /** `GITHUB_WORKSPACE`: the default home of the report folder. */
-  workspace: string;
-  readText(path: string): Promise<string>;
-  /** The runner's tool cache (`RUNNER_TOOL_CACHE`), where attack documentation is kept between jobs. */
-  toolCache?: string | undefined;
-  /** @default files in the report folder */
-  createSink?: (directory: string) => ReportSink;
-  /** The step's environment, for the proxy variables a check names (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`). */
-  env?: Readonly<Record<string, string | undefined>>;
-}
 
 /** The main step: inputs → core's run → outputs, annotations, job summary and result. Returns the exit status. */
 export async function runMain(host: ActionHost): Promise<number> {
