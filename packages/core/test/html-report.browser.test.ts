@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, openReportPage, type ReportPage } from './chromium-page';
 import { fixtureContext, fixtureRecords } from '../src/report/__golden__/fixtures';
 import type { FindingRecord } from '../src/report/finding-record';
 import { createHtmlReport, HTML_FILE_NAME, HTML_PAGE_SIZE } from '../src/report/html';
@@ -15,7 +15,6 @@ import { createMemoryReportSink } from '../src/report/sink';
  * screenshot is left in packages/core/test-output/ for people to look at.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const here = dirname(fileURLToPath(import.meta.url));
 const OUTPUT = join(here, '..', 'test-output');
 const SCREENSHOT = join(OUTPUT, 'html-report.png');
@@ -51,23 +50,11 @@ function records(): FindingRecord[] {
   return [...fixtureRecords(), ...generated];
 }
 
-let context: BrowserContext | undefined;
+let opened: ReportPage | undefined;
 let page: Page;
-let profile: string;
 let reportUrl: string;
-const requests: string[] = [];
-const problems: string[] = [];
 
-/*
- * Chromium is required in CI (`.ci/run` installs it); elsewhere the suite is skipped with one visible line, since
- * no other test needs anything but Node and npm.
- */
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM) {
-  const how = `install Debian's package (apt-get install -y chromium) to run it`;
-  if (process.env.CI === 'true') throw new Error(`Chromium is not installed at ${CHROMIUM}; the HTML report browser test is required in CI: ${how}.`);
-  process.stderr.write(`\nSKIPPED the HTML report browser test: Chromium is not installed at ${CHROMIUM}; ${how}.\n\n`);
-}
+const HAVE_CHROMIUM = chromiumFor('HTML report');
 
 beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
@@ -89,34 +76,12 @@ beforeAll(async () => {
   writeFileSync(file, sink.files.get(HTML_FILE_NAME) ?? '');
   reportUrl = pathToFileURL(file).href;
 
-  profile = mkdtempSync(join(tmpdir(), 'ias-chromium-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
-  // Every request the page makes is recorded; anything but the report file itself is refused.
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    requests.push(url);
-    if (url === reportUrl) await route.continue();
-    else await route.abort('blockedbyclient');
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('request', (request) => {
-    if (!requests.includes(request.url())) requests.push(request.url());
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(reportUrl, { waitUntil: 'load' });
+  opened = await openReportPage(file);
+  page = opened.page;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  await opened?.close();
 });
 
 async function visibleRows(): Promise<{ severity: string | null; text: string }[]> {
@@ -185,7 +150,7 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: SCREENSHOT, fullPage: false });
     expect(existsSync(SCREENSHOT)).toBe(true);
-    expect(requests.filter((url) => url !== reportUrl)).toEqual([]);
-    expect(problems).toEqual([]);
+    expect(opened?.requests.filter((url) => url !== reportUrl)).toEqual([]);
+    expect(opened?.problems).toEqual([]);
   });
 });

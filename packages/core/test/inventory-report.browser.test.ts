@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumFor, openReportPage, type ReportPage } from './chromium-page';
 import { HOSTILE_NAME, reportFixture } from '../src/discovery/__golden__/report-fixture';
 import { INVENTORY_REPORT_HTML, renderInventoryHtml } from '../src/discovery/inventory-report';
 
@@ -14,20 +14,14 @@ import { INVENTORY_REPORT_HTML, renderInventoryHtml } from '../src/discovery/inv
  * one line, except in CI (CI=true), where it is required.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`Chromium is not installed at ${CHROMIUM}; CI needs it for the inventory report browser test: apt-get install -y chromium`);
-if (!available) console.warn(`inventory report browser test skipped: no Chromium at ${CHROMIUM} (required when CI=true)`);
+const available = chromiumFor('inventory report');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const OUTPUT = join(here, '..', 'test-output');
 
-let context: BrowserContext | undefined;
+let opened: ReportPage | undefined;
 let page: Page;
-let profile: string | undefined;
 let reportUrl: string;
-const requests: string[] = [];
-const problems: string[] = [];
 
 describe.skipIf(!available)('inventory report in headless Chromium', () => {
   beforeAll(async () => {
@@ -36,30 +30,12 @@ describe.skipIf(!available)('inventory report in headless Chromium', () => {
     const fixture = reportFixture();
     writeFileSync(file, renderInventoryHtml({ ...fixture, pushes: [{ key: 'contoso/echo-api', scanConfig: 'Full', scanConfigId: 'id', scanConfigName: 'Full', result: 'pushed', message: "contoso/echo-api: attached the definition (2 operations) to 'Full'" }] }));
     reportUrl = pathToFileURL(file).href;
-    profile = mkdtempSync(join(tmpdir(), 'ias-chromium-profile-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
-    await context.route('**/*', async (route) => {
-      const url = route.request().url();
-      requests.push(url);
-      if (url === reportUrl) await route.continue();
-      else await route.abort('blockedbyclient');
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    await page.goto(reportUrl, { waitUntil: 'load' });
+    opened = await openReportPage(file);
+    page = opened.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+    await opened?.close();
   });
 
   it('renders sources, changes, services, APIs and the last push', async () => {
@@ -92,7 +68,7 @@ describe.skipIf(!available)('inventory report in headless Chromium', () => {
 
   it('sends no request besides loading itself and logs no error; leaves a screenshot', async () => {
     await page.screenshot({ path: join(OUTPUT, 'inventory-report.png'), fullPage: true });
-    expect(requests.filter((url) => url !== reportUrl)).toEqual([]);
-    expect(problems).toEqual([]);
+    expect(opened?.requests.filter((url) => url !== reportUrl)).toEqual([]);
+    expect(opened?.problems).toEqual([]);
   });
 });
