@@ -282,226 +282,277 @@ export async function discoverAzureApim(options: DiscoverAzureApimOptions, effec
   const sources = sourcesOf(options);
   const secrets = [...sources.map((s) => s.clientSecret), options.push?.apiKey].filter((s): s is string => s !== undefined && s !== '');
   const redact = (text: string): string => redactSecrets(text, secrets);
-  const fail = (exitCode: ExitCode, message: string, errors: ConfigIssue[] = [], records: SourceSyncRecord[] = []): DiscoveryOutcome => ({
-    exitCode,
-    result: exitCode === EXIT_CODES.configError ? 'config-error' : exitCode === EXIT_CODES.interrupted ? 'interrupted' : 'api-error',
-    message: redact(message),
-    inventory: null,
-    sources: records,
-    written: [],
-    deleted: [],
-    unlinkedNew: [],
-    unreachable: [],
-    pushes: [],
-    errors,
-  });
 
   const issues = validateDiscoveryOptions(options);
-  if (issues.length > 0) return fail(EXIT_CODES.configError, `${issues[0]?.message ?? 'Invalid input'}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''}.`, issues);
+  if (issues.length > 0) return failedDiscovery(redact, EXIT_CODES.configError, `${issues[0]?.message ?? 'Invalid input'}${issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : ''}.`, issues);
 
-  const apiFilter = options.apiFilter ?? 'isCurrent eq true';
-  const includeTypes = [...(options.includeTypes ?? ['http'])].map((t) => t.toLowerCase()).sort();
-  const http: AzureHttpContext = { fetch: effects.fetch, clock: effects.clock, logger, ...(effects.signal === undefined ? {} : { signal: effects.signal }), ...effects.retry };
-  const at = new Date(effects.clock.now()).toISOString();
-
+  const run: DiscoveryRun = {
+    options,
+    effects,
+    logger,
+    sources,
+    secrets,
+    redact,
+    apiFilter: options.apiFilter ?? 'isCurrent eq true',
+    includeTypes: [...(options.includeTypes ?? ['http'])].map((t) => t.toLowerCase()).sort(),
+    http: { fetch: effects.fetch, clock: effects.clock, logger, ...(effects.signal === undefined ? {} : { signal: effects.signal }), ...effects.retry },
+    at: new Date(effects.clock.now()).toISOString(),
+  };
   try {
-    const previousRead = parseInventory(await effects.files.readText(INVENTORY_FILE));
-    if (previousRead.warning !== undefined) logger.warn(`${previousRead.warning}.`);
-    const previous = previousRead.inventory;
-    const previousByKey = new Map((previous?.apis ?? []).map((a) => [a.key, a]));
-    const specTexts = new Map<string, string>();
-    const linksByKey = new Map((options.links ?? []).map((l) => [l.key, l]));
-
-    const runs: SourceRun[] = [];
-    for (const source of sources) {
-      runs.push(await syncSource(source, { options, http, logger, apiFilter, includeTypes, previousByKey, specTexts, redact, multiple: sources.length > 1 }));
-    }
-
-    // What was there before and is not now: removed, or unreachable when its service or source could not be read.
-    const apis: InventoryApi[] = runs.flatMap((r) => r.apis);
-    const services: InventoryService[] = runs.flatMap((r) => r.services);
-    const seen = new Set(apis.map((a) => a.key));
-    const unreachable: string[] = [];
-    const previousServices = new Map((previous?.services ?? []).map((s) => [`${s.source ?? 'default'}\u0000${s.name}`, s]));
-    for (const old of previous?.apis ?? []) {
-      if (seen.has(old.key) || old.status === 'removed') continue;
-      const sourceName = old.source ?? 'default';
-      const run = runs.find((r) => r.source.name === sourceName);
-      const reason = run === undefined ? undefined : run.failure !== undefined ? `source '${sourceName}' failed: ${run.failure.message}` : run.unreachableServices.get(old.service);
-      if (reason !== undefined && !(options.acceptMissing ?? false)) {
-        apis.push({ ...old, source: sourceName, status: 'unreachable', error: reason, diff: null, previousSha256: old.spec?.sha256 ?? null });
-        unreachable.push(old.key);
-        const key = `${sourceName}\u0000${old.service}`;
-        const service = previousServices.get(key);
-        if (service !== undefined && !services.some((s) => (s.source ?? 'default') === sourceName && s.name === old.service)) services.push({ ...service, source: sourceName, status: 'unreachable', error: reason });
-        continue;
-      }
-      apis.push({ ...old, status: 'removed', spec: null, previousSha256: old.spec?.sha256 ?? null, diff: old.spec === null ? null : { added: [], removed: [...old.spec.operations] }, skipReason: null, error: null });
-    }
-    for (const api of apis) {
-      const link = linksByKey.get(api.key);
-      const oldLink = previousByKey.get(api.key)?.link ?? null;
-      api.link = link === undefined ? null : oldLink !== null && oldLink.scanConfig === link.scanConfig ? { ...oldLink } : { scanConfig: link.scanConfig, scanConfigId: null, lastPushedSha256: null, lastPushedAt: null };
-    }
-
-    let inventory = normalizeInventory({
-      schemaVersion: 1,
-      generatedAt: at,
-      tool: options.tool,
-      sources: runs.map((r) => ({
-        name: r.source.name,
-        kind: 'azure-apim' as const,
-        cloud: r.cloud,
-        armEndpoint: r.armEndpoint,
-        tenantId: r.source.tenantId.trim(),
-        clientId: r.source.clientId.trim(),
-        subscriptions: r.source.subscriptions === undefined || r.source.subscriptions.length === 0 ? null : [...r.source.subscriptions].sort(),
-        resourceGroup: r.source.resourceGroup ?? null,
-        services: r.source.services === undefined || r.source.services.length === 0 ? null : [...r.source.services].sort(),
-        workspaces: r.source.workspaces === undefined || r.source.workspaces.length === 0 ? null : [...r.source.workspaces].sort(),
-        apiFilter,
-        includeTypes,
-      })),
-      summary: emptySummary(),
-      services,
-      apis,
-    });
-
-    for (const api of inventory.apis) {
-      if (api.status === 'new' || api.status === 'changed' || api.status === 'removed') {
-        const diff = api.diff === null ? '' : ` (+${api.diff.added.length} −${api.diff.removed.length} operations${[...api.diff.added.map((o) => ` +${o}`), ...api.diff.removed.map((o) => ` −${o}`)].slice(0, 6).join(',')})`;
-        logger.info(`${api.status.toUpperCase()}: ${api.key}${diff}${api.status === 'changed' && api.skipReason !== null ? `: ${api.skipReason}; the last definition is kept` : ''}`);
-      } else if (api.status === 'skipped') logger.info(`skipped: ${api.key}: ${api.skipReason ?? ''}`);
-    }
-    for (const run of runs) {
-      for (const [service, reason] of run.unreachableServices) logger.warn(`${run.source.name === 'default' ? '' : `source '${run.source.name}': `}service ${service} is unreachable (${reason}); its APIs are kept with their last definitions as unreachable.`);
-      if (run.failure !== undefined) logger.error(run.failure.message);
-    }
-    const unlinkedNew = inventory.apis.filter((a) => a.status === 'new' && a.link === null).map((a) => a.key);
-    if (unlinkedNew.length > 0 && options.links !== undefined) {
-      logger.info(`New APIs without a link (review them and add them to the links file to scan them): ${unlinkedNew.join(', ')}`);
-    }
-
-    const dryRun = options.dryRun ?? false;
-    const changed = hasChanges(inventory);
-    // A gate on changes leaves the inventory as it was, so the next run still sees (and fails on) them.
-    const holdBack = changed && (options.failOnChange ?? false);
-    const written: string[] = [];
-    const deleted: string[] = [];
-    if (!dryRun && !holdBack) {
-      for (const api of inventory.apis) {
-        const text = specTexts.get(api.key);
-        if (text !== undefined && api.spec !== null && (api.status !== 'unchanged' || (await effects.files.readText(api.spec.file)) !== text)) {
-          await effects.files.writeText(api.spec.file, text);
-          written.push(api.spec.file);
-        }
-        const oldFile = previousByKey.get(api.key)?.spec?.file;
-        if (oldFile !== undefined && (api.status === 'removed' || api.status === 'skipped') && api.spec === null) {
-          await effects.files.remove(oldFile);
-          deleted.push(oldFile);
-        }
-      }
-    }
-
-    let pushes: PushResult[] = [];
-    if (options.push !== undefined && options.links !== undefined && !holdBack) {
-      const client = createApiClient({
-        baseUrl: options.push.baseUrl,
-        apiKey: options.push.apiKey,
-        fetch: effects.fetch,
-        userAgent: options.push.userAgent,
-        clock: effects.clock,
-        logger,
-        ...(effects.signal === undefined ? {} : { signal: effects.signal }),
-      });
-      const gatewayHosts = new Map(inventory.services.map((s) => [s.name, hostOf(s.gatewayUrl)] as const).filter((e): e is [string, string] => e[1] !== undefined));
-      pushes = await pushLinkedSpecs(options.links, inventory.apis, gatewayHosts, {
-        client,
-        logger,
-        dryRun,
-        force: options.push.force ?? false,
-        approveNew: options.approveNew ?? false,
-        readVariable: effects.readVariable ?? (() => undefined),
-        specText: async (api) => specTexts.get(api.key) ?? (api.spec === null ? undefined : await effects.files.readText(api.spec.file)),
-        secrets,
-      });
-      for (const push of pushes) {
-        const level = push.result === 'error' || push.result === 'refused' ? logger.error : push.result === 'skipped' ? logger.warn : logger.info;
-        level(redact(push.message));
-        for (const warning of push.warnings ?? []) logger.warn(redact(warning));
-        for (const line of push.diff ?? []) logger.info(`    ${redact(line)}`);
-        const api = inventory.apis.find((a) => a.key === push.key);
-        if (api?.link && push.scanConfigId !== null) api.link = { ...api.link, scanConfigId: push.scanConfigId, ...(push.scanConfigName === undefined ? {} : { scanConfigName: push.scanConfigName }) };
-        if (api?.link && push.approvedOperations !== undefined && !dryRun) {
-          const pending = push.pendingReview ?? [];
-          const since = api.link.pendingReview?.since ?? at;
-          api.link = { ...api.link, approvedOperations: push.approvedOperations, pendingReview: pending.length === 0 ? null : { added: pending, since } };
-        }
-        if (push.result !== 'pushed' || push.sha256 === undefined) continue;
-        if (api?.link) api.link = { ...api.link, lastPushedSha256: push.sha256, lastPushedAt: at, ...(push.applied === undefined ? {} : { applied: push.applied }) };
-      }
-    }
-
-    // generatedAt moves only when something else did, so an idle sync leaves the file byte-identical.
-    if (previous !== undefined && serializeInventory({ ...inventory, generatedAt: previous.generatedAt }) === serializeInventory(previous)) {
-      inventory = { ...inventory, generatedAt: previous.generatedAt };
-    }
-    const records = runs.map((r) => syncRecord(r, inventory, at));
-    if (!dryRun) {
-      // A first sync that could read nothing leaves no (empty) inventory behind, only its status.
-      if (!holdBack && (previous !== undefined || runs.some((r) => r.failure === undefined))) {
-        await effects.files.writeText(INVENTORY_FILE, serializeInventory(inventory));
-        written.push(INVENTORY_FILE);
-      }
-      await effects.files.writeText(SYNC_STATUS_FILE, serializeSyncStatus(records));
-      written.push(SYNC_STATUS_FILE);
-      // The report shows this sync as found, also when the gate held the inventory back: that is what to review.
-      if (previous !== undefined || runs.some((r) => r.failure === undefined)) {
-        const report = { inventory, sources: records, ...(pushes.length > 0 ? { pushes } : {}) };
-        await effects.files.writeText(INVENTORY_REPORT_MARKDOWN, redact(renderInventoryMarkdown(report)));
-        await effects.files.writeText(INVENTORY_REPORT_HTML, redact(renderInventoryHtml(report)));
-        written.push(INVENTORY_REPORT_MARKDOWN, INVENTORY_REPORT_HTML);
-      }
-    }
-
-    const s = inventory.summary;
-    const counts = `${inventory.apis.length} API${inventory.apis.length === 1 ? '' : 's'} in ${inventory.services.length} service${inventory.services.length === 1 ? '' : 's'}: ${s.new} new, ${s.changed} changed, ${s.unchanged} unchanged, ${s.removed} removed, ${s.skipped} skipped, ${s.error} error${s.unreachable > 0 ? `, ${s.unreachable} unreachable` : ''}`;
-    const pushErrors = pushes.filter((p) => p.result === 'error').length;
-    const refused = pushes.filter((p) => p.result === 'refused').length;
-    const pushed = pushes.filter((p) => p.result === 'pushed' || p.result === 'would-push').length;
-    const pushText = options.push === undefined || holdBack ? '' : `; ${pushed} definition${pushed === 1 ? '' : 's'} ${dryRun ? 'would be ' : ''}pushed${pushErrors > 0 ? `, ${pushErrors} push error${pushErrors === 1 ? '' : 's'}` : ''}${refused > 0 ? `, ${refused} link${refused === 1 ? '' : 's'} refused` : ''}`;
-    const base = { inventory, sources: records, written, deleted, unlinkedNew, unreachable: unreachable.sort(), pushes, errors: runs.flatMap((r) => r.failure?.issues ?? []) };
-    const failed = runs.filter((r) => r.failure !== undefined);
-    if (failed.length > 0) {
-      const first = failed[0]?.failure;
-      const message =
-        sources.length === 1 && first !== undefined
-          ? first.message
-          : `${failed.length} of ${sources.length} sources failed (${failed.map((r) => `${r.source.name}: ${r.failure?.message ?? ''}`).join(' ')}); the others were synced (${counts}).`;
-      const exitCode = failed.every((r) => r.failure?.exitCode === EXIT_CODES.configError) ? EXIT_CODES.configError : failed.some((r) => r.failure?.exitCode === EXIT_CODES.interrupted) ? EXIT_CODES.interrupted : EXIT_CODES.apiError;
-      return { ...base, exitCode, result: exitCode === EXIT_CODES.configError ? 'config-error' : exitCode === EXIT_CODES.interrupted ? 'interrupted' : 'api-error', message: redact(message) };
-    }
-    if (unreachable.length > 0) {
-      const names = [...new Set(runs.flatMap((r) => [...r.unreachableServices.keys()]))].sort();
-      return { ...base, exitCode: EXIT_CODES.apiError, result: 'api-error', message: redact(`Discovery could not read service${names.length === 1 ? '' : 's'} ${names.join(', ')} (${counts}${pushText}): their ${unreachable.length} API${unreachable.length === 1 ? ' is' : 's are'} kept as unreachable. Assign the '${READER_ROLE}' on ${names.length === 1 ? 'it' : 'them'} again, or, if ${names.length === 1 ? 'it was' : 'they were'} deleted, run once with --accept-missing.`) };
-    }
-    if (s.error > 0 || pushErrors > 0) {
-      return { ...base, exitCode: EXIT_CODES.apiError, result: 'api-error', message: redact(`Discovery finished with errors (${counts}${pushText}); see the messages above.`) };
-    }
-    if (refused > 0) {
-      return { ...base, exitCode: EXIT_CODES.configError, result: 'config-error', message: redact(`Discovery refused ${refused} link${refused === 1 ? '' : 's'} (${counts}${pushText}); see the messages above.`) };
-    }
-    if (holdBack) {
-      return { ...base, exitCode: EXIT_CODES.gateFailed, result: 'changes-found', message: `Discovery found changes and --fail-on-change is set (${counts}); the inventory was left as it was and nothing was pushed: review the changes, then run without --fail-on-change to accept them.` };
-    }
-    return { ...base, exitCode: EXIT_CODES.passed, result: changed ? 'changed' : 'unchanged', message: `Discovery ${dryRun ? 'dry run ' : ''}finished (${counts}${pushText}).` };
+    return await syncEverySource(run);
   } catch (error) {
     if (isIasError(error)) {
       const code = error instanceof ApiError && (error.status === 404 || error.status === 400) ? EXIT_CODES.configError : exitCodeForError(error.code);
-      return fail(code, error.message, error instanceof ConfigError ? [...error.issues] : []);
+      return failedDiscovery(redact, code, error.message, error instanceof ConfigError ? [...error.issues] : []);
     }
-    return fail(EXIT_CODES.apiError, `Discovery failed unexpectedly: ${error instanceof Error ? error.message : String(error)}.`);
+    return failedDiscovery(redact, EXIT_CODES.apiError, `Discovery failed unexpectedly: ${error instanceof Error ? error.message : String(error)}.`);
   }
+}
+
+/** What every stage of one discovery run shares. */
+interface DiscoveryRun {
+  options: DiscoverAzureApimOptions;
+  effects: DiscoverAzureApimEffects;
+  logger: Logger;
+  sources: AzureSourceOptions[];
+  secrets: string[];
+  redact: (text: string) => string;
+  apiFilter: string;
+  includeTypes: string[];
+  http: AzureHttpContext;
+  /** When this run started, as recorded in the inventory. */
+  at: string;
+}
+
+function resultOfExit(exitCode: ExitCode): DiscoveryOutcome['result'] {
+  return exitCode === EXIT_CODES.configError ? 'config-error' : exitCode === EXIT_CODES.interrupted ? 'interrupted' : 'api-error';
+}
+
+function failedDiscovery(redact: (text: string) => string, exitCode: ExitCode, message: string, errors: ConfigIssue[] = []): DiscoveryOutcome {
+  return { exitCode, result: resultOfExit(exitCode), message: redact(message), inventory: null, sources: [], written: [], deleted: [], unlinkedNew: [], unreachable: [], pushes: [], errors };
+}
+
+/** The data path: read the previous inventory → sync each source → reconcile → write → push → conclude. */
+async function syncEverySource(run: DiscoveryRun): Promise<DiscoveryOutcome> {
+  const { options, effects, logger } = run;
+  const previousRead = parseInventory(await effects.files.readText(INVENTORY_FILE));
+  if (previousRead.warning !== undefined) logger.warn(`${previousRead.warning}.`);
+  const previous = previousRead.inventory;
+  const previousByKey = new Map((previous?.apis ?? []).map((a) => [a.key, a]));
+  const specTexts = new Map<string, string>();
+
+  const runs: SourceRun[] = [];
+  for (const source of run.sources) {
+    runs.push(await syncSource(source, { options, http: run.http, logger, apiFilter: run.apiFilter, includeTypes: run.includeTypes, previousByKey, specTexts, redact: run.redact, multiple: run.sources.length > 1 }));
+  }
+  const { apis, services, unreachable } = reconcileWithPrevious(runs, previous, options.acceptMissing ?? false);
+  attachLinks(apis, options.links ?? [], previousByKey);
+  let inventory = normalizeInventory({ schemaVersion: 1, generatedAt: run.at, tool: options.tool, sources: runs.map((r) => inventorySource(r, run)), summary: emptySummary(), services, apis });
+  logChanges(inventory, runs, options, logger);
+
+  const dryRun = options.dryRun ?? false;
+  const changed = hasChanges(inventory);
+  // A gate on changes leaves the inventory as it was, so the next run still sees (and fails on) them.
+  const holdBack = changed && (options.failOnChange ?? false);
+  const files = dryRun || holdBack ? { written: [], deleted: [] } : await writeSpecs(inventory, specTexts, previousByKey, effects.files);
+  const pushes = options.push !== undefined && options.links !== undefined && !holdBack ? await pushChangedSpecs(run, inventory, specTexts, options.push, options.links) : [];
+
+  // generatedAt moves only when something else did, so an idle sync leaves the file byte-identical.
+  if (previous !== undefined && serializeInventory({ ...inventory, generatedAt: previous.generatedAt }) === serializeInventory(previous)) {
+    inventory = { ...inventory, generatedAt: previous.generatedAt };
+  }
+  const records = runs.map((r) => syncRecord(r, inventory, run.at));
+  if (!dryRun) files.written.push(...(await writeInventoryFiles(run, { inventory, records, pushes, holdBack, firstReadable: previous !== undefined || runs.some((r) => r.failure === undefined) })));
+  const unlinkedNew = inventory.apis.filter((a) => a.status === 'new' && a.link === null).map((a) => a.key);
+  const base = { inventory, sources: records, written: files.written, deleted: files.deleted, unlinkedNew, unreachable: unreachable.sort(), pushes, errors: runs.flatMap((r) => r.failure?.issues ?? []) };
+  return { ...base, ...concludeDiscovery(run, runs, { inventory, pushes, unreachable, changed, holdBack, dryRun }) };
+}
+
+/** What was there before and is not now: removed, or unreachable when its service or source could not be read. */
+function reconcileWithPrevious(runs: readonly SourceRun[], previous: Inventory | undefined, acceptMissing: boolean): { apis: InventoryApi[]; services: InventoryService[]; unreachable: string[] } {
+  const apis: InventoryApi[] = runs.flatMap((r) => r.apis);
+  const services: InventoryService[] = runs.flatMap((r) => r.services);
+  const seen = new Set(apis.map((a) => a.key));
+  const unreachable: string[] = [];
+  const previousServices = new Map((previous?.services ?? []).map((s) => [`${s.source ?? 'default'}\u0000${s.name}`, s]));
+  for (const old of previous?.apis ?? []) {
+    if (seen.has(old.key) || old.status === 'removed') continue;
+    const sourceName = old.source ?? 'default';
+    const run = runs.find((r) => r.source.name === sourceName);
+    const reason = run === undefined ? undefined : run.failure !== undefined ? `source '${sourceName}' failed: ${run.failure.message}` : run.unreachableServices.get(old.service);
+    if (reason !== undefined && !acceptMissing) {
+      apis.push({ ...old, source: sourceName, status: 'unreachable', error: reason, diff: null, previousSha256: old.spec?.sha256 ?? null });
+      unreachable.push(old.key);
+      const service = previousServices.get(`${sourceName}\u0000${old.service}`);
+      if (service !== undefined && !services.some((s) => (s.source ?? 'default') === sourceName && s.name === old.service)) services.push({ ...service, source: sourceName, status: 'unreachable', error: reason });
+      continue;
+    }
+    apis.push({ ...old, status: 'removed', spec: null, previousSha256: old.spec?.sha256 ?? null, diff: old.spec === null ? null : { added: [], removed: [...old.spec.operations] }, skipReason: null, error: null });
+  }
+  return { apis, services, unreachable };
+}
+
+/** Each API's link from the links file, keeping what earlier pushes recorded while it names the same configuration. */
+function attachLinks(apis: InventoryApi[], links: readonly ApiLink[], previousByKey: ReadonlyMap<string, InventoryApi>): void {
+  const linksByKey = new Map(links.map((l) => [l.key, l]));
+  for (const api of apis) {
+    const link = linksByKey.get(api.key);
+    const oldLink = previousByKey.get(api.key)?.link ?? null;
+    api.link = link === undefined ? null : oldLink !== null && oldLink.scanConfig === link.scanConfig ? { ...oldLink } : { scanConfig: link.scanConfig, scanConfigId: null, lastPushedSha256: null, lastPushedAt: null };
+  }
+}
+
+function sortedOrNull(values: readonly string[] | undefined): string[] | null {
+  return values === undefined || values.length === 0 ? null : [...values].sort();
+}
+
+function inventorySource(r: SourceRun, run: DiscoveryRun): Inventory['sources'][number] {
+  return {
+    name: r.source.name,
+    kind: 'azure-apim' as const,
+    cloud: r.cloud,
+    armEndpoint: r.armEndpoint,
+    tenantId: r.source.tenantId.trim(),
+    clientId: r.source.clientId.trim(),
+    subscriptions: sortedOrNull(r.source.subscriptions),
+    resourceGroup: r.source.resourceGroup ?? null,
+    services: sortedOrNull(r.source.services),
+    workspaces: sortedOrNull(r.source.workspaces),
+    apiFilter: run.apiFilter,
+    includeTypes: run.includeTypes,
+  };
+}
+
+function logChanges(inventory: Inventory, runs: readonly SourceRun[], options: DiscoverAzureApimOptions, logger: Logger): void {
+  for (const api of inventory.apis) {
+    if (api.status === 'new' || api.status === 'changed' || api.status === 'removed') {
+      const diff = api.diff === null ? '' : ` (+${api.diff.added.length} −${api.diff.removed.length} operations${[...api.diff.added.map((o) => ` +${o}`), ...api.diff.removed.map((o) => ` −${o}`)].slice(0, 6).join(',')})`;
+      logger.info(`${api.status.toUpperCase()}: ${api.key}${diff}${api.status === 'changed' && api.skipReason !== null ? `: ${api.skipReason}; the last definition is kept` : ''}`);
+    } else if (api.status === 'skipped') logger.info(`skipped: ${api.key}: ${api.skipReason ?? ''}`);
+  }
+  for (const run of runs) {
+    for (const [service, reason] of run.unreachableServices) logger.warn(`${run.source.name === 'default' ? '' : `source '${run.source.name}': `}service ${service} is unreachable (${reason}); its APIs are kept with their last definitions as unreachable.`);
+    if (run.failure !== undefined) logger.error(run.failure.message);
+  }
+  const unlinkedNew = inventory.apis.filter((a) => a.status === 'new' && a.link === null).map((a) => a.key);
+  if (unlinkedNew.length > 0 && options.links !== undefined) {
+    logger.info(`New APIs without a link (review them and add them to the links file to scan them): ${unlinkedNew.join(', ')}`);
+  }
+}
+
+/** Writes the definitions that changed (or went missing on disk) and deletes those of removed or skipped APIs. */
+async function writeSpecs(inventory: Inventory, specTexts: ReadonlyMap<string, string>, previousByKey: ReadonlyMap<string, InventoryApi>, files: DiscoveryFiles): Promise<{ written: string[]; deleted: string[] }> {
+  const written: string[] = [];
+  const deleted: string[] = [];
+  for (const api of inventory.apis) {
+    const text = specTexts.get(api.key);
+    if (text !== undefined && api.spec !== null && (api.status !== 'unchanged' || (await files.readText(api.spec.file)) !== text)) {
+      await files.writeText(api.spec.file, text);
+      written.push(api.spec.file);
+    }
+    const oldFile = previousByKey.get(api.key)?.spec?.file;
+    if (oldFile !== undefined && (api.status === 'removed' || api.status === 'skipped') && api.spec === null) {
+      await files.remove(oldFile);
+      deleted.push(oldFile);
+    }
+  }
+  return { written, deleted };
+}
+
+/** Pushes the linked definitions and records each push on its API's link in the inventory. */
+async function pushChangedSpecs(run: DiscoveryRun, inventory: Inventory, specTexts: ReadonlyMap<string, string>, push: NonNullable<DiscoverAzureApimOptions['push']>, links: readonly ApiLink[]): Promise<PushResult[]> {
+  const { effects, logger, redact, options } = run;
+  const dryRun = options.dryRun ?? false;
+  const client = createApiClient({ baseUrl: push.baseUrl, apiKey: push.apiKey, fetch: effects.fetch, userAgent: push.userAgent, clock: effects.clock, logger, ...(effects.signal === undefined ? {} : { signal: effects.signal }) });
+  const gatewayHosts = new Map(inventory.services.map((s) => [s.name, hostOf(s.gatewayUrl)] as const).filter((e): e is [string, string] => e[1] !== undefined));
+  const pushes = await pushLinkedSpecs(links, inventory.apis, gatewayHosts, {
+    client,
+    logger,
+    dryRun,
+    force: push.force ?? false,
+    approveNew: options.approveNew ?? false,
+    readVariable: effects.readVariable ?? (() => undefined),
+    specText: async (api) => specTexts.get(api.key) ?? (api.spec === null ? undefined : await effects.files.readText(api.spec.file)),
+    secrets: run.secrets,
+  });
+  for (const result of pushes) {
+    const level = result.result === 'error' || result.result === 'refused' ? logger.error : result.result === 'skipped' ? logger.warn : logger.info;
+    level(redact(result.message));
+    for (const warning of result.warnings ?? []) logger.warn(redact(warning));
+    for (const line of result.diff ?? []) logger.info(`    ${redact(line)}`);
+    recordPush(inventory.apis.find((a) => a.key === result.key), result, dryRun, run.at);
+  }
+  return pushes;
+}
+
+function recordPush(api: InventoryApi | undefined, push: PushResult, dryRun: boolean, at: string): void {
+  if (!api?.link) return;
+  if (push.scanConfigId !== null) api.link = { ...api.link, scanConfigId: push.scanConfigId, ...(push.scanConfigName === undefined ? {} : { scanConfigName: push.scanConfigName }) };
+  if (push.approvedOperations !== undefined && !dryRun) {
+    const pending = push.pendingReview ?? [];
+    const since = api.link.pendingReview?.since ?? at;
+    api.link = { ...api.link, approvedOperations: push.approvedOperations, pendingReview: pending.length === 0 ? null : { added: pending, since } };
+  }
+  if (push.result !== 'pushed' || push.sha256 === undefined) return;
+  api.link = { ...api.link, lastPushedSha256: push.sha256, lastPushedAt: at, ...(push.applied === undefined ? {} : { applied: push.applied }) };
+}
+
+/** The inventory, the sync status and the inventory reports; returns the files written. */
+async function writeInventoryFiles(
+  run: DiscoveryRun,
+  what: { inventory: Inventory; records: SourceSyncRecord[]; pushes: PushResult[]; holdBack: boolean; firstReadable: boolean },
+): Promise<string[]> {
+  const { files } = run.effects;
+  const written: string[] = [];
+  // A first sync that could read nothing leaves no (empty) inventory behind, only its status.
+  if (!what.holdBack && what.firstReadable) {
+    await files.writeText(INVENTORY_FILE, serializeInventory(what.inventory));
+    written.push(INVENTORY_FILE);
+  }
+  await files.writeText(SYNC_STATUS_FILE, serializeSyncStatus(what.records));
+  written.push(SYNC_STATUS_FILE);
+  // The report shows this sync as found, also when the gate held the inventory back: that is what to review.
+  if (what.firstReadable) {
+    const report = { inventory: what.inventory, sources: what.records, ...(what.pushes.length > 0 ? { pushes: what.pushes } : {}) };
+    await files.writeText(INVENTORY_REPORT_MARKDOWN, run.redact(renderInventoryMarkdown(report)));
+    await files.writeText(INVENTORY_REPORT_HTML, run.redact(renderInventoryHtml(report)));
+    written.push(INVENTORY_REPORT_MARKDOWN, INVENTORY_REPORT_HTML);
+  }
+  return written;
+}
+
+/** The exit status and its one sentence, from the worst thing that happened. */
+function concludeDiscovery(
+  run: DiscoveryRun,
+  runs: readonly SourceRun[],
+  what: { inventory: Inventory; pushes: PushResult[]; unreachable: string[]; changed: boolean; holdBack: boolean; dryRun: boolean },
+): Pick<DiscoveryOutcome, 'exitCode' | 'result' | 'message'> {
+  const { inventory, pushes, unreachable, holdBack, dryRun } = what;
+  const { redact } = run;
+  const s = inventory.summary;
+  const counts = `${inventory.apis.length} API${inventory.apis.length === 1 ? '' : 's'} in ${inventory.services.length} service${inventory.services.length === 1 ? '' : 's'}: ${s.new} new, ${s.changed} changed, ${s.unchanged} unchanged, ${s.removed} removed, ${s.skipped} skipped, ${s.error} error${s.unreachable > 0 ? `, ${s.unreachable} unreachable` : ''}`;
+  const pushErrors = pushes.filter((p) => p.result === 'error').length;
+  const refused = pushes.filter((p) => p.result === 'refused').length;
+  const pushed = pushes.filter((p) => p.result === 'pushed' || p.result === 'would-push').length;
+  const pushText = run.options.push === undefined || holdBack ? '' : `; ${pushed} definition${pushed === 1 ? '' : 's'} ${dryRun ? 'would be ' : ''}pushed${pushErrors > 0 ? `, ${pushErrors} push error${pushErrors === 1 ? '' : 's'}` : ''}${refused > 0 ? `, ${refused} link${refused === 1 ? '' : 's'} refused` : ''}`;
+  const failed = runs.filter((r) => r.failure !== undefined);
+  if (failed.length > 0) {
+    const first = failed[0]?.failure;
+    const message = run.sources.length === 1 && first !== undefined ? first.message : `${failed.length} of ${run.sources.length} sources failed (${failed.map((r) => `${r.source.name}: ${r.failure?.message ?? ''}`).join(' ')}); the others were synced (${counts}).`;
+    const exitCode = failed.every((r) => r.failure?.exitCode === EXIT_CODES.configError) ? EXIT_CODES.configError : failed.some((r) => r.failure?.exitCode === EXIT_CODES.interrupted) ? EXIT_CODES.interrupted : EXIT_CODES.apiError;
+    return { exitCode, result: resultOfExit(exitCode), message: redact(message) };
+  }
+  if (unreachable.length > 0) {
+    const names = [...new Set(runs.flatMap((r) => [...r.unreachableServices.keys()]))].sort();
+    const one = names.length === 1;
+    return { exitCode: EXIT_CODES.apiError, result: 'api-error', message: redact(`Discovery could not read service${one ? '' : 's'} ${names.join(', ')} (${counts}${pushText}): their ${unreachable.length} API${unreachable.length === 1 ? ' is' : 's are'} kept as unreachable. Assign the '${READER_ROLE}' on ${one ? 'it' : 'them'} again, or, if ${one ? 'it was' : 'they were'} deleted, run once with --accept-missing.`) };
+  }
+  if (s.error > 0 || pushErrors > 0) return { exitCode: EXIT_CODES.apiError, result: 'api-error', message: redact(`Discovery finished with errors (${counts}${pushText}); see the messages above.`) };
+  if (refused > 0) return { exitCode: EXIT_CODES.configError, result: 'config-error', message: redact(`Discovery refused ${refused} link${refused === 1 ? '' : 's'} (${counts}${pushText}); see the messages above.`) };
+  if (holdBack) {
+    return { exitCode: EXIT_CODES.gateFailed, result: 'changes-found', message: `Discovery found changes and --fail-on-change is set (${counts}); the inventory was left as it was and nothing was pushed: review the changes, then run without --fail-on-change to accept them.` };
+  }
+  return { exitCode: EXIT_CODES.passed, result: what.changed ? 'changed' : 'unchanged', message: `Discovery ${dryRun ? 'dry run ' : ''}finished (${counts}${pushText}).` };
 }
 
 interface SyncContext {

@@ -218,23 +218,43 @@ const optionsSchema = z.custom<Json>(isObject, { message: 'expected an options o
  * reported and left alone.
  */
 export async function pushLinkedSpecs(links: readonly ApiLink[], apis: readonly InventoryApi[], gatewayHosts: ReadonlyMap<string, string>, ctx: PushContext): Promise<PushResult[]> {
+  const { results, groups } = await groupLinksByConfig(links, apis, ctx);
+  for (const group of groups.values()) results.push(...(await pushGroup(group, gatewayHosts, ctx)));
+  const order = new Map(links.map((l, i) => [l.key, i]));
+  return results.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+}
+
+interface LinkGroup {
+  config: { id: string; name: string };
+  items: { link: ApiLink; api: InventoryApi }[];
+}
+
+function errorText(error: unknown, secrets: readonly string[]): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+}
+
+/** Why a link has nothing to push, or undefined when it has. */
+function nothingToPush(link: ApiLink, api: InventoryApi | undefined): string | undefined {
+  if (api === undefined || api.status === 'removed' || api.spec === null) {
+    const why = api === undefined ? 'is not in the inventory' : api.status === 'removed' ? 'was removed from API Management' : `has no definition (${api.skipReason ?? api.error ?? api.status})`;
+    return `${link.key} ${why}; nothing pushed to '${link.scanConfig}'`;
+  }
+  if (api.status === 'unreachable') return `${link.key} could not be read this time (${api.error ?? 'unreachable'}); '${link.scanConfig}' keeps the definition it has`;
+  if (api.skipReason !== null) return `${link.key} can no longer be exported (${api.skipReason}); '${link.scanConfig}' keeps the last definition: fix the API in API Management, or unlink it (ias discover unlink ${link.key})`;
+  return undefined;
+}
+
+/** The links with something to push, grouped by the scan configuration they resolve to; the others as results. */
+async function groupLinksByConfig(links: readonly ApiLink[], apis: readonly InventoryApi[], ctx: PushContext): Promise<{ results: PushResult[]; groups: Map<string, LinkGroup> }> {
   const results: PushResult[] = [];
   const resolver = createScanConfigResolver(ctx.client);
-  const groups = new Map<string, { config: { id: string; name: string }; items: { link: ApiLink; api: InventoryApi }[] }>();
+  const groups = new Map<string, LinkGroup>();
   for (const link of links) {
     const base = { key: link.key, scanConfig: link.scanConfig, scanConfigId: null as string | null };
     const api = apis.find((a) => a.key === link.key);
-    if (api === undefined || api.status === 'removed' || api.spec === null) {
-      const why = api === undefined ? 'is not in the inventory' : api.status === 'removed' ? 'was removed from API Management' : `has no definition (${api.skipReason ?? api.error ?? api.status})`;
-      results.push({ ...base, result: 'skipped', message: `${link.key} ${why}; nothing pushed to '${link.scanConfig}'` });
-      continue;
-    }
-    if (api.status === 'unreachable') {
-      results.push({ ...base, result: 'skipped', message: `${link.key} could not be read this time (${api.error ?? 'unreachable'}); '${link.scanConfig}' keeps the definition it has` });
-      continue;
-    }
-    if (api.skipReason !== null) {
-      results.push({ ...base, result: 'skipped', message: `${link.key} can no longer be exported (${api.skipReason}); '${link.scanConfig}' keeps the last definition: fix the API in API Management, or unlink it (ias discover unlink ${link.key})` });
+    const skipped = nothingToPush(link, api);
+    if (skipped !== undefined || api === undefined) {
+      results.push({ ...base, result: 'skipped', message: skipped ?? '' });
       continue;
     }
     try {
@@ -243,89 +263,114 @@ export async function pushLinkedSpecs(links: readonly ApiLink[], apis: readonly 
       group.items.push({ link, api });
       groups.set(config.id, group);
     } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), ctx.secrets);
-      results.push({ ...base, result: 'error', message: `${link.key}: could not update '${link.scanConfig}': ${message}` });
+      results.push({ ...base, result: 'error', message: `${link.key}: could not update '${link.scanConfig}': ${errorText(error, ctx.secrets)}` });
     }
   }
+  return { results, groups };
+}
 
-  for (const { config, items } of groups.values()) {
-    const path = `/scan-configs/${encodeURIComponent(config.id)}/options`;
-    const mine: PushResult[] = [];
-    try {
-      const live = (await ctx.client.request({ method: 'GET', path, route: 'GET /scan-configs/{id}/options', schema: optionsSchema })).data;
-      let current = live;
-      const scope = scopeHostPatterns(live);
-      for (const { link, api } of items) {
-        const spec = api.spec;
-        if (spec === null) continue;
-        const base = { key: link.key, scanConfig: link.scanConfig, scanConfigId: config.id, scanConfigName: config.name };
-        try {
-          const storedText = await ctx.specText(api);
-          if (storedText === undefined) throw new Error(`the stored definition ${spec.file} is missing; run discovery without --dry-run first`);
-          // Review before push: endpoints nobody approved yet stay out of the scan configuration, unless the link
-          // says auto or the run approves new ones. The first push of a link approves what the API has (linking it
-          // was the review). Removed and changed endpoints are pushed at once.
-          const approved = api.link?.approvedOperations;
-          const autoApprove = approved === undefined || link.review === 'auto' || (ctx.approveNew ?? false);
-          const added = autoApprove ? [] : spec.operations.filter((o) => !approved.includes(o));
-          const specText = added.length === 0 ? storedText : canonicalJson(keepOperations(spec.format, JSON.parse(storedText) as Json, new Set(spec.operations.filter((o) => approved?.includes(o)))));
-          const review = { approvedOperations: autoApprove ? [...spec.operations] : [...(approved ?? [])], pendingReview: added };
-          const warnings: string[] = [];
-          if (added.length > 0) warnings.push(`${link.key}: ${added.length} new endpoint${added.length === 1 ? '' : 's'} wait${added.length === 1 ? 's' : ''} for review before '${config.name}' scans ${added.length === 1 ? 'it' : 'them'} (${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}): run ias discover approve ${link.key}, or set review: auto on the link.`);
-          let subscriptionKeyHeader: SpecPatch['subscriptionKeyHeader'];
-          const headerName = link.subscriptionKeyHeader ?? api.subscriptionKeyHeader ?? 'Ocp-Apim-Subscription-Key';
-          if (link.subscriptionKeyEnv !== undefined) {
-            const value = ctx.readVariable(link.subscriptionKeyEnv);
-            if (value === undefined || value === '') throw new Error(`the variable ${link.subscriptionKeyEnv} named by subscriptionKeyEnv is not set`);
-            ctx.secrets.push(value);
-            subscriptionKeyHeader = { name: headerName, value };
-          } else if (api.subscriptionRequired && !hasCustomHeader(current, headerName)) {
-            warnings.push(`${link.key} requires an APIM subscription key, and '${config.name}' sends no ${headerName} header: the scan will get 401s; set subscriptionKeyEnv for this link in the links file (or add the header in IAS).`);
-          }
-          const hostName = link.hostName ?? gatewayHosts.get(api.service) ?? null;
-          if (hostName !== null && !hostInScope(hostName, scope) && !ctx.force) {
-            mine.push({ ...base, result: 'refused', message: `${link.key}: not pushed: the definition targets ${hostName}, outside the scope of scan configuration '${config.name}' (${scope.join(', ') || 'no seed URLs or scope constraints'}); add the host to its seed URLs or scope in IAS, set hostName in the links file, or push with --force.` });
-            continue;
-          }
-          const after = applySpecToOptions(current, {
-            key: link.key,
-            specText,
-            hostName,
-            hostOverride: link.hostName !== undefined,
-            ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }),
-            ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader }),
-          });
-          const applied = { ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader: subscriptionKeyHeader.name }), ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }) };
-          const extra = { ...(warnings.length > 0 ? { warnings } : {}), applied, ...review };
-          // Decided on what IAS has now, not on our record of the last push.
-          if (JSON.stringify(after) === JSON.stringify(current) && !ctx.force) {
-            mine.push({ ...base, ...extra, result: 'up-to-date', message: `${link.key}: '${config.name}' already has this definition`, sha256: spec.sha256 });
-            continue;
-          }
-          const diff = diffOptions(current, after, ctx.secrets);
-          current = after;
-          if (ctx.dryRun) mine.push({ ...base, ...extra, result: 'would-push', message: `${link.key}: would update '${config.name}' (${diff.length} option${diff.length === 1 ? '' : 's'} changed)`, diff, sha256: spec.sha256 });
-          else mine.push({ ...base, ...extra, result: 'pushed', message: `${link.key}: attached the definition (${spec.operations.length} operations) to '${config.name}'`, sha256: spec.sha256 });
-        } catch (error) {
-          const message = redactSecrets(error instanceof Error ? error.message : String(error), ctx.secrets);
-          mine.push({ ...base, result: 'error', message: `${link.key}: could not update '${config.name}': ${message}` });
-        }
-      }
-      if (!ctx.dryRun && mine.some((r) => r.result === 'pushed')) {
-        await ctx.client.request({ method: 'PUT', path, route: 'PUT /scan-configs/{id}/options', json: current });
-      }
-      results.push(...mine);
-    } catch (error) {
-      const message = redactSecrets(error instanceof Error ? error.message : String(error), ctx.secrets);
-      for (const { link } of items) {
-        const earlier = mine.find((r) => r.key === link.key);
-        if (earlier !== undefined && earlier.result !== 'pushed') results.push(earlier);
-        else results.push({ key: link.key, scanConfig: link.scanConfig, scanConfigId: config.id, scanConfigName: config.name, result: 'error', message: `${link.key}: could not update '${config.name}': ${message}` });
+/** One scan configuration: read its live options, merge every linked definition, write them back once if they changed. */
+async function pushGroup({ config, items }: LinkGroup, gatewayHosts: ReadonlyMap<string, string>, ctx: PushContext): Promise<PushResult[]> {
+  const path = `/scan-configs/${encodeURIComponent(config.id)}/options`;
+  const mine: PushResult[] = [];
+  try {
+    const live = (await ctx.client.request({ method: 'GET', path, route: 'GET /scan-configs/{id}/options', schema: optionsSchema })).data;
+    let current = live;
+    const scope = scopeHostPatterns(live);
+    for (const { link, api } of items) {
+      if (api.spec === null) continue;
+      const base = { key: link.key, scanConfig: link.scanConfig, scanConfigId: config.id, scanConfigName: config.name };
+      try {
+        const step = await pushOne(link, api, { current, scope, config, hostName: link.hostName ?? gatewayHosts.get(api.service) ?? null }, ctx);
+        current = step.current;
+        mine.push({ ...base, ...step.result });
+      } catch (error) {
+        mine.push({ ...base, result: 'error', message: `${link.key}: could not update '${config.name}': ${errorText(error, ctx.secrets)}` });
       }
     }
+    if (!ctx.dryRun && mine.some((r) => r.result === 'pushed')) {
+      await ctx.client.request({ method: 'PUT', path, route: 'PUT /scan-configs/{id}/options', json: current });
+    }
+    return mine;
+  } catch (error) {
+    const message = errorText(error, ctx.secrets);
+    return items.map(({ link }) => {
+      const earlier = mine.find((r) => r.key === link.key);
+      if (earlier !== undefined && earlier.result !== 'pushed') return earlier;
+      return { key: link.key, scanConfig: link.scanConfig, scanConfigId: config.id, scanConfigName: config.name, result: 'error', message: `${link.key}: could not update '${config.name}': ${message}` };
+    });
   }
-  const order = new Map(links.map((l, i) => [l.key, i]));
-  return results.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+}
+
+type PushOutcome = Omit<PushResult, 'key' | 'scanConfig' | 'scanConfigId' | 'scanConfigName'>;
+
+interface GroupState {
+  /** The options as they stand after the links before this one. */
+  current: Json;
+  scope: string[];
+  config: { id: string; name: string };
+  hostName: string | null;
+}
+
+/**
+ * Review before push: endpoints nobody approved yet stay out of the scan configuration, unless the link says auto or
+ * the run approves new ones. The first push of a link approves what the API has (linking it was the review).
+ * Removed and changed endpoints are pushed at once.
+ */
+function reviewedSpec(link: ApiLink, api: InventoryApi, spec: NonNullable<InventoryApi['spec']>, storedText: string, configName: string, ctx: PushContext): { specText: string; review: { approvedOperations: string[]; pendingReview: string[] }; warnings: string[] } {
+  const approved = api.link?.approvedOperations;
+  const autoApprove = approved === undefined || link.review === 'auto' || (ctx.approveNew ?? false);
+  const added = autoApprove ? [] : spec.operations.filter((o) => !approved.includes(o));
+  const specText = added.length === 0 ? storedText : canonicalJson(keepOperations(spec.format, JSON.parse(storedText) as Json, new Set(spec.operations.filter((o) => approved?.includes(o)))));
+  const warnings: string[] = [];
+  if (added.length > 0) warnings.push(`${link.key}: ${added.length} new endpoint${added.length === 1 ? '' : 's'} wait${added.length === 1 ? 's' : ''} for review before '${configName}' scans ${added.length === 1 ? 'it' : 'them'} (${added.slice(0, 5).join(', ')}${added.length > 5 ? ', …' : ''}): run ias discover approve ${link.key}, or set review: auto on the link.`);
+  return { specText, review: { approvedOperations: autoApprove ? [...spec.operations] : [...(approved ?? [])], pendingReview: added }, warnings };
+}
+
+/** The subscription key header the link asks for (its value from the named variable), or a warning when one is needed. */
+function subscriptionKeyFor(link: ApiLink, api: InventoryApi, state: GroupState, ctx: PushContext, warnings: string[]): SpecPatch['subscriptionKeyHeader'] {
+  const headerName = link.subscriptionKeyHeader ?? api.subscriptionKeyHeader ?? 'Ocp-Apim-Subscription-Key';
+  if (link.subscriptionKeyEnv !== undefined) {
+    const value = ctx.readVariable(link.subscriptionKeyEnv);
+    if (value === undefined || value === '') throw new Error(`the variable ${link.subscriptionKeyEnv} named by subscriptionKeyEnv is not set`);
+    ctx.secrets.push(value);
+    return { name: headerName, value };
+  }
+  if (api.subscriptionRequired && !hasCustomHeader(state.current, headerName)) {
+    warnings.push(`${link.key} requires an APIM subscription key, and '${state.config.name}' sends no ${headerName} header: the scan will get 401s; set subscriptionKeyEnv for this link in the links file (or add the header in IAS).`);
+  }
+  return undefined;
+}
+
+/** One link's definition merged into the options so far: the result, and the options after it. */
+async function pushOne(link: ApiLink, api: InventoryApi, state: GroupState, ctx: PushContext): Promise<{ result: PushOutcome; current: Json }> {
+  const { config, hostName, current } = state;
+  const spec = api.spec;
+  if (spec === null) throw new Error(`${link.key} has no definition`);
+  const storedText = await ctx.specText(api);
+  if (storedText === undefined) throw new Error(`the stored definition ${spec.file} is missing; run discovery without --dry-run first`);
+  const { specText, review, warnings } = reviewedSpec(link, api, spec, storedText, config.name, ctx);
+  const subscriptionKeyHeader = subscriptionKeyFor(link, api, state, ctx, warnings);
+  if (hostName !== null && !hostInScope(hostName, state.scope) && !ctx.force) {
+    return { current, result: { result: 'refused', message: `${link.key}: not pushed: the definition targets ${hostName}, outside the scope of scan configuration '${config.name}' (${state.scope.join(', ') || 'no seed URLs or scope constraints'}); add the host to its seed URLs or scope in IAS, set hostName in the links file, or push with --force.` } };
+  }
+  const after = applySpecToOptions(current, {
+    key: link.key,
+    specText,
+    hostName,
+    hostOverride: link.hostName !== undefined,
+    ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }),
+    ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader }),
+  });
+  const applied = { ...(subscriptionKeyHeader === undefined ? {} : { subscriptionKeyHeader: subscriptionKeyHeader.name }), ...(link.restrictToSpec === undefined ? {} : { restrictToSpec: link.restrictToSpec }) };
+  const extra = { ...(warnings.length > 0 ? { warnings } : {}), applied, ...review };
+  // Decided on what IAS has now, not on our record of the last push.
+  if (JSON.stringify(after) === JSON.stringify(current) && !ctx.force) {
+    return { current, result: { ...extra, result: 'up-to-date', message: `${link.key}: '${config.name}' already has this definition`, sha256: spec.sha256 } };
+  }
+  const diff = diffOptions(current, after, ctx.secrets);
+  if (ctx.dryRun) return { current: after, result: { ...extra, result: 'would-push', message: `${link.key}: would update '${config.name}' (${diff.length} option${diff.length === 1 ? '' : 's'} changed)`, diff, sha256: spec.sha256 } };
+  return { current: after, result: { ...extra, result: 'pushed', message: `${link.key}: attached the definition (${spec.operations.length} operations) to '${config.name}'`, sha256: spec.sha256 } };
 }
 
 /** What {@link unlinkApi} did. */
