@@ -43,128 +43,109 @@ function typographicQuoteMessage(quote: string, context: string): string {
 export function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
-  const push = (kind: 'and' | 'or' | 'lparen' | 'rparen' | 'bang' | 'comma', length: number): void => {
-    tokens.push({ kind, text: source.slice(pos, pos + length), span: { start: pos, end: pos + length } });
-    pos += length;
-  };
-  const pushOperator = (operator: ComparisonOperator): void => {
-    tokens.push({ kind: 'operator', operator, text: operator, span: { start: pos, end: pos + operator.length } });
-    pos += operator.length;
-  };
-
   while (pos < source.length) {
-    const ch = source.charAt(pos);
-    const next = source.charAt(pos + 1);
-    if (/\s/.test(ch)) {
+    if (/\s/.test(source.charAt(pos))) {
       pos += 1;
       continue;
     }
-    if (ch === "'") {
-      tokens.push(readString(source, pos));
-      pos = tokens[tokens.length - 1]?.span.end ?? source.length;
-      continue;
-    }
-    if (ch === '"') {
-      const close = source.indexOf('"', pos + 1);
-      const end = close === -1 ? source.length : close + 1;
-      const inner = source.slice(pos + 1, close === -1 ? source.length : close);
-      throw queryError(
-        source,
-        { start: pos, end },
-        `Double quotes are not accepted around values; write the value in single quotes, as in '${inner.replaceAll("'", "''")}'.`,
-      );
-    }
-    if (TYPOGRAPHIC_QUOTES.includes(ch)) {
-      throw queryError(source, { start: pos, end: pos + 1 }, typographicQuoteMessage(ch, 'cannot delimit a value'));
-    }
-    if (ch === '&') {
-      if (next === '&') push('and', 2);
-      else throw queryError(source, { start: pos, end: pos + 1 }, 'A single & is not an operator; use && to require both conditions.');
-      continue;
-    }
-    if (ch === '|') {
-      if (next === '|') push('or', 2);
-      else throw queryError(source, { start: pos, end: pos + 1 }, 'A single | is not an operator; use || to accept either condition.');
-      continue;
-    }
-    if (ch === '(') {
-      push('lparen', 1);
-      continue;
-    }
-    if (ch === ')') {
-      push('rparen', 1);
-      continue;
-    }
-    if (ch === ',') {
-      push('comma', 1);
-      continue;
-    }
-    if (ch === '=') {
-      if (next === '=') throw queryError(source, { start: pos, end: pos + 2 }, 'The operator == does not exist; use a single = to compare.');
-      pushOperator('=');
-      continue;
-    }
-    if (ch === '!') {
-      if (next === '=') pushOperator('!=');
-      else push('bang', 1);
-      continue;
-    }
-    if (ch === '<') {
-      if (next === '>') throw queryError(source, { start: pos, end: pos + 2 }, 'The operator <> does not exist; use != for "not equal".');
-      pushOperator(next === '=' ? '<=' : '<');
-      continue;
-    }
-    if (ch === '>') {
-      pushOperator(next === '=' ? '>=' : '>');
-      continue;
-    }
-    NUMBER.lastIndex = pos;
-    const number = NUMBER.exec(source);
-    if (number !== null && (ch !== '-' || /[\d.]/.test(next))) {
-      const text = number[0];
-      const after = source.charAt(pos + text.length);
-      if (/[eE]/.test(after) && /^[eE][+-]?\d/.test(source.slice(pos + text.length))) {
-        const exponent = /^[eE][+-]?\d+/.exec(source.slice(pos + text.length))?.[0] ?? '';
-        const end = pos + text.length + exponent.length;
-        throw queryError(
-          source,
-          { start: pos, end },
-          `The number ${source.slice(pos, end)} is in exponent form, which the IAS server is not known to accept; write it as a plain decimal such as ${plainDecimal(Number(source.slice(pos, end)))}.`,
-        );
-      }
-      if (WORD_CHAR.test(after) || after === '-' || after === ':') {
-        let end = pos + text.length;
-        while (end < source.length && /[A-Za-z0-9_.:+-]/.test(source.charAt(end))) end += 1;
-        const word = source.slice(pos, end);
-        throw queryError(source, { start: pos, end }, `The value ${word} is not a number; put text and dates in single quotes, as in '${word}'.`);
-      }
-      const value = Number(text);
-      if (!Number.isFinite(value)) {
-        throw queryError(source, { start: pos, end: pos + text.length }, `The number ${text} is too large; write a number of ordinary size.`);
-      }
-      tokens.push({ kind: 'number', value, text, span: { start: pos, end: pos + text.length } });
-      pos += text.length;
-      continue;
-    }
-    IDENTIFIER.lastIndex = pos;
-    const identifier = IDENTIFIER.exec(source);
-    if (identifier !== null) {
-      const text = identifier[0];
-      const span = { start: pos, end: pos + text.length };
-      const upper = text.toUpperCase();
-      tokens.push(isKeyword(upper) ? { kind: 'keyword', keyword: upper, text, span } : { kind: 'identifier', text, span });
-      pos += text.length;
-      continue;
-    }
-    const codePoint = String.fromCodePoint(source.codePointAt(pos) ?? 0);
-    throw queryError(
-      source,
-      { start: pos, end: pos + codePoint.length },
-      `The character ${codePoint} is not allowed here; remove it or put it inside a single-quoted value.`,
-    );
+    const token = readQuoted(source, pos) ?? readPunctuation(source, pos) ?? readNumber(source, pos) ?? readWord(source, pos);
+    tokens.push(token);
+    pos = token.span.end;
   }
   tokens.push({ kind: 'eof', text: '', span: { start: source.length, end: source.length } });
   return tokens;
+}
+
+/** A single-quoted value; double and typographic quotes are refused with the fix. */
+function readQuoted(source: string, pos: number): Token | undefined {
+  const ch = source.charAt(pos);
+  if (ch === "'") return readString(source, pos);
+  if (ch === '"') {
+    const close = source.indexOf('"', pos + 1);
+    const end = close === -1 ? source.length : close + 1;
+    const inner = source.slice(pos + 1, close === -1 ? source.length : close);
+    throw queryError(source, { start: pos, end }, `Double quotes are not accepted around values; write the value in single quotes, as in '${inner.replaceAll("'", "''")}'.`);
+  }
+  if (TYPOGRAPHIC_QUOTES.includes(ch)) throw queryError(source, { start: pos, end: pos + 1 }, typographicQuoteMessage(ch, 'cannot delimit a value'));
+  return undefined;
+}
+
+type PunctuationKind = 'and' | 'or' | 'lparen' | 'rparen' | 'bang' | 'comma';
+
+/** Operators, parentheses and commas; the look-alikes of other languages (`&`, `|`, `==`, `<>`) are refused with the fix. */
+function readPunctuation(source: string, pos: number): Token | undefined {
+  const ch = source.charAt(pos);
+  const next = source.charAt(pos + 1);
+  const mark = (kind: PunctuationKind, length: number): Token => ({ kind, text: source.slice(pos, pos + length), span: { start: pos, end: pos + length } });
+  const operator = (op: ComparisonOperator): Token => ({ kind: 'operator', operator: op, text: op, span: { start: pos, end: pos + op.length } });
+  switch (ch) {
+    case '&':
+      if (next === '&') return mark('and', 2);
+      throw queryError(source, { start: pos, end: pos + 1 }, 'A single & is not an operator; use && to require both conditions.');
+    case '|':
+      if (next === '|') return mark('or', 2);
+      throw queryError(source, { start: pos, end: pos + 1 }, 'A single | is not an operator; use || to accept either condition.');
+    case '(':
+      return mark('lparen', 1);
+    case ')':
+      return mark('rparen', 1);
+    case ',':
+      return mark('comma', 1);
+    case '=':
+      if (next === '=') throw queryError(source, { start: pos, end: pos + 2 }, 'The operator == does not exist; use a single = to compare.');
+      return operator('=');
+    case '!':
+      return next === '=' ? operator('!=') : mark('bang', 1);
+    case '<':
+      if (next === '>') throw queryError(source, { start: pos, end: pos + 2 }, 'The operator <> does not exist; use != for "not equal".');
+      return operator(next === '=' ? '<=' : '<');
+    case '>':
+      return operator(next === '=' ? '>=' : '>');
+    default:
+      return undefined;
+  }
+}
+
+/** A plain decimal; exponents, numbers glued to words and numbers too large to hold are refused with the fix. */
+function readNumber(source: string, pos: number): Token | undefined {
+  NUMBER.lastIndex = pos;
+  const number = NUMBER.exec(source);
+  if (number === null || (source.charAt(pos) === '-' && !/[\d.]/.test(source.charAt(pos + 1)))) return undefined;
+  const text = number[0];
+  const rest = source.slice(pos + text.length);
+  const after = rest.charAt(0);
+  if (/^[eE][+-]?\d/.test(rest)) {
+    const exponent = /^[eE][+-]?\d+/.exec(rest)?.[0] ?? '';
+    const end = pos + text.length + exponent.length;
+    throw queryError(
+      source,
+      { start: pos, end },
+      `The number ${source.slice(pos, end)} is in exponent form, which the IAS server is not known to accept; write it as a plain decimal such as ${plainDecimal(Number(source.slice(pos, end)))}.`,
+    );
+  }
+  if (WORD_CHAR.test(after) || after === '-' || after === ':') {
+    let end = pos + text.length;
+    while (end < source.length && /[A-Za-z0-9_.:+-]/.test(source.charAt(end))) end += 1;
+    const word = source.slice(pos, end);
+    throw queryError(source, { start: pos, end }, `The value ${word} is not a number; put text and dates in single quotes, as in '${word}'.`);
+  }
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw queryError(source, { start: pos, end: pos + text.length }, `The number ${text} is too large; write a number of ordinary size.`);
+  return { kind: 'number', value, text, span: { start: pos, end: pos + text.length } };
+}
+
+/** A field name or a reserved word; any other character is refused. */
+function readWord(source: string, pos: number): Token {
+  IDENTIFIER.lastIndex = pos;
+  const identifier = IDENTIFIER.exec(source);
+  if (identifier !== null) {
+    const text = identifier[0];
+    const span = { start: pos, end: pos + text.length };
+    const upper = text.toUpperCase();
+    return isKeyword(upper) ? { kind: 'keyword', keyword: upper, text, span } : { kind: 'identifier', text, span };
+  }
+  const codePoint = String.fromCodePoint(source.codePointAt(pos) ?? 0);
+  throw queryError(source, { start: pos, end: pos + codePoint.length }, `The character ${codePoint} is not allowed here; remove it or put it inside a single-quoted value.`);
 }
 
 /** A finite number in plain decimal notation, for the hint of the exponent error. */

@@ -108,23 +108,8 @@ class Parser {
   private parsePrimary(): QueryExpression {
     const token = this.peek();
     switch (token.kind) {
-      case 'lparen': {
-        this.advance();
-        if (this.depth >= MAX_DEPTH) throw this.fail(token.span, `The query nests parentheses more than ${MAX_DEPTH} deep; remove the redundant ones.`);
-        if (this.peek().kind === 'rparen') {
-          throw this.fail(join(token.span, this.peek().span), "The parentheses are empty; put a condition inside them or remove them.");
-        }
-        this.depth += 1;
-        const inner = this.parseOr();
-        this.depth -= 1;
-        const close = this.peek();
-        if (close.kind === 'rparen') {
-          this.advance();
-          return inner;
-        }
-        if (close.kind === 'eof') throw this.fail(token.span, "This '(' is never closed; add a ')' after the condition it groups.");
-        return this.failAfterCondition(close);
-      }
+      case 'lparen':
+        return this.parseGroup(token);
       case 'identifier':
         return this.parseCondition();
       case 'bang':
@@ -167,6 +152,25 @@ class Parser {
           `Expected a field name but found ${describe(token)}; start the condition with a field such as vulnerability.severity.`,
         );
     }
+  }
+
+  /** A parenthesised condition, at most MAX_DEPTH deep. */
+  private parseGroup(open: Token): QueryExpression {
+    this.advance();
+    if (this.depth >= MAX_DEPTH) throw this.fail(open.span, `The query nests parentheses more than ${MAX_DEPTH} deep; remove the redundant ones.`);
+    if (this.peek().kind === 'rparen') {
+      throw this.fail(join(open.span, this.peek().span), "The parentheses are empty; put a condition inside them or remove them.");
+    }
+    this.depth += 1;
+    const inner = this.parseOr();
+    this.depth -= 1;
+    const close = this.peek();
+    if (close.kind === 'rparen') {
+      this.advance();
+      return inner;
+    }
+    if (close.kind === 'eof') throw this.fail(open.span, "This '(' is never closed; add a ')' after the condition it groups.");
+    return this.failAfterCondition(close);
   }
 
   private parseCondition(): ConditionNode {
