@@ -58,6 +58,8 @@ export interface RequestOptions<T> {
   json?: unknown;
   /** Validates the JSON body; omitted means no body is read. */
   schema?: z.ZodType<T>;
+  /** Turns the body text into the value `schema` validates; a throw is reported as invalid JSON. @default JSON.parse */
+  parse?: (text: string) => unknown;
   /**
    * `true`: retry on 408/429/5xx, timeouts and network errors. `'rate-limit'`: retry only a 429, which the API
    * answers without acting (for requests that must not be repeated blindly, like `POST /scans`). @default true
@@ -300,7 +302,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = req.parse === undefined ? JSON.parse(text) : req.parse(text);
       } catch (error) {
         throw new ApiError('RESPONSE_INVALID', `${req.route} returned a body that is not valid JSON (${text.length} bytes, starting ${JSON.stringify(redact(text.slice(0, 40)))}); the API or a proxy in between sent a broken response.`, { ...context, status: response.status, bodyExcerpt: redact(text.slice(0, 300)), ...(correlationId === undefined ? {} : { correlationId }) }, { cause: error });
       }
