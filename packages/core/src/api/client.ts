@@ -1,8 +1,8 @@
-import type { KyInstance } from 'ky';
 import type { z } from 'zod';
 import type { Clock, FetchLike, Logger } from '../effects';
 import { silentLogger } from '../effects';
 import { ApiError, ConfigError, IasError, redactSecrets } from '../errors';
+import { isTimeout, retryAfterOf, retrying, type AttemptContext, type AttemptVerdict, type RetryLoop } from './retry-loop';
 import { errorBodySchema } from './schemas';
 import {
   BodyTooLargeError,
@@ -11,7 +11,6 @@ import {
   discardBody,
   formatBytes,
   MAX_ERROR_BODY_BYTES,
-  parseRetryAfter,
   readBodyBounded,
   readBodyText,
   REDIRECT_STATUS,
@@ -58,6 +57,8 @@ export interface RequestOptions<T> {
   json?: unknown;
   /** Validates the JSON body; omitted means no body is read. */
   schema?: z.ZodType<T>;
+  /** Turns the body text into the value `schema` validates; a throw is reported as invalid JSON. @default JSON.parse */
+  parse?: (text: string) => unknown;
   /**
    * `true`: retry on 408/429/5xx, timeouts and network errors. `'rate-limit'`: retry only a 429, which the API
    * answers without acting (for requests that must not be repeated blindly, like `POST /scans`). @default true
@@ -105,7 +106,7 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /**
- * Creates the API client. Transport errors are wrapped once, with `cause`; no ky type leaves this module.
+ * Creates the API client. Transport errors are wrapped once, with `cause`. Retries, timeouts and Retry-After are {@link retrying}'s.
  *
  * Its outbound policy: every request goes to the base URL's origin and nowhere else. Redirects are never followed by
  * the transport (`redirect: 'manual'`); a redirect to the same origin is followed up to {@link MAX_REDIRECTS} times,
@@ -126,27 +127,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const retryMaxMs = options.retryMaxMs ?? 30_000;
   const random = options.random ?? Math.random;
   const redact = (text: string): string => redactSecrets(text, [options.apiKey]);
-  // ky is loaded at the first request: evaluating it builds a Request, which makes Node load its own fetch, ~20 ms
-  // that `--version`, `--help` and the offline commands should not pay (tooling/bench measures the cold start).
-  let httpClient: Promise<KyInstance> | undefined;
-  const http = async (url: URL, init: Parameters<KyInstance>[1]): Promise<Response> => {
-    httpClient ??= import('ky').then(({ default: ky }) =>
-      ky.create({
-        fetch: options.fetch as typeof fetch,
-        retry: 0,
-        // The deadline is ours (it must cover the body too, which ky's timeout does not).
-        timeout: false,
-        throwHttpErrors: false,
+  const headers = { 'X-Api-Key': options.apiKey, 'User-Agent': options.userAgent, Accept: 'application/json' };
+  /** One exchange with the transport: never follows a redirect (`redirect: 'manual'`), the caller decides. */
+  const http = (url: URL, method: string, json: unknown, signal: AbortSignal): Promise<Response> =>
+    options.fetch(
+      new Request(url, {
+        method,
+        headers: json === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
         redirect: 'manual',
-        headers: {
-          'X-Api-Key': options.apiKey,
-          'User-Agent': options.userAgent,
-          Accept: 'application/json',
-        },
+        signal,
       }),
     );
-    return (await httpClient)(url, init);
-  };
 
   /** Builds the request URL; an absolute href is re-rooted on our base URL so the key never goes elsewhere. */
   const urlFor = (path: string, query: RequestOptions<unknown>['query']): URL => {
@@ -166,13 +158,6 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return url;
   };
 
-  const backoff = (attempt: number, retryAfter: string | null): number => {
-    const parsed = parseRetryAfter(retryAfter, options.clock.now());
-    if (parsed !== undefined) return Math.min(parsed, retryMaxMs);
-    const ceiling = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt);
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-  };
-
   const deadlineError = (req: RequestOptions<unknown>, context: RequestContext, cause?: unknown): ApiError =>
     new ApiError('TIMEOUT', `${req.route} was cut short: the run's budget ended while the API had not answered.`, context, cause === undefined ? undefined : { cause });
 
@@ -182,26 +167,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     let method: string = req.method;
     let json = req.json;
     for (let hop = 0; ; hop += 1) {
-      const response = await http(target, { method, ...(json === undefined ? {} : { json }), signal });
+      const response = await http(target, method, json, signal);
       if (!REDIRECT_STATUS.has(response.status)) return response;
       await discardBody(response);
-      const location = response.headers.get('location');
-      if (location === null || location.trim() === '') {
-        throw new ApiError('HTTP_ERROR', `${req.route} answered ${response.status} (a redirect) without a Location; the API or a proxy in between sent a broken response.`, { ...context, status: response.status });
-      }
-      let next: URL;
-      try {
-        next = new URL(location, target);
-      } catch {
-        throw new ApiError('HTTP_ERROR', `${req.route} answered ${response.status} with a Location that is not a URL; the API or a proxy in between sent a broken response.`, { ...context, status: response.status });
-      }
-      if (next.origin !== base.origin || next.username !== '' || next.password !== '') {
-        throw new ApiError(
-          'HTTP_ERROR',
-          `${req.route} was redirected from ${base.origin} to another origin, ${redact(safeOrigin(next))}; the API key is only ever sent to ${base.origin}, so the redirect was not followed: check the base URL or region, or what sits between this step and the API.`,
-          { ...context, status: response.status },
-        );
-      }
+      const next = redirectTarget(req, response, target, context);
       if (hop + 1 > MAX_REDIRECTS) {
         throw new ApiError('HTTP_ERROR', `${req.route} was redirected more than ${MAX_REDIRECTS} times; the API or a proxy in between loops, check the base URL.`, { ...context, status: response.status });
       }
@@ -215,103 +184,123 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
+  /** Where a redirect leads, when it stays on the base URL's origin; any other origin fails, naming both. */
+  function redirectTarget(req: RequestOptions<unknown>, response: Response, from: URL, context: RequestContext): URL {
+    const location = response.headers.get('location');
+    if (location === null || location.trim() === '') {
+      throw new ApiError('HTTP_ERROR', `${req.route} answered ${response.status} (a redirect) without a Location; the API or a proxy in between sent a broken response.`, { ...context, status: response.status });
+    }
+    let next: URL;
+    try {
+      next = new URL(location, from);
+    } catch {
+      throw new ApiError('HTTP_ERROR', `${req.route} answered ${response.status} with a Location that is not a URL; the API or a proxy in between sent a broken response.`, { ...context, status: response.status });
+    }
+    if (next.origin !== base.origin || next.username !== '' || next.password !== '') {
+      throw new ApiError(
+        'HTTP_ERROR',
+        `${req.route} was redirected from ${base.origin} to another origin, ${redact(safeOrigin(next))}; the API key is only ever sent to ${base.origin}, so the redirect was not followed: check the base URL or region, or what sits between this step and the API.`,
+        { ...context, status: response.status },
+      );
+    }
+    return next;
+  }
+
+  /** What one attempt of `req` came to. */
+  async function attempt<T>(req: RequestOptions<T>, url: URL, context: RequestContext, at: AttemptContext): Promise<AttemptVerdict<ApiResponse<T>>> {
+    const retryMode = req.retry ?? true;
+    const pastDeadline = (): boolean => req.deadline !== undefined && options.clock.now() >= req.deadline;
+    let response: Response;
+    try {
+      response = await exchange(req, url, at.signal, context);
+    } catch (error) {
+      throwIfAborted(options.signal, context, error);
+      if (error instanceof IasError) throw error;
+      const timedOut = at.timer.aborted || isTimeout(error);
+      if (timedOut && pastDeadline()) throw deadlineError(req, context, error);
+      const tries = attemptsText(at.attempt);
+      const final = (): never => {
+        throw timedOut
+          ? new ApiError('TIMEOUT', `${req.route} timed out after ${formatSeconds(at.attemptMs)}${tries}; the API did not answer in time, raise the request timeout or try again later.`, context, { cause: error })
+          : new ApiError('NETWORK_ERROR', `${req.route} could not reach ${base.origin} (${describeCause(error)})${tries}; check the network, the proxy and the base URL or region.`, context, { cause: error });
+      };
+      if (retryMode !== true) final();
+      return { why: timedOut ? 'timed out' : `network error (${describeCause(error)})`, final };
+    }
+    const correlationId = response.headers.get('r7-correlation-id') ?? undefined;
+    const ctx = { ...context, ...(correlationId === undefined ? {} : { correlationId }) };
+    if (!response.ok) {
+      const body = await readBodyText(response, MAX_ERROR_BODY_BYTES, at.signal);
+      const retryable = retryMode === true ? RETRYABLE_STATUS.has(response.status) : retryMode === 'rate-limit' && response.status === 429;
+      const final = (): never => {
+        throw httpError(req, response, body, ctx, at.attempt, baseUrl, redact);
+      };
+      if (!retryable) final();
+      return { why: String(response.status), retryAfterMs: retryAfterOf(response.headers, options.clock.now()), final };
+    }
+    if (req.schema === undefined) {
+      await discardBody(response);
+      return { done: { status: response.status, data: undefined as T, headers: response.headers, correlationId } };
+    }
+    return readResult(req, response, ctx, at, retryMode === true, pastDeadline);
+  }
+
+  /** Reads, parses and validates a successful answer's body. */
+  async function readResult<T>(req: RequestOptions<T>, response: Response, ctx: RequestContext & { correlationId?: string }, at: AttemptContext, canRetry: boolean, pastDeadline: () => boolean): Promise<AttemptVerdict<ApiResponse<T>>> {
+    const { correlationId } = ctx;
+    const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const context: RequestContext = { method: ctx.method, url: ctx.url, route: ctx.route };
+    let text: string;
+    try {
+      text = await readBodyBounded(response, { maxBytes, signal: at.signal });
+    } catch (error) {
+      throwIfAborted(options.signal, context, error);
+      if (error instanceof BodyTooLargeError) {
+        throw new ApiError('RESPONSE_INVALID', `${req.route} returned a body larger than ${formatBytes(maxBytes)}, more than any real answer; the API or a proxy in between sent a broken response.`, { ...ctx, status: response.status });
+      }
+      const timedOut = at.timer.aborted || isTimeout(error);
+      if (timedOut && pastDeadline()) throw deadlineError(req, context, error);
+      const final = (): never => {
+        throw timedOut
+          ? new ApiError('TIMEOUT', `${req.route} timed out after ${formatSeconds(at.attemptMs)} while reading the response${attemptsText(at.attempt)}; the API sent its answer too slowly, raise the request timeout or try again later.`, { ...context, status: response.status }, { cause: error })
+          : new ApiError('NETWORK_ERROR', `${req.route} lost the connection while reading the response (${describeCause(error)})${attemptsText(at.attempt)}; check the network and try again.`, { ...context, status: response.status }, { cause: error });
+      };
+      if (!canRetry) final();
+      return { why: timedOut ? 'timed out reading the response' : `connection lost reading the response (${describeCause(error)})`, final };
+    }
+    let json: unknown;
+    try {
+      json = req.parse === undefined ? JSON.parse(text) : req.parse(text);
+    } catch (error) {
+      throw new ApiError('RESPONSE_INVALID', `${req.route} returned a body that is not valid JSON (${text.length} bytes, starting ${JSON.stringify(redact(text.slice(0, 40)))}); the API or a proxy in between sent a broken response.`, { ...ctx, status: response.status, bodyExcerpt: redact(text.slice(0, 300)) }, { cause: error });
+    }
+    const parsed = (req.schema as z.ZodType<T>).safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue === undefined || issue.path.length === 0 ? 'the body' : `field '${issue.path.join('.')}'`;
+      throw new ApiError('RESPONSE_INVALID', `${req.route} returned an unexpected shape: ${field} ${issue?.message.toLowerCase() ?? 'is invalid'}; the API may have changed, report this with the correlation id ${correlationId ?? '(none)'}.`, { ...ctx, status: response.status, bodyExcerpt: redact(text.slice(0, 300)) });
+    }
+    return { done: { status: response.status, data: parsed.data, headers: response.headers, correlationId } };
+  }
+
   async function request<T>(req: RequestOptions<T>): Promise<ApiResponse<T>> {
     const url = urlFor(req.path, req.query);
-    const shownUrl = redact(url.toString());
-    const retryMode = req.retry ?? true;
-    const canRetry = retryMode === true;
-    const maxAttempts = retryMode === false ? 1 : retries + 1;
-    const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
-    const context: RequestContext = { method: req.method, url: shownUrl, route: req.route };
-    const { deadline } = req;
-    const pastDeadline = (): boolean => deadline !== undefined && options.clock.now() >= deadline;
-    /** Waits before a retry, unless the wait would end past the deadline (then `last` is thrown). */
-    const retryWait = async (ms: number, last: () => Error): Promise<void> => {
-      if (deadline !== undefined && options.clock.now() + ms >= deadline) throw last();
-      await sleepOrAbort(options, ms, context);
+    const context: RequestContext = { method: req.method, url: redact(url.toString()), route: req.route };
+    const loop: RetryLoop = {
+      clock: options.clock,
+      logger,
+      signal: options.signal,
+      route: req.route,
+      deadline: req.deadline,
+      retries: req.retry === false ? 0 : retries,
+      retryBaseMs,
+      retryMaxMs,
+      random,
+      timeoutMs,
+      aborted: (cause) => abortedError(context, cause),
+      pastDeadline: () => deadlineError(req, context),
     };
-    let attempt = 0;
-    for (;;) {
-      attempt += 1;
-      throwIfAborted(options.signal, context);
-      if (pastDeadline()) throw deadlineError(req, context);
-      const attemptMs = deadline === undefined ? timeoutMs : Math.max(1, Math.min(timeoutMs, deadline - options.clock.now()));
-      const timer = AbortSignal.timeout(attemptMs);
-      const signal = options.signal === undefined ? timer : AbortSignal.any([options.signal, timer]);
-      let response: Response;
-      try {
-        response = await exchange(req, url, signal, context);
-      } catch (error) {
-        throwIfAborted(options.signal, context, error);
-        if (error instanceof IasError) throw error;
-        const timedOut = timer.aborted || isTimeout(error);
-        if (timedOut && pastDeadline()) throw deadlineError(req, context, error);
-        const tries = attemptsText(attempt);
-        const final = (): ApiError =>
-          timedOut
-            ? new ApiError('TIMEOUT', `${req.route} timed out after ${formatSeconds(attemptMs)}${tries}; the API did not answer in time, raise the request timeout or try again later.`, context, { cause: error })
-            : new ApiError('NETWORK_ERROR', `${req.route} could not reach ${base.origin} (${describeCause(error)})${tries}; check the network, the proxy and the base URL or region.`, context, { cause: error });
-        if (canRetry && attempt < maxAttempts) {
-          const wait = backoff(attempt - 1, null);
-          logger.debug(`${req.route}: ${timedOut ? 'timed out' : `network error (${describeCause(error)})`}; retry ${attempt}/${retries} in ${wait}ms`);
-          await retryWait(wait, final);
-          continue;
-        }
-        throw final();
-      }
-
-      const correlationId = response.headers.get('r7-correlation-id') ?? undefined;
-      if (!response.ok) {
-        const body = await readBodyText(response, MAX_ERROR_BODY_BYTES, signal);
-        const retryable = canRetry ? RETRYABLE_STATUS.has(response.status) : retryMode === 'rate-limit' && response.status === 429;
-        const final = (): ApiError => httpError(req, response, body, { ...context, ...(correlationId === undefined ? {} : { correlationId }) }, attempt, baseUrl, redact);
-        if (retryable && attempt < maxAttempts) {
-          const wait = backoff(attempt - 1, response.headers.get('retry-after'));
-          logger.debug(`${req.route}: ${response.status}; retry ${attempt}/${retries} in ${wait}ms`);
-          await retryWait(wait, final);
-          continue;
-        }
-        throw final();
-      }
-
-      if (req.schema === undefined) {
-        await discardBody(response);
-        return { status: response.status, data: undefined as T, headers: response.headers, correlationId };
-      }
-      let text: string;
-      try {
-        text = await readBodyBounded(response, { maxBytes, signal });
-      } catch (error) {
-        throwIfAborted(options.signal, context, error);
-        if (error instanceof BodyTooLargeError) {
-          throw new ApiError('RESPONSE_INVALID', `${req.route} returned a body larger than ${formatBytes(maxBytes)}, more than any real answer; the API or a proxy in between sent a broken response.`, { ...context, status: response.status, ...(correlationId === undefined ? {} : { correlationId }) });
-        }
-        const timedOut = timer.aborted || isTimeout(error);
-        if (timedOut && pastDeadline()) throw deadlineError(req, context, error);
-        const final = (): ApiError =>
-          timedOut
-            ? new ApiError('TIMEOUT', `${req.route} timed out after ${formatSeconds(attemptMs)} while reading the response${attemptsText(attempt)}; the API sent its answer too slowly, raise the request timeout or try again later.`, { ...context, status: response.status }, { cause: error })
-            : new ApiError('NETWORK_ERROR', `${req.route} lost the connection while reading the response (${describeCause(error)})${attemptsText(attempt)}; check the network and try again.`, { ...context, status: response.status }, { cause: error });
-        if (canRetry && attempt < maxAttempts) {
-          await retryWait(backoff(attempt - 1, null), final);
-          continue;
-        }
-        throw final();
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new ApiError('RESPONSE_INVALID', `${req.route} returned a body that is not valid JSON (${text.length} bytes, starting ${JSON.stringify(redact(text.slice(0, 40)))}); the API or a proxy in between sent a broken response.`, { ...context, status: response.status, bodyExcerpt: redact(text.slice(0, 300)), ...(correlationId === undefined ? {} : { correlationId }) }, { cause: error });
-      }
-      const parsed = req.schema.safeParse(json);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue === undefined || issue.path.length === 0 ? 'the body' : `field '${issue.path.join('.')}'`;
-        throw new ApiError('RESPONSE_INVALID', `${req.route} returned an unexpected shape: ${field} ${issue?.message.toLowerCase() ?? 'is invalid'}; the API may have changed, report this with the correlation id ${correlationId ?? '(none)'}.`, { ...context, status: response.status, bodyExcerpt: redact(text.slice(0, 300)), ...(correlationId === undefined ? {} : { correlationId }) });
-      }
-      return { status: response.status, data: parsed.data, headers: response.headers, correlationId };
-    }
+    return retrying(loop, (at) => attempt(req, url, context, at));
   }
 
   return { baseUrl, timeoutMs, request };
@@ -377,24 +366,12 @@ function attemptsText(attempt: number): string {
 }
 
 
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || (error as { code?: string }).code === 'ETIMEDOUT');
+function abortedError(context: RequestContext, cause: unknown): ApiError {
+  return new ApiError('ABORTED', `${context.route} was interrupted; the run was cancelled.`, context, { cause });
 }
 
-
-function throwIfAborted(signal: AbortSignal | undefined, context: { method: string; url: string; route: string }, cause?: unknown): void {
-  if (signal?.aborted) {
-    throw new ApiError('ABORTED', `${context.route} was interrupted; the run was cancelled.`, context, { cause: cause ?? signal.reason });
-  }
-}
-
-async function sleepOrAbort(options: ApiClientOptions, ms: number, context: { method: string; url: string; route: string }): Promise<void> {
-  try {
-    await options.clock.sleep(ms, options.signal);
-  } catch (error) {
-    throwIfAborted(options.signal, context, error);
-    throw error;
-  }
+function throwIfAborted(signal: AbortSignal | undefined, context: RequestContext, cause?: unknown): void {
+  if (signal?.aborted) throw abortedError(context, cause ?? signal.reason);
 }
 
 export { parseRetryAfter } from './transport';

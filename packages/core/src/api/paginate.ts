@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ApiError } from '../errors';
 import type { ApiClient } from './client';
+import { splitPage } from './page-text';
 import { pageSchema, type RawPage } from './schemas';
 
 /** The largest page the API serves. */
@@ -36,6 +37,28 @@ export interface Page<T> {
   totalPages: number | undefined;
 }
 
+/** One page whose items are parsed and validated one at a time, as they are iterated (see {@link paginateLazily}). */
+export interface LazyPage<T> {
+  /** How many items the page holds. */
+  count: number;
+  index: number;
+  totalData: number | undefined;
+  totalPages: number | undefined;
+  /** The items, each parsed and validated when reached. @throws ApiError RESPONSE_INVALID at the first invalid item. */
+  items(): Generator<T>;
+}
+
+/**
+ * Walks a paginated collection page by page, as an async iterator, each page's items validated before it is
+ * yielded. Paging rules as {@link paginateLazily}.
+ * @throws ApiError (RESPONSE_INVALID) when an item or the envelope does not have the expected shape, or paging loops.
+ */
+export async function* paginate<T>(client: ApiClient, options: PaginateOptions<T>): AsyncGenerator<Page<T>> {
+  for await (const page of paginateLazily(client, options)) {
+    yield { items: [...page.items()], index: page.index, totalData: page.totalData, totalPages: page.totalPages };
+  }
+}
+
 /**
  * Walks a paginated collection page by page, as an async iterator. It follows the API's absolute `next` link
  * (re-rooted on the client's base URL; `sort` re-added, since links do not echo it) and stops at the first of:
@@ -43,99 +66,163 @@ export interface Page<T> {
  * a page already read, a page whose items repeat an earlier page's, and more pages than the first page's
  * `total_data` can fill (or than {@link MAX_PAGES}) are errors, never a loop: a hostile or broken server cannot keep
  * a run reading forever.
- * @throws ApiError (RESPONSE_INVALID) when an item or the envelope does not have the expected shape, or paging loops.
+ *
+ * A page's body is held as text, its items split out unparsed ({@link splitPage}) and parsed one by one as the
+ * consumer iterates: memory holds the page's text and the item in hand, not the whole page as objects.
+ * @throws ApiError (RESPONSE_INVALID) when the envelope does not have the expected shape, or paging loops; an
+ * invalid item throws from {@link LazyPage.items} when reached.
  */
-export async function* paginate<T>(client: ApiClient, options: PaginateOptions<T>): AsyncGenerator<Page<T>> {
-  const size = options.pageSize ?? MAX_PAGE_SIZE;
+export async function* paginateLazily<T>(client: ApiClient, options: PaginateOptions<T>): AsyncGenerator<LazyPage<T>> {
+  const walk = new PageWalk(client, options);
   let target: string = options.path;
-  let query: Record<string, string | number | undefined> = { ...options.query, index: 0, size };
-  let expectedIndex = 0;
-  const seen = new Set<string>();
-  const contents = new Set<string>();
-  const ceiling = options.maxPages ?? MAX_PAGES;
-  let limit = ceiling;
-  let read = 0;
-  const broken = (what: string, url: string, correlationId: string | undefined): ApiError =>
-    new ApiError('RESPONSE_INVALID', `${options.route} ${what}; the API's paging is broken, report this with the correlation id ${correlationId ?? '(none)'}.`, {
-      method: options.method,
-      url,
-      route: options.route,
-    });
+  let query: Record<string, string | number | undefined> = { ...options.query, index: 0, size: options.pageSize ?? MAX_PAGE_SIZE };
   for (;;) {
-    const response = await client.request<RawPage>({
-      method: options.method,
-      path: target,
-      route: options.route,
-      query,
-      ...(options.json === undefined ? {} : { json: options.json }),
-      schema: pageSchema,
+    const fetched = await fetchPage(client, options, target, query);
+    const page = walk.accept(fetched);
+    yield page;
+    const next = walk.next(fetched, page);
+    if (next === undefined) return;
+    target = next;
+    query = {};
+  }
+}
+
+interface FetchedPage {
+  /** The envelope, `data` emptied when the items were split out. */
+  envelope: RawPage;
+  /** Each item as JSON text, or its parsed value when the body could not be split. */
+  raw: (string | { parsed: unknown })[];
+  status: number;
+  correlationId: string | undefined;
+}
+
+async function fetchPage<T>(client: ApiClient, options: PaginateOptions<T>, path: string, query: Record<string, string | number | undefined>): Promise<FetchedPage> {
+  let split: string[] | undefined;
+  const response = await client.request<RawPage>({
+    method: options.method,
+    path,
+    route: options.route,
+    query,
+    ...(options.json === undefined ? {} : { json: options.json }),
+    schema: pageSchema,
+    parse: (text) => {
+      const page = splitPage(text);
+      split = page?.items;
+      return page === undefined ? JSON.parse(text) : page.envelope;
+    },
+  });
+  const raw = split ?? response.data.data.map((parsed) => ({ parsed }));
+  return { envelope: response.data, raw, status: response.status, correlationId: response.correlationId };
+}
+
+/** The state of one walk: the pages seen and the bound on how many there may be. */
+class PageWalk<T> {
+  private readonly seen = new Set<string>();
+  private readonly contents = new Set<string>();
+  private readonly ceiling: number;
+  private limit: number;
+  private read = 0;
+  private expectedIndex = 0;
+  private readonly where: string;
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly options: PaginateOptions<T>,
+  ) {
+    this.ceiling = options.maxPages ?? MAX_PAGES;
+    this.limit = this.ceiling;
+    this.where = client.baseUrl + options.path;
+  }
+
+  private broken(what: string, url: string, correlationId: string | undefined): ApiError {
+    return new ApiError('RESPONSE_INVALID', `${this.options.route} ${what}; the API's paging is broken, report this with the correlation id ${correlationId ?? '(none)'}.`, {
+      method: this.options.method,
+      url,
+      route: this.options.route,
     });
-    const page = response.data;
-    const items: T[] = [];
-    for (let i = 0; i < page.data.length; i += 1) {
-      const parsed = options.item.safeParse(page.data[i]);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = ['data', i, ...(issue?.path ?? [])].join('.');
-        throw new ApiError(
-          'RESPONSE_INVALID',
-          `${options.route} returned an unexpected item: field '${field}' ${issue?.message.toLowerCase() ?? 'is invalid'}; the API may have changed, report this with the correlation id ${response.correlationId ?? '(none)'}.`,
-          { method: options.method, url: client.baseUrl + options.path, route: options.route, status: response.status, ...(response.correlationId === undefined ? {} : { correlationId: response.correlationId }) },
-        );
-      }
-      items.push(parsed.data);
-    }
-    const metadata = page.metadata ?? undefined;
-    const index = metadata?.index ?? expectedIndex;
-    const totalPages = metadata?.total_pages ?? undefined;
-    read += 1;
-    if (read === 1) {
+  }
+
+  /** Checks a fetched page against the walk so far and makes it a lazy page. */
+  accept(fetched: FetchedPage): LazyPage<T> {
+    const metadata = fetched.envelope.metadata ?? undefined;
+    const count = fetched.raw.length;
+    this.read += 1;
+    if (this.read === 1) {
       // The first page says how much there is: the pages needed to hold total_data at this page's size, plus one
       // for items added meanwhile, bound the walk.
       const totalData = metadata?.total_data ?? undefined;
-      if (typeof totalData === 'number' && totalData >= 0 && items.length > 0) limit = Math.min(ceiling, Math.ceil(totalData / items.length) + 1);
+      if (typeof totalData === 'number' && totalData >= 0 && count > 0) this.limit = Math.min(this.ceiling, Math.ceil(totalData / count) + 1);
     }
-    if (items.length > 0) {
-      const fingerprint = pageFingerprint(page.data);
-      if (contents.has(fingerprint)) throw broken(`returned page ${read} with the same items as an earlier page`, client.baseUrl + options.path, response.correlationId);
-      contents.add(fingerprint);
+    if (count > 0) {
+      const fingerprint = pageFingerprint(valueOf(fetched.raw[0]), valueOf(fetched.raw[count - 1]), count);
+      if (this.contents.has(fingerprint)) throw this.broken(`returned page ${this.read} with the same items as an earlier page`, this.where, fetched.correlationId);
+      this.contents.add(fingerprint);
     }
-    yield { items, index, totalData: metadata?.total_data ?? undefined, totalPages };
+    return {
+      count,
+      index: metadata?.index ?? this.expectedIndex,
+      totalData: metadata?.total_data ?? undefined,
+      totalPages: metadata?.total_pages ?? undefined,
+      items: () => validItems(this.client, this.options, fetched),
+    };
+  }
 
-    if (items.length === 0) return;
-    if (totalPages !== undefined && totalPages !== null && index + 1 >= totalPages) return;
-    const next = page.links?.find((link) => link.rel === 'next')?.href ?? '';
-    if (next.trim() === '') return;
-    if (read >= limit) {
-      throw broken(`still had a next link after ${read} pages, more than ${limit === ceiling ? `the ${ceiling} pages any collection may have` : `its total of ${String(metadata?.total_data ?? '')} items can fill`}`, client.baseUrl + options.path, response.correlationId);
+  /** The next page's URL, or `undefined` at the end. */
+  next(fetched: FetchedPage, page: LazyPage<T>): string | undefined {
+    const { index, totalPages } = page;
+    if (page.count === 0) return undefined;
+    if (totalPages !== undefined && totalPages !== null && index + 1 >= totalPages) return undefined;
+    const href = fetched.envelope.links?.find((link) => link.rel === 'next')?.href ?? '';
+    if (href.trim() === '') return undefined;
+    if (this.read >= this.limit) {
+      const bound = this.limit === this.ceiling ? `the ${this.ceiling} pages any collection may have` : `its total of ${String(page.totalData ?? '')} items can fill`;
+      throw this.broken(`still had a next link after ${this.read} pages, more than ${bound}`, this.where, fetched.correlationId);
     }
     let nextUrl: URL;
     try {
-      nextUrl = new URL(next);
+      nextUrl = new URL(href);
     } catch {
-      throw broken('returned a next link that is not a URL', client.baseUrl + options.path, response.correlationId);
+      throw this.broken('returned a next link that is not a URL', this.where, fetched.correlationId);
     }
-    if (options.query !== undefined) {
-      for (const [key, value] of Object.entries(options.query)) {
-        if (value !== undefined && !nextUrl.searchParams.has(key)) nextUrl.searchParams.set(key, value);
-      }
+    for (const [key, value] of Object.entries(this.options.query ?? {})) {
+      if (value !== undefined && !nextUrl.searchParams.has(key)) nextUrl.searchParams.set(key, value);
     }
     const key = nextUrl.pathname + nextUrl.search;
-    if (seen.has(key) || nextUrl.searchParams.get('index') === String(index)) {
-      throw broken(`returned a next link to a page already read (${key})`, key, response.correlationId);
+    if (this.seen.has(key) || nextUrl.searchParams.get('index') === String(index)) {
+      throw this.broken(`returned a next link to a page already read (${key})`, key, fetched.correlationId);
     }
-    seen.add(key);
-    target = nextUrl.toString();
-    query = {};
-    expectedIndex = index + 1;
+    this.seen.add(key);
+    this.expectedIndex = index + 1;
+    return nextUrl.toString();
+  }
+}
+
+function valueOf(raw: string | { parsed: unknown } | undefined): unknown {
+  return typeof raw === 'string' ? JSON.parse(raw) : raw?.parsed;
+}
+
+/** Parses and validates a page's items one at a time. */
+function* validItems<T>(client: ApiClient, options: PaginateOptions<T>, fetched: FetchedPage): Generator<T> {
+  for (let i = 0; i < fetched.raw.length; i += 1) {
+    const parsed = options.item.safeParse(valueOf(fetched.raw[i]));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = ['data', i, ...(issue?.path ?? [])].join('.');
+      throw new ApiError(
+        'RESPONSE_INVALID',
+        `${options.route} returned an unexpected item: field '${field}' ${issue?.message.toLowerCase() ?? 'is invalid'}; the API may have changed, report this with the correlation id ${fetched.correlationId ?? '(none)'}.`,
+        { method: options.method, url: client.baseUrl + options.path, route: options.route, status: fetched.status, ...(fetched.correlationId === undefined ? {} : { correlationId: fetched.correlationId }) },
+      );
+    }
+    yield parsed.data;
   }
 }
 
 /** Identifies a page by its size and its first and last items (ids where they have one): cheap, and enough to see a page served again. */
-function pageFingerprint(data: readonly unknown[]): string {
+function pageFingerprint(first: unknown, last: unknown, count: number): string {
   const mark = (item: unknown): string => {
     const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
     return typeof id === 'string' || typeof id === 'number' ? `#${id}` : JSON.stringify(item)?.slice(0, 500) ?? '';
   };
-  return `${data.length}|${mark(data[0])}|${mark(data[data.length - 1])}`;
+  return `${count}|${mark(first)}|${mark(last)}`;
 }

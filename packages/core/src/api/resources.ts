@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ApiError } from '../errors';
 import type { ApiClient } from './client';
-import { paginate, type Page } from './paginate';
+import { paginate, paginateLazily, type LazyPage, type Page, type PaginateOptions } from './paginate';
 import {
   appSchema,
   attackDocumentationSchema,
@@ -60,7 +60,21 @@ export function search<K extends SearchType>(
   query: string,
   options: { pageSize?: number; sort?: string } = {},
 ): AsyncGenerator<Page<SearchItem[K]>> {
-  return paginate(client, {
+  return paginate(client, searchOptions(type, query, options));
+}
+
+/** `POST /search`, page by page, each page's items parsed and validated one at a time as they are iterated. */
+export function searchLazily<K extends SearchType>(
+  client: ApiClient,
+  type: K,
+  query: string,
+  options: { pageSize?: number; sort?: string } = {},
+): AsyncGenerator<LazyPage<SearchItem[K]>> {
+  return paginateLazily(client, searchOptions(type, query, options));
+}
+
+function searchOptions<K extends SearchType>(type: K, query: string, options: { pageSize?: number; sort?: string }): PaginateOptions<SearchItem[K]> {
+  return {
     method: 'POST',
     path: '/search',
     route: 'POST /search',
@@ -68,7 +82,7 @@ export function search<K extends SearchType>(
     item: searchItem[type] as unknown as z.ZodType<SearchItem[K]>,
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     ...(options.sort === undefined ? {} : { query: { sort: options.sort } }),
-  });
+  };
 }
 
 /** One page of a search, for counting: the items and `total_data`. */

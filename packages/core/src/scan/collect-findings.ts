@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api/client';
 import { MAX_PAGE_SIZE } from '../api/paginate';
-import { listModules, quoteValue, search } from '../api/resources';
+import { listModules, quoteValue, searchLazily } from '../api/resources';
 import type { Module, Vulnerability } from '../api/schemas';
 import { ApiError, createRedactor, mapStringsDeep } from '../errors';
 import { toWellFormedText } from '../log-text';
@@ -53,7 +53,7 @@ export interface CollectResult {
 /**
  * Streams every finding of a scan: `POST /search` for `vulnerability.scans.id='ID'` in pages of 1000, with one
  * `GET /modules` (fetched alongside the first page) to name modules. Each page is handed on as it arrives and
- * then dropped, while the next one is fetched (at most two pages in memory). A finding seen twice (the set shifting while paging) is passed on once.
+ * then dropped, while the next one is fetched (at most two pages in memory, as text: findings are parsed one at a time). A finding seen twice (the set shifting while paging) is passed on once.
  * Every finding and module is scrubbed first ({@link createScanDataScrubber}).
  * @throws ApiError on any failure: collection fails closed; when fewer findings arrive than the API counted, too.
  */
@@ -67,7 +67,7 @@ export async function collectFindings(client: ApiClient, scanId: string, options
   let reported: number | undefined;
   const query = `vulnerability.scans.id=${quoteValue(scanId)}`;
   // One page ahead: the next page is requested while this one is handed on, so the API's time and ours overlap.
-  const pages = search(client, 'VULNERABILITY', query, { pageSize: options.pageSize ?? MAX_PAGE_SIZE });
+  const pages = searchLazily(client, 'VULNERABILITY', query, { pageSize: options.pageSize ?? MAX_PAGE_SIZE });
   let ahead = pages.next();
   for (;;) {
     const result = await ahead;
@@ -78,7 +78,7 @@ export async function collectFindings(client: ApiClient, scanId: string, options
     ahead.catch(() => undefined);
     reported ??= page.totalData;
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
-    for (const received of page.items) {
+    for (const received of page.items()) {
       // Scrubbed and redacted once, here, so every report and the gate see the same data and none sees a session cookie.
       const scrubbed = scrub(received);
       const vulnerability = options.redactHttpSecrets === false ? scrubbed : redactVulnerabilityExchanges(scrubbed);

@@ -1,5 +1,4 @@
 import { ApiError } from '../../errors';
-import { readBodyText } from '../../api/transport';
 import { sendWithRetry, shownUrl, type AzureHttpContext } from './azure-http';
 import type { TokenProvider } from './token';
 
@@ -63,8 +62,7 @@ export function createArmClient(options: ArmClientOptions): ArmClient {
     let renewed = false;
     for (;;) {
       const bearer = token;
-      const response = await sendWithRetry(options, route, url, () => ({ method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' } }));
-      const text = await readBodyText(response);
+      const { response, text } = await sendWithRetry(options, route, url, () => ({ method: 'GET', headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' } }));
       if (response.status === 401 && !renewed) {
         options.logger.debug(`${route}: 401 ${armErrorOf(text).code ?? ''}; renewing the token once`);
         renewed = true;

@@ -1,5 +1,6 @@
 import type { Clock, FetchLike, Logger } from '../../effects';
-import { describeCause, parseRetryAfter } from '../../api/transport';
+import { isTimeout, retrying, type AttemptVerdict, type RetryLoop } from '../../api/retry-loop';
+import { DEFAULT_MAX_BODY_BYTES, describeCause, discardBody, parseRetryAfter, readBodyBounded } from '../../api/transport';
 import { ApiError } from '../../errors';
 
 /** What every Azure request needs: transport, time, logs, cancellation and the retry budget. */
@@ -14,6 +15,8 @@ export interface AzureHttpContext {
   retryBaseMs?: number;
   /** Cap on any single wait. @default 60000 */
   retryMaxMs?: number;
+  /** Per-attempt deadline, covering the headers and the whole body. @default 60000 */
+  timeoutMs?: number;
 }
 
 const RETRYABLE = new Set([408, 429, 500, 502, 503, 504]);
@@ -60,58 +63,80 @@ export function azureRetryAfterMs(headers: Headers, now: number): number | undef
   return parseRetryAfter(headers.get('retry-after'), now);
 }
 
+/** An Azure answer: its response (body already read) and the body text (at most 32 MiB, cut beyond). */
+export interface AzureAnswer {
+  response: Response;
+  text: string;
+}
+
 /**
- * Sends a request, retrying 408/429/5xx answers (honouring their Retry-After) and network errors. Returns the last
- * response, whatever its status; callers turn failures into errors they can explain.
- * @throws ApiError NETWORK_ERROR when the host cannot be reached after the retries, ABORTED when cancelled.
+ * Sends a request through the one retry loop ({@link retrying}): 408/429/5xx answers are retried honouring their
+ * Retry-After (clamped), network errors and timeouts with back-off; each attempt, its body included, has a deadline.
+ * Returns the last answer, whatever its status; callers turn failures into errors they can explain.
+ * @throws ApiError NETWORK_ERROR or TIMEOUT when the host cannot be reached after the retries, ABORTED when cancelled.
  */
-export async function sendWithRetry(ctx: AzureHttpContext, route: string, url: string, init: () => RequestInit): Promise<Response> {
-  const retries = ctx.retries ?? 3;
-  const baseMs = ctx.retryBaseMs ?? 1000;
-  const maxMs = ctx.retryMaxMs ?? 60_000;
+export async function sendWithRetry(ctx: AzureHttpContext, route: string, url: string, init: () => RequestInit): Promise<AzureAnswer> {
   const context = { method: init().method ?? 'GET', url: shownUrl(url), route };
   const unsafe = azureUrlProblem(url);
   if (unsafe !== undefined) throw new ApiError('RESPONSE_INVALID', `${route} refused to send credentials: ${unsafe}.`, context);
-  for (let attempt = 0; ; attempt += 1) {
-    if (ctx.signal?.aborted) throw new ApiError('ABORTED', `${route} was interrupted; the run was cancelled.`, context);
+  const aborted = (cause: unknown): ApiError => new ApiError('ABORTED', `${route} was interrupted; the run was cancelled.`, context, { cause });
+  const loop: RetryLoop = {
+    clock: ctx.clock,
+    logger: ctx.logger,
+    signal: ctx.signal,
+    route,
+    retries: ctx.retries ?? 3,
+    retryBaseMs: ctx.retryBaseMs ?? 1000,
+    retryMaxMs: ctx.retryMaxMs ?? 60_000,
+    // Azure's own pipeline waits the full back-off, without jitter.
+    random: () => 1,
+    timeoutMs: ctx.timeoutMs ?? 60_000,
+    aborted,
+    pastDeadline: () => aborted(undefined),
+  };
+  return retrying(loop, async (at) => {
+    const failed = (error: unknown, reading: boolean): AttemptVerdict<AzureAnswer> => {
+      if (ctx.signal?.aborted) throw aborted(error);
+      const timedOut = at.timer.aborted || isTimeout(error);
+      const what = timedOut ? `timed out after ${Math.round(at.attemptMs / 1000)}s${reading ? ' while reading the answer' : ''}` : `${reading ? 'lost the connection while reading the answer' : `could not reach ${new URL(url).origin}`} (${describeCause(error)})`;
+      return {
+        why: timedOut ? 'timed out' : `network error (${describeCause(error)})`,
+        final: () => {
+          throw new ApiError(timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', `${route} ${what} after ${at.attempt} attempts; check the network, the proxy and the --cloud, --arm-endpoint or --authority-host values.`, context, { cause: error });
+        },
+      };
+    };
     let response: Response;
     try {
       // Redirects are never followed: the request carries a client secret, a bearer token or a SAS signature, and
       // fetch would replay the body (307/308) and the headers to whatever host the Location names.
-      response = await ctx.fetch(url, { ...init(), redirect: 'manual', ...(ctx.signal === undefined ? {} : { signal: ctx.signal }) });
+      response = await ctx.fetch(url, { ...init(), redirect: 'manual', signal: at.signal });
     } catch (error) {
-      if (ctx.signal?.aborted) throw new ApiError('ABORTED', `${route} was interrupted; the run was cancelled.`, context, { cause: error });
-      if (attempt < retries) {
-        const wait = Math.min(maxMs, baseMs * 2 ** attempt);
-        ctx.logger.debug(`${route}: network error (${describeCause(error)}); retry ${attempt + 1}/${retries} in ${wait}ms`);
-        await ctx.clock.sleep(wait, ctx.signal);
-        continue;
-      }
-      throw new ApiError('NETWORK_ERROR', `${route} could not reach ${new URL(url).origin} (${describeCause(error)}) after ${attempt + 1} attempts; check the network, the proxy and the --cloud, --arm-endpoint or --authority-host values.`, context, { cause: error });
+      return failed(error, false);
     }
-    if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
-      await response.body?.cancel().catch(() => undefined);
-      const location = response.headers.get('location');
-      let target = 'an unnamed location';
-      if (location !== null) {
-        try {
-          target = new URL(location, url).origin;
-        } catch {
-          target = 'an invalid location';
-        }
-      }
-      throw new ApiError('RESPONSE_INVALID', `${route} answered ${response.status || 'a redirect'} from ${new URL(url).origin} to ${target}; redirects are not followed with Azure credentials, so check --authority-host, --arm-endpoint and any proxy in between.`, { ...context, status: response.status });
+    if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') throw await redirectError(route, url, response, context);
+    let text: string;
+    try {
+      text = await readBodyBounded(response, { maxBytes: DEFAULT_MAX_BODY_BYTES, signal: at.signal, truncate: true });
+    } catch (error) {
+      return failed(error, true);
     }
-    if (RETRYABLE.has(response.status) && attempt < retries) {
-      const asked = azureRetryAfterMs(response.headers, ctx.clock.now());
-      const wait = Math.min(maxMs, asked ?? baseMs * 2 ** attempt);
-      await response.body?.cancel().catch(() => undefined);
-      ctx.logger.debug(`${route}: ${response.status}; retry ${attempt + 1}/${retries} in ${wait}ms${asked === undefined ? '' : ' (Retry-After)'}`);
-      await ctx.clock.sleep(wait, ctx.signal);
-      continue;
-    }
-    return response;
-  }
+    const answer = { response, text };
+    if (!RETRYABLE.has(response.status)) return { done: answer };
+    return { why: String(response.status), retryAfterMs: azureRetryAfterMs(response.headers, ctx.clock.now()), final: () => answer };
+  });
 }
 
-
+async function redirectError(route: string, url: string, response: Response, context: { method: string; url: string; route: string }): Promise<ApiError> {
+  await discardBody(response);
+  const location = response.headers.get('location');
+  let target = 'an unnamed location';
+  if (location !== null) {
+    try {
+      target = new URL(location, url).origin;
+    } catch {
+      target = 'an invalid location';
+    }
+  }
+  return new ApiError('RESPONSE_INVALID', `${route} answered ${response.status || 'a redirect'} from ${new URL(url).origin} to ${target}; redirects are not followed with Azure credentials, so check --authority-host, --arm-endpoint and any proxy in between.`, { ...context, status: response.status });
+}

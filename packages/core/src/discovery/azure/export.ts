@@ -1,7 +1,6 @@
 import { ApiError } from '../../errors';
 import { parseSpecText, type SpecFormat } from '../spec-document';
 import type { ArmClient } from './arm';
-import { readBodyText } from '../../api/transport';
 import { sendWithRetry, shownUrl, type AzureHttpContext } from './azure-http';
 
 /** Which definition to ask APIM for. `auto`: OpenAPI 3 JSON, then Swagger 2. */
@@ -55,8 +54,7 @@ export async function exportApiDefinition(arm: ArmClient, http: AzureHttpContext
 async function download(http: AzureHttpContext, link: string): Promise<string> {
   const route = 'GET {export blob}';
   // The bearer token never goes to the blob host: the SAS link is its own credential.
-  const response = await sendWithRetry(http, route, link, () => ({ method: 'GET', headers: { accept: 'application/json, application/yaml, */*' } }));
-  const text = await readBodyText(response);
+  const { response, text } = await sendWithRetry(http, route, link, () => ({ method: 'GET', headers: { accept: 'application/json, application/yaml, */*' } }));
   if (!response.ok) {
     const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
     // Only an authentication refusal points at the link itself; a 5xx is the storage host's trouble.

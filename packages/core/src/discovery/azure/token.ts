@@ -1,5 +1,4 @@
 import { ApiError, redactSecrets } from '../../errors';
-import { readBodyText } from '../../api/transport';
 import { sendWithRetry, type AzureHttpContext } from './azure-http';
 
 /** Options of {@link createTokenProvider}. */
@@ -51,12 +50,11 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
 
   const fetchToken = async (): Promise<string> => {
     issued += 1;
-    const response = await sendWithRetry(options, route, url, () => ({
+    const { response, text } = await sendWithRetry(options, route, url, () => ({
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret, scope: options.scope }).toString(),
     }));
-    const text = await readBodyText(response);
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(text) as Record<string, unknown>;
