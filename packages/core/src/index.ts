@@ -57,8 +57,7 @@ export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outc
 export { formatPreflightItem, formatPreflightMarkdown, formatPreflightSummary, PREFLIGHT_CHECKS, preflightOfInvalidSettings, runPreflight } from './scan/preflight';
 export type { PreflightCheck, PreflightEffects, PreflightItem, PreflightResult } from './scan/preflight';
 
-export { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, toGateMatch } from './gate/evaluate-gate';
-export type { GateMatch, GateTally, GateVerdict, ServerGateResult } from './gate/evaluate-gate';
+export type { GateMatch, GateVerdict } from './gate/evaluate-gate';
 export { gateSeverityRank, hasGate, isKnownSeverity, planGate, scopedGateQuery, severitiesAtOrAbove } from './gate/gate-query';
 export type { GatePlan, GateSpec } from './gate/gate-query';
 export {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../report/html';
+import { escapeHtml } from '../report/report-files';
 import { markdownCell } from '../report/markdown';
 import type { Inventory, InventoryApi, SourceSyncRecord } from './inventory';
 import type { PushResult } from './link-spec';

@@ -102,7 +102,13 @@ export interface GateTally {
 }
 
 /** Why a matching finding does not gate. */
-export type GateExemption = { kind: 'suppressed'; reason: string } | { kind: 'known' };
+export type GateExemption = { kind: 'suppressed'; reason: string; entry: number } | { kind: 'known' };
+
+/** A matching finding that did not gate, and why. */
+export interface ExemptMatch {
+  match: GateMatch;
+  exemption: GateExemption;
+}
 
 /** The gate's verdict. A failed gate is a value, not an exception. */
 export interface GateVerdict {
@@ -122,6 +128,8 @@ export interface GateVerdict {
   bySeverity: Record<string, number>;
   /** The first matches, with module names. */
   matches: (GateMatch & { module: string })[];
+  /** The first matching findings that did not gate (suppressed, or known under new-only gating), in order seen. */
+  exemptMatches: ExemptMatch[];
 }
 
 /** Creates the tally for a plan and the server's answer (if any). */
@@ -131,6 +139,7 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
   const exempt = new Set<string>();
   const exempted = { suppressed: 0, known: 0 };
   const matches: (GateMatch & { module: string })[] = [];
+  const exemptMatches: ExemptMatch[] = [];
   const severityOf = new Map<string, string>();
   return {
     add(vulnerability, moduleName, exemption) {
@@ -141,6 +150,7 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
       if (matched && exemption !== undefined) {
         exempt.add(vulnerability.id);
         exempted[exemption.kind] += 1;
+        if (exemptMatches.length < maxListed) exemptMatches.push({ match: toGateMatch(vulnerability), exemption });
         return false;
       }
       if (matched) severityOf.set(vulnerability.id, vulnerability.severity);
@@ -182,6 +192,7 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
         exempted,
         bySeverity,
         matches,
+        exemptMatches,
       };
     },
   };

@@ -65,6 +65,18 @@ export function scopedGateQuery(scanId: string, condition: string): string {
  * @throws QueryError (QUERY_INVALID) when the query does not parse (configuration checks it before launch).
  */
 export function planGate(spec: GateSpec, scanId: string): GatePlan | undefined {
+  return buildPlan(spec, scanId, [scanId]);
+}
+
+/**
+ * Plans the gate over stored findings: local only, with `vulnerability.scans.id` conditions matching `scanIds`.
+ * @throws QueryError (QUERY_INVALID) when the query does not parse.
+ */
+export function planOfflineGate(spec: GateSpec, scanIds: readonly string[]): GatePlan | undefined {
+  return buildPlan(spec, undefined, scanIds);
+}
+
+function buildPlan(spec: GateSpec, scanId: string | undefined, scanIds: readonly string[]): GatePlan | undefined {
   if (!hasGate(spec)) return undefined;
   const parsed = spec.query !== undefined && spec.query.trim() !== '' ? assertValidQuery(spec.query) : undefined;
   const ignored = new Set((spec.ignoredStatuses ?? []).map((s) => s.toUpperCase()));
@@ -87,10 +99,9 @@ export function planGate(spec: GateSpec, scanId: string): GatePlan | undefined {
     words.push(`severity at or above ${threshold}${ignored.size === 0 ? '' : ` (ignoring ${[...ignored].join(', ')})`}`);
   }
   const serverCondition = serverParts.length === 1 ? serverParts[0] : serverParts.map((p) => `(${p})`).join(' || ');
-  const scanIds = [scanId];
   return {
     condition: words.join(' or '),
-    serverQuery: localOnlyReason === undefined && serverCondition !== undefined ? scopedGateQuery(scanId, serverCondition) : undefined,
+    serverQuery: scanId !== undefined && localOnlyReason === undefined && serverCondition !== undefined ? scopedGateQuery(scanId, serverCondition) : undefined,
     localOnlyReason,
     test(vulnerability) {
       if (parsed !== undefined && evaluateQuery(parsed, vulnerability, { scanIds })) return true;

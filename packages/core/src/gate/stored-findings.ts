@@ -3,13 +3,11 @@
  * a JSON array of vulnerabilities as the API returns them), with no API call. Also reads findings reports
  * for baselines.
  */
-import { evaluateQuery } from '../query/evaluate';
 import { assertValidQuery } from '../query/parse-query';
 import type { Baseline, BaselineSummary } from './baseline';
 import type { GateMatch } from './evaluate-gate';
-import { toGateMatch } from './evaluate-gate';
-import { findingFingerprint } from './fingerprint';
 import { parseFindingsReport } from './findings-report';
+import { createGate } from './gate';
 import type { Suppressions } from './suppressions';
 
 /** Options of {@link evaluateStoredFindings}. */
@@ -69,23 +67,18 @@ export interface StoredFindingsResult {
  * @throws {ConfigError} code `CONFIG_INVALID` when the report is not a JSON array of vulnerabilities.
  */
 export function evaluateStoredFindings(findingsText: string, query: string, options: StoredFindingsOptions = {}): StoredFindingsResult {
-  const parsed = assertValidQuery(query);
+  assertValidQuery(query);
   const findings = parseFindingsReport(findingsText, options.source ?? '(in memory)');
-  const context = { scanIds: options.scanIds ?? [] };
-  const { baseline, suppressions } = options;
-  const failing: GateMatch[] = [];
+  const gate = createGate({ query, baseline: options.baseline, suppressions: options.suppressions, newOnly: options.newOnly }, { kind: 'offline', scanIds: options.scanIds ?? [] });
+  for (const vulnerability of findings) gate.observe({ vulnerability });
+  const verdict = gate.verdict();
+  if (verdict === undefined) throw new RangeError('A validated query always plans a gate');
+  const failing = verdict.matches.map(({ module: _module, ...match }) => match);
   const suppressed: SuppressedGateMatch[] = [];
   const known: GateMatch[] = [];
-  for (const vulnerability of findings) {
-    const fingerprint = baseline === undefined && suppressions === undefined ? undefined : findingFingerprint(vulnerability);
-    const state = fingerprint === undefined ? undefined : baseline?.classify(vulnerability, fingerprint);
-    // Every finding is offered to the suppressions, so `unused()` means "matched no finding at all".
-    const suppression = suppressions?.match(vulnerability, { fingerprint });
-    if (!evaluateQuery(parsed, vulnerability, context)) continue;
-    const match = toGateMatch(vulnerability);
-    if (suppression !== undefined) suppressed.push({ ...match, reason: suppression.reason, entry: suppression.entry });
-    else if (options.newOnly === true && state === 'known') known.push(match);
-    else failing.push(match);
+  for (const { match, exemption } of verdict.exemptMatches) {
+    if (exemption.kind === 'suppressed') suppressed.push({ ...match, reason: exemption.reason, entry: exemption.entry });
+    else known.push(match);
   }
-  return { passed: failing.length === 0, matched: failing.length, total: findings.length, findings: failing, suppressed, known, baseline: baseline?.summary() };
+  return { passed: verdict.passed, matched: verdict.matched, total: findings.length, findings: failing, suppressed, known, baseline: gate.exemptions().baseline };
 }

@@ -1,3 +1,4 @@
+import { escapeHtml, HTML_FILE_NAME } from './report-files';
 import type { Variance } from '../api/schemas';
 import type { FindingRecord, FindingSummary, ReportContext, StreamingReport } from './finding-record';
 import { baseName, createSeveritySelection, orderedSeverityCounts, parseApiTime, summarizeFinding, truncate } from './finding-record';
@@ -6,7 +7,7 @@ import type { ReportSink } from './sink';
 import { createBufferedWriter } from './sink';
 
 /** The HTML report file name. */
-export const HTML_FILE_NAME = 'insightappsec-scan-report.html';
+export { HTML_FILE_NAME };
 
 /** Options of {@link createHtmlReport}. */
 export interface HtmlReportOptions {
@@ -28,14 +29,7 @@ export interface HtmlReportOptions {
   maxModules?: number;
 }
 
-const HTML_DROPPED = /[^\t\n\r\u0020-\u007E\u0080-\u{10FFFF}]/gu;
-const HTML_SPECIAL = /[&<>"']/g;
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes text for HTML element content and quoted attribute values; controls other than whitespace are dropped. */
-export function escapeHtml(text: string): string {
-  return text.replace(HTML_DROPPED, '').replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c);
-}
+export { escapeHtml };
 
 const SEVERITY_COLORS: Record<string, string> = {
   CRITICAL: '#7b1fa2',

@@ -1,7 +1,7 @@
 import type { ReportFormat } from '../config/schema';
 import type { FindingRecord, ReportContext, StreamingReport } from './finding-record';
 import { createGitlabReport, GITLAB_FILE_NAME } from './gitlab';
-import { createHtmlReport, HTML_FILE_NAME } from './html';
+import { HTML_FILE_NAME } from './report-files';
 import { createJunitReport, JUNIT_FILE_NAME } from './junit';
 import { createMarkdownSummary, MARKDOWN_FILE_NAME } from './markdown';
 import { createSarifReport, SARIF_FILE_NAME, type SarifReportOptions } from './sarif';
@@ -23,7 +23,8 @@ const BUILDERS = {
   },
   junit: { file: JUNIT_FILE_NAME, create: (sink: ReportSink) => createJunitReport(sink) },
   markdown: { file: MARKDOWN_FILE_NAME, create: (sink: ReportSink) => createMarkdownSummary(sink) },
-  html: { file: HTML_FILE_NAME, create: (sink: ReportSink) => createHtmlReport(sink) },
+  // Loaded only when asked for: the HTML builder is the largest, and most runs write no HTML.
+  html: { file: HTML_FILE_NAME, create: async (sink: ReportSink) => (await import('./html')).createHtmlReport(sink) },
   gitlab: { file: GITLAB_FILE_NAME, create: (sink: ReportSink) => createGitlabReport(sink) },
 } as const;
 

@@ -1,3 +1,5 @@
+import { IasError } from '../errors';
+
 /**
  * Where reports go. Core never touches the filesystem: an adapter passes a sink backed by files, tests pass
  * {@link createMemoryReportSink}. Writers are streaming: a report is written chunk by chunk as findings arrive.
@@ -119,4 +121,48 @@ export function createBufferedWriter(inner: ReportWriter, highWaterMark = 64 * 1
       await inner.close();
     },
   };
+}
+
+/**
+ * A report could not be written: the host's sink rejected (disk full, folder removed). Core does not read the
+ * host's error; {@link guardSink} wraps whatever the sink threw, and the code it carried (`ENOSPC`), when it has one.
+ */
+export class ReportWriteError extends IasError {
+  /** The host's own short code for the failure, when its error carried one. */
+  readonly hostCode: string | undefined;
+
+  constructor(cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const hostCode = typeof code === 'string' ? code : undefined;
+    super('REPORT_WRITE_FAILED', `Writing the reports failed${hostCode === undefined ? '' : ` (${hostCode})`}; check the output folder and the free disk space, then run again.`, { cause });
+    this.hostCode = hostCode;
+  }
+}
+
+/** The sink's contract as core relies on it: every failure of a writer or spool it opens is a {@link ReportWriteError}. */
+export function guardSink(sink: ReportSink): ReportSink {
+  const guard = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      throw error instanceof ReportWriteError ? error : new ReportWriteError(error);
+    }
+  };
+  const guarded: ReportSink = {
+    create: async (name) => {
+      const writer = await guard(() => sink.create(name));
+      return { path: writer.path, write: (chunk) => guard(() => writer.write(chunk)), close: () => guard(() => writer.close()) };
+    },
+  };
+  const createSpool = sink.createSpool?.bind(sink);
+  if (createSpool !== undefined) {
+    guarded.createSpool = async () => {
+      const spool = await guard(createSpool);
+      return { append: (chunk) => guard(() => spool.append(chunk)), read: (index) => guard(() => spool.read(index)), close: () => guard(() => spool.close()) };
+    };
+  }
+  const prepare = sink.prepare?.bind(sink);
+  if (prepare !== undefined) guarded.prepare = () => guard(prepare);
+  if (sink.discard !== undefined) guarded.discard = sink.discard.bind(sink);
+  return guarded;
 }

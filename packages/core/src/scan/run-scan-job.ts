@@ -5,17 +5,17 @@ import type { InputNames } from '../config/parse-config';
 import type { Clock, DocumentationCache, FetchLike, Logger } from '../effects';
 import { ApiError, ConfigError, IasError, redactDeep, redactSecrets } from '../errors';
 import { createSafeLogger, escapeLogText } from '../log-text';
-import { completeServerGate, createGateTally, needsFullServerGate, searchServerGate, type GateVerdict } from '../gate/evaluate-gate';
-import { hasGate, isKnownSeverity, planGate } from '../gate/gate-query';
+import type { GateVerdict } from '../gate/evaluate-gate';
+import { createGate } from '../gate/gate';
+import { hasGate, isKnownSeverity } from '../gate/gate-query';
 import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
 import type { AttackDocumentation } from '../api/schemas';
 import { ruleKey, type RuleInfo } from '../report/finding-record';
 import { openReportSet } from '../report/report-set';
 import { buildMetricsReport, createMetricsCounter, METRICS_FILE } from '../report/metrics';
 import { RESULT_FILE } from '../report/result';
-import type { ReportSink } from '../report/sink';
+import { guardSink, ReportWriteError, type ReportSink } from '../report/sink';
 import { collectFindings, createScanDataScrubber } from './collect-findings';
-import { findingFingerprint } from '../gate/fingerprint';
 import { loadGateInputs } from './gate-inputs';
 import { scanUiUrl } from './scan-link';
 import { fetchRuleDocumentation } from './rule-documentation';
@@ -99,6 +99,8 @@ export async function runScanJob(job: ScanJob, given: RunScanJobEffects): Promis
     completedAt: null,
     launchAttempt: null,
   };
+  const resultSink = effects.sink;
+  effects.sink = guardSink(effects.sink);
   const client = createApiClient({
     baseUrl: job.baseUrl,
     apiKey: job.apiKey,
@@ -127,6 +129,11 @@ export async function runScanJob(job: ScanJob, given: RunScanJobEffects): Promis
       exitCode = EXIT_CODES.interrupted;
       message = await onInterrupt(job, effects, state);
       error = { code: 'ABORTED', message };
+    } else if (caught instanceof ReportWriteError) {
+      // The host's sink failed (disk full, folder removed): one sentence, never a stack trace.
+      exitCode = EXIT_CODES.apiError;
+      message = caught.message;
+      error = { code: caught.code, message };
     } else if (caught instanceof IasError) {
       exitCode = exitCodeForError(caught.code);
       message = redactSecrets(caught.message, [job.apiKey]);
@@ -139,11 +146,6 @@ export async function runScanJob(job: ScanJob, given: RunScanJobEffects): Promis
         state.status = scan.lastStatus ?? state.status;
         state.failureReason = scan.failureReason ?? state.failureReason;
       }
-    } else if (typeof (caught as { code?: unknown } | null)?.code === 'string' && typeof (caught as { syscall?: unknown }).syscall === 'string') {
-      // A system error from the host's sink (disk full, folder removed): one sentence, never a stack trace.
-      exitCode = EXIT_CODES.apiError;
-      message = `Writing the reports failed${systemCode(caught)}; check the output folder and the free disk space, then run again.`;
-      error = { code: 'REPORT_WRITE_FAILED', message };
     } else {
       // Not a failure the product knows (a bug, or data no code path expected): one line, never a stack trace, and
       // the result file is still written.
@@ -188,7 +190,7 @@ export async function runScanJob(job: ScanJob, given: RunScanJobEffects): Promis
   }, secrets);
   if (job.reports.includes('result')) {
     try {
-      const writer = await effects.sink.create(RESULT_FILE);
+      const writer = await resultSink.create(RESULT_FILE);
       outcome.reports.push({ format: 'result', path: writer.path });
       await writer.write(`${JSON.stringify(outcome, null, 2)}\n`);
       await writer.close();
@@ -239,7 +241,8 @@ async function execute(
     await effects.sink.prepare?.();
   } catch (error) {
     const name = names.outputDir ?? 'outputDir';
-    throw new ConfigError(`${name} '${job.outputDir ?? '.'}' cannot be written${systemCode(error)}; choose a folder this step may write to.`, [{ path: name, message: 'not writable' }], { cause: error });
+    const code = error instanceof ReportWriteError && error.hostCode !== undefined ? ` (${error.hostCode})` : '';
+    throw new ConfigError(`${name} '${job.outputDir ?? '.'}' cannot be written${code}; choose a folder this step may write to.`, [{ path: name, message: 'not writable' }], { cause: error });
   }
 
   const gateInputs = await loadGateInputs(job, effects.readText, names, clock.now());
@@ -304,32 +307,16 @@ async function execute(
   }
   state.completedAt = clock.now();
 
-  const plan = planGate(gateSpec, scanId);
-  if (plan?.localOnlyReason !== undefined) logger.info(`The gate runs locally only: ${plan.localOnlyReason}`);
-  // The server side of the gate never costs the reports: when its search fails (a 400 for a query our validator
-  // accepts, or an API failure retries did not cure), the findings are still collected, gated locally and written,
-  // and the step fails afterwards (exit 2 naming the query for a 400, the API error's status otherwise). An
-  // interrupt is not such a failure: it stops the run.
-  let serverGateFailure: ApiError | undefined;
-  const keepReports = (caught: unknown): undefined => {
-    if (!(caught instanceof ApiError) || caught.code === 'ABORTED' || effects.signal?.aborted === true) throw caught;
-    serverGateFailure ??= caught;
-    logger.warn(
-      caught.status === 400
-        ? `The server refused the gate query (${caught.message}); the gate runs locally, and the step fails once the reports are written`
-        : `The server gate search failed (${caught.message}); the gate runs locally, and the step fails once the reports are written`,
-    );
-    return undefined;
-  };
-  const server = plan === undefined ? undefined : await searchServerGate(client, plan).catch(keepReports);
-  const tally = plan === undefined ? undefined : createGateTally(plan, server);
+  const liveGate = createGate(
+    { ...gateSpec, baseline, suppressions, newOnly: job.newOnly },
+    { kind: 'live', scanId, client, logger, interrupted: () => effects.signal?.aborted === true },
+  );
+  await liveGate.start();
   const counter = createMetricsCounter();
   const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
   // SARIF leaves out what the gate treats as reviewed (the ignored statuses) and fixed findings, unless asked.
   const reportSet = await openReportSet(job.reports, effects.sink, { sarifLeaveOutStatuses: job.sarifTriaged ? [] : [...job.ignoredStatuses, 'REMEDIATED'] });
   const rules = new Map<string, RuleInfo>();
-  const suppressed: NonNullable<Outcome['suppressed']>['findings'] = [];
-  let suppressedCount = 0;
   let modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }> = new Map();
   const oddSeverities = new Set<string>();
   const collected = await collectFindings(client, scanId, {
@@ -340,13 +327,7 @@ async function execute(
       counter.add(finding.vulnerability, finding.moduleName);
       if (!isKnownSeverity(finding.vulnerability.severity) && oddSeverities.size < 20) oddSeverities.add(finding.vulnerability.severity);
       state.scanUrl ??= scanUiUrl(finding.vulnerability.insight_ui_url, state.app?.id ?? '', state.scanConfig?.id ?? '', scanId) ?? null;
-      const fingerprint = baseline !== undefined || suppressions !== undefined ? findingFingerprint(finding.vulnerability) : undefined;
-      const known = baseline?.classify(finding.vulnerability, fingerprint) === 'known';
-      const suppression = suppressions?.match(finding.vulnerability, { fingerprint, moduleName: finding.moduleName });
-      if (suppression !== undefined && suppressed.length < 1000) suppressed.push({ id: finding.vulnerability.id, severity: finding.vulnerability.severity, reason: suppression.reason, entry: suppression.entry });
-      if (suppression !== undefined) suppressedCount += 1;
-      const exemption = suppression !== undefined ? { kind: 'suppressed' as const, reason: suppression.reason } : job.newOnly && known ? { kind: 'known' as const } : undefined;
-      const gateMatched = tally?.add(finding.vulnerability, finding.moduleName, exemption) ?? false;
+      const gateMatched = liveGate.observe(finding);
       await findings?.add(finding.vulnerability);
       if (finding.moduleId !== undefined) {
         const key = ruleKey(finding.moduleId, finding.attackId);
@@ -376,27 +357,22 @@ async function execute(
     addReport(state, effects, 'metrics', writer.path);
   }
 
-  if (baseline !== undefined) {
-    state.baseline = baseline.summary();
+  const exemptions = liveGate.exemptions();
+  if (baseline !== undefined && exemptions.baseline !== undefined) {
+    state.baseline = exemptions.baseline;
     logger.info(`Against the baseline ${baseline.source}: ${state.baseline.new} new, ${state.baseline.known} known, ${state.baseline.fixed} fixed`);
   }
-  if (suppressions !== undefined) {
-    state.suppressed = { count: suppressedCount, findings: suppressed };
-    logger.info(`Suppressed ${suppressedCount} finding${suppressedCount === 1 ? '' : 's'} by ${suppressions.source}`);
-    for (const entry of suppressions.unused()) {
+  if (suppressions !== undefined && exemptions.suppressed !== undefined) {
+    state.suppressed = exemptions.suppressed;
+    logger.info(`Suppressed ${state.suppressed.count} finding${state.suppressed.count === 1 ? '' : 's'} by ${suppressions.source}`);
+    for (const entry of exemptions.unusedSuppressions) {
       const note = `Suppression entry ${entry.entry} (line ${entry.line}) of ${suppressions.source} matched no finding; remove it if the problem is gone`;
       state.warnings.push(note);
       logger.warn(note);
     }
   }
 
-  let serverAnswer = server;
-  if (plan !== undefined && tally !== undefined && serverAnswer !== undefined && needsFullServerGate(serverAnswer, tally)) {
-    logger.debug('The first page of the server gate search does not match the local evaluation; reading every page to compare');
-    const first: typeof serverAnswer = serverAnswer;
-    serverAnswer = (await completeServerGate(client, plan, first).catch(keepReports)) ?? first;
-  }
-  const gate = tally?.finish(serverAnswer);
+  const { verdict: gate, serverFailure: serverGateFailure } = await liveGate.finish();
   if (gate !== undefined) {
     state.gate = gateForOutcome(gate);
     reportGate(gate, scanId, effects, state);
@@ -566,9 +542,4 @@ async function discardPartialReports(effects: RunScanJobEffects): Promise<void> 
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
-}
-
-function systemCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? ` (${code})` : '';
 }
