@@ -1,5 +1,5 @@
 import { posix, resolve, win32 } from 'node:path';
-import { parseDuration, type InputNames, type RawConfig } from '@ias/core';
+import { optionOf, OPTIONS, parseDuration, parseYesNo, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
 import type { TaskHost } from './task-host';
 
 /**
@@ -37,29 +37,15 @@ export const INPUTS = {
   checkOnly: 'checkOnly',
 } as const;
 
-/** How messages name each config key: the labels users see in the classic editor. */
-export const INPUT_NAMES: InputNames = {
-  apiKey: 'IAS Connection API Token',
-  region: 'IAS Connection Region',
-  baseUrl: 'IAS Connection Server URL',
-  app: 'Application',
-  scanConfig: 'Scan Configuration',
-  scanId: 'Attach to scan id',
-  advanceOn: 'Advance when the scan is',
-  pollInterval: 'Scan Status Interval',
-  maxPending: 'Max pending time',
-  maxExecution: 'Timeout',
-  onTimeout: 'On timeout',
-  cancelOnInterrupt: 'Cancel the scan when the pipeline is canceled',
-  findingsReport: 'Generate findings report?',
-  reports: 'Report formats',
-  outputDir: 'Output directory',
-  gateQuery: 'Vulnerability Query',
-  failOn: 'Fail on severity',
-  baseline: 'Baseline',
-  suppressions: 'Suppressions',
-  redactHttpSecrets: 'Redact HTTP secrets',
-  ruleDocs: 'Rule documentation',
+/** How messages name each config key: the labels users see in the classic editor (the catalogue's). */
+export const INPUT_NAMES: InputNames = Object.fromEntries(OPTIONS.flatMap((option) => (option.azure === undefined ? [] : [[option.key, option.azure.label]])));
+
+/** The value the task passes for a key when its input is missing (task.json's default, or the task's own). */
+const taskDefault = (key: ConfigKey): string | boolean | undefined => {
+  const option = optionOf(key);
+  const value = option.azure?.default;
+  const flag = option.type === 'flag' ? parseYesNo(value) : undefined;
+  return typeof flag === 'boolean' ? flag : value;
 };
 
 /** What the task does around the scan, beyond core's configuration. */
@@ -116,9 +102,9 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
 
   const flag = (name: string, label: string, fallback: boolean): boolean => {
     const value = input(name);
-    if (value === undefined) return fallback;
-    if (/^(true|yes|1|on)$/i.test(value)) return true;
-    if (/^(false|no|0|off)$/i.test(value)) return false;
+    const parsed = parseYesNo(value);
+    if (parsed === undefined) return fallback;
+    if (parsed !== 'invalid') return parsed;
     errors.push(`${label} '${value}' is not a yes/no value; use true or false`);
     return fallback;
   };
@@ -163,18 +149,18 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
     pollInterval: input(INPUTS.scanStatusInterval),
     // No pending budget unless one is set: the Rapid7 task waits for an engine indefinitely.
     maxPending: input(INPUTS.maxPending),
-    maxExecution: 'none',
+    maxExecution: taskDefault('maxExecution'),
     onTimeout: input(INPUTS.onTimeoutAction),
-    cancelOnInterrupt: input(INPUTS.cancelOnInterrupt) ?? true,
-    findingsReport: input(INPUTS.generateFindingsReport) ?? false,
+    cancelOnInterrupt: input(INPUTS.cancelOnInterrupt) ?? taskDefault('cancelOnInterrupt'),
+    findingsReport: input(INPUTS.generateFindingsReport) ?? taskDefault('findingsReport'),
     reports: input(INPUTS.reportFormats),
     outputDir,
     gateQuery: gating ? query : undefined,
     failOn: severity === undefined || severity.toLowerCase() === 'none' ? undefined : severity,
     baseline,
     suppressions,
-    redactHttpSecrets: input(INPUTS.redactHttpSecrets) ?? true,
-    ruleDocs: input(INPUTS.ruleDocs) ?? true,
+    redactHttpSecrets: input(INPUTS.redactHttpSecrets) ?? taskDefault('redactHttpSecrets'),
+    ruleDocs: input(INPUTS.ruleDocs) ?? taskDefault('ruleDocs'),
   };
 
   return {
@@ -201,8 +187,8 @@ export function readTaskInputs(host: TaskHost, platform: NodeJS.Platform): TaskI
  */
 export function readCheckOnly(host: Pick<TaskHost, 'getInput'>): boolean | string {
   const value = blank(host.getInput(INPUTS.checkOnly));
-  if (value === undefined || /^(false|no|0|off)$/i.test(value)) return false;
-  if (/^(true|yes|1|on)$/i.test(value)) return true;
+  const parsed = parseYesNo(value);
+  if (parsed !== 'invalid') return parsed ?? false;
   return `Check only (launch nothing) '${value}' is not a yes/no value; use true or false`;
 }
 

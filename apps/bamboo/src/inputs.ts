@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CONFIG_KEYS, urlPassword, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
-import { API_KEY_SECRET_VARIABLE, API_KEY_VARIABLE, environmentName, isSecretName, SETTINGS, type BambooSetting } from './settings';
+import { CONFIG_KEYS, optionOf, parseYesNo, urlPassword, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
+import { API_KEY_SECRET_VARIABLE, API_KEY_VARIABLE, environmentName, isSecretName, PASS_THROUGH, SETTINGS, type BambooSetting } from './settings';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -35,15 +35,8 @@ export interface BambooInputs {
   check: boolean;
 }
 
-// New-only gating against a baseline, and reviewed exceptions.
-const PASS_THROUGH = [
-  { key: 'baseline', variable: 'ias.baseline', flag: 'baseline' },
-  { key: 'suppressions', variable: 'ias.suppressions', flag: 'suppressions' },
-  { key: 'newOnly', variable: 'ias.newOnly', flag: 'new-only' },
-] as const;
-
 /** Bamboo's maximum execution default (the official task's 120 minutes); core itself has no limit. */
-export const DEFAULT_MAX_EXECUTION = '120';
+export const DEFAULT_MAX_EXECUTION = optionOf('maxExecution').bamboo?.default ?? 'none';
 
 const BOOLEAN_FLAGS = new Set(['debug', 'help', 'version', 'check']);
 
@@ -224,13 +217,5 @@ function normalize(name: string): string {
 function isKnownEnvName(name: string): boolean {
   const n = normalize(name);
   return [...SETTINGS.map((s) => s.variable), ...PASS_THROUGH.map((p) => p.variable), API_KEY_VARIABLE, API_KEY_SECRET_VARIABLE].some((v) => normalize(environmentName(v)) === n);
-}
-
-function parseYesNo(value: string | undefined): boolean | undefined | 'invalid' {
-  if (value === undefined || value.trim() === '') return undefined;
-  const v = value.trim().toLowerCase();
-  if (['true', 'yes', 'y', 'on', '1'].includes(v)) return true;
-  if (['false', 'no', 'n', 'off', '0'].includes(v)) return false;
-  return 'invalid';
 }
 

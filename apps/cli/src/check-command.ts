@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { formatPreflightItem, formatPreflightSummary, formatUserAgent, parseConfig, preflightOfInvalidSettings, redactSecrets, runPreflight, type PreflightResult } from '@ias/core';
 import { createFileReportSink } from '@ias/host-node';
 import type { CliHost } from './host';
-import { readScanInputs, SCAN_OPTIONS } from './inputs';
+import { addScanOptions, readScanInputs } from './inputs';
 import { createCliLogger } from './outputs';
 
 /**
@@ -19,10 +19,7 @@ export function registerCheckCommand(program: Command, host: CliHost, setExitCod
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => host.out(s), writeErr: (s) => host.err(s) });
-  for (const option of SCAN_OPTIONS) {
-    const def = option.shownDefault === undefined ? '' : ` (default: ${option.shownDefault})`;
-    check.addOption(new Option(`${option.flag} <${option.placeholder}>`, `${option.help}${def} [${option.env}]`));
-  }
+  addScanOptions(check);
   check.addOption(new Option('--json', 'print the checks as one JSON object on stdout'));
   check.addOption(new Option('--debug', 'log every request decision (the API key is never shown) [IAS_DEBUG]'));
   check.action(async (flags: Record<string, unknown>) => {

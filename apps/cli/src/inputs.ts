@@ -1,4 +1,5 @@
-import type { ConfigKey, InputNames, RawConfig } from '@ias/core';
+import { Option, type Command } from 'commander';
+import { optionOf, OPTIONS, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
 
 /** A CLI option: its flag, its variable, its help and the default shown in `--help`. */
 export interface CliOption {
@@ -11,34 +12,24 @@ export interface CliOption {
   shownDefault?: string;
 }
 
-/** Every `ias scan` option, in help order. The API key has no flag: it comes from IAS_API_KEY only. */
-export const SCAN_OPTIONS: readonly CliOption[] = [
-  { key: 'app', flag: '--app', env: 'IAS_APP', placeholder: 'NAME_OR_ID', help: 'application name (exact) or UUID' },
-  { key: 'scanConfig', flag: '--scan-config', env: 'IAS_SCAN_CONFIG', placeholder: 'NAME_OR_ID', help: 'scan configuration name (exact, within the application) or UUID' },
-  { key: 'region', flag: '--region', env: 'IAS_REGION', placeholder: 'REGION', help: 'InsightAppSec region: us, us2, us3, eu, ca, au, ap', shownDefault: 'us' },
-  { key: 'baseUrl', flag: '--base-url', env: 'IAS_BASE_URL', placeholder: 'URL', help: 'full API base URL, overrides --region (simulator, proxies, new regions)' },
-  { key: 'scanId', flag: '--scan-id', env: 'IAS_SCAN_ID', placeholder: 'UUID', help: 'attach to an existing scan of the configuration instead of launching one' },
-  { key: 'advanceOn', flag: '--advance-on', env: 'IAS_ADVANCE_ON', placeholder: 'WHEN', help: 'finish the step once the scan is submitted, started or completed', shownDefault: 'completed' },
-  { key: 'pollInterval', flag: '--poll-interval', env: 'IAS_POLL_INTERVAL', placeholder: 'DURATION', help: 'how often to read the scan status (30s, 5m; a bare number means minutes)', shownDefault: '30s' },
-  { key: 'maxPending', flag: '--max-pending', env: 'IAS_MAX_PENDING', placeholder: 'DURATION', help: 'budget for the scan to start, from launch ("none" for no limit)', shownDefault: 'none' },
-  { key: 'maxExecution', flag: '--max-execution', env: 'IAS_MAX_EXECUTION', placeholder: 'DURATION', help: 'budget for the scan to finish once running', shownDefault: 'none' },
-  { key: 'maxTotal', flag: '--max-total', env: 'IAS_MAX_TOTAL', placeholder: 'DURATION', help: 'one budget for the whole wait, queued and running, from launch (the official integrations\' scan timeout)', shownDefault: 'none' },
-  { key: 'onTimeout', flag: '--on-timeout', env: 'IAS_ON_TIMEOUT', placeholder: 'ACTION', help: 'what to do with the scan when a budget runs out: cancel, stop (collect and gate what it found) or fail (leave it running); the step fails in every case', shownDefault: 'cancel' },
-  { key: 'gateQuery', flag: '--gate-query', env: 'IAS_GATE_QUERY', placeholder: 'QUERY', help: "fail when findings of the scan match this IAS query, e.g. \"vulnerability.severity='HIGH'\"" },
-  { key: 'failOn', flag: '--fail-on', env: 'IAS_FAIL_ON', placeholder: 'SEVERITY', help: 'fail when findings at or above this severity exist (CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE)' },
-  { key: 'failOnStatuses', flag: '--fail-on-statuses', env: 'IAS_FAIL_ON_STATUSES', placeholder: 'LIST', help: 'finding statuses --fail-on ignores ("none" to count every status)', shownDefault: 'FALSE_POSITIVE,IGNORED,DUPLICATE' },
-  { key: 'baseline', flag: '--baseline', env: 'IAS_BASELINE', placeholder: 'FILE', help: 'findings report of an earlier run: findings are marked new, known or fixed' },
-  { key: 'newOnly', flag: '--new-only', env: 'IAS_NEW_ONLY', placeholder: 'BOOL', help: 'gate on findings that are new against the baseline only', shownDefault: 'false' },
-  { key: 'suppressions', flag: '--suppressions', env: 'IAS_SUPPRESSIONS', placeholder: 'FILE', help: 'reviewed exceptions (YAML or JSON, each with a reason and an optional expiry): reported, never gating' },
-  { key: 'outputDir', flag: '--output-dir', env: 'IAS_OUTPUT_DIR', placeholder: 'DIR', help: 'where reports are written', shownDefault: 'ias-reports' },
-  { key: 'reports', flag: '--reports', env: 'IAS_REPORTS', placeholder: 'LIST', help: 'report formats: all, none, or a comma list of metrics, findings, sarif, junit, markdown, html, gitlab, result', shownDefault: 'all' },
-  { key: 'findingsReport', flag: '--findings-report', env: 'IAS_FINDINGS_REPORT', placeholder: 'BOOL', help: 'write the raw findings report', shownDefault: 'true' },
-  { key: 'cancelOnInterrupt', flag: '--cancel-on-interrupt', env: 'IAS_CANCEL_ON_INTERRUPT', placeholder: 'BOOL', help: 'cancel the scan when the pipeline is cancelled (SIGINT/SIGTERM)', shownDefault: 'true' },
-  { key: 'ruleDocs', flag: '--rule-docs', env: 'IAS_RULE_DOCS', placeholder: 'BOOL', help: 'fetch each rule\'s attack documentation for SARIF and HTML (cached for 7 days)', shownDefault: 'true' },
-  { key: 'requestTimeout', flag: '--request-timeout', env: 'IAS_REQUEST_TIMEOUT', placeholder: 'DURATION', help: 'timeout of each API request', shownDefault: '60s' },
-  { key: 'sarifTriaged', flag: '--sarif-triaged', env: 'IAS_SARIF_TRIAGED', placeholder: 'BOOL', help: 'also write findings with an ignored status (--fail-on-statuses) or REMEDIATED into SARIF (code scanning would reopen them as alerts)', shownDefault: 'false' },
-  { key: 'redactHttpSecrets', flag: '--redact-http-secrets', env: 'IAS_REDACT_HTTP_SECRETS', placeholder: 'BOOL', help: "replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report", shownDefault: 'true' },
-];
+/** Every `ias scan` option, in help order (the catalogue's). The API key has no flag: it comes from IAS_API_KEY only. */
+export const SCAN_OPTIONS: readonly CliOption[] = OPTIONS.flatMap((option): CliOption[] => {
+  const { flag, env, placeholder } = option.cli;
+  if (flag === undefined || placeholder === undefined) return [];
+  const shownDefault = option.cli.default ?? option.default;
+  return [{ key: option.key, flag, env, placeholder, help: option.help, ...(shownDefault === undefined ? {} : { shownDefault }) }];
+});
+
+/** Adds every `ias scan` option to a command, each help line ending in its default and its variable. */
+export function addScanOptions(command: Command): void {
+  for (const option of SCAN_OPTIONS) {
+    const def = option.shownDefault === undefined ? '' : ` (default: ${option.shownDefault})`;
+    command.addOption(new Option(`${option.flag} <${option.placeholder}>`, `${option.help}${def} [${option.env}]`));
+  }
+}
+
+const API_KEY_ENV = optionOf('apiKey').cli.env;
+const DEFAULT_OUTPUT_DIR = optionOf('outputDir').cli.default;
 
 /** Where the CLI's values come from. */
 export interface CliSources {
@@ -53,7 +44,7 @@ export interface CliSources {
  */
 export function readScanInputs(sources: CliSources): { raw: RawConfig; names: InputNames } {
   const raw: RawConfig = {};
-  const names: InputNames = { apiKey: 'IAS_API_KEY' };
+  const names: InputNames = { apiKey: API_KEY_ENV };
   for (const option of SCAN_OPTIONS) {
     const fromFlag = sources.flags[option.key];
     if (fromFlag !== undefined) {
@@ -64,7 +55,7 @@ export function readScanInputs(sources: CliSources): { raw: RawConfig; names: In
       names[option.key] = sources.env[option.env] === undefined ? option.flag : option.env;
     }
   }
-  raw.apiKey = sources.env.IAS_API_KEY;
-  raw.outputDir ??= 'ias-reports';
+  raw.apiKey = sources.env[API_KEY_ENV];
+  raw.outputDir ??= DEFAULT_OUTPUT_DIR;
   return { raw, names };
 }

@@ -14,7 +14,7 @@ import {
   runScanJob,
 } from '@ias/core';
 import { createFileReportSink } from '@ias/host-node';
-import { readScanInputs, SCAN_OPTIONS } from './inputs';
+import { addScanOptions, readScanInputs } from './inputs';
 import type { CliHost } from './host';
 import { registerOfflineCommands } from './offline-commands';
 import { registerDiscoverCommand } from './discover-command';
@@ -47,10 +47,7 @@ export async function run(host: CliHost): Promise<number> {
     )
     .exitOverride()
     .configureOutput({ writeOut: (s) => host.out(s), writeErr: (s) => host.err(s) });
-  for (const option of SCAN_OPTIONS) {
-    const def = option.shownDefault === undefined ? '' : ` (default: ${option.shownDefault})`;
-    scan.addOption(new Option(`${option.flag} <${option.placeholder}>`, `${option.help}${def} [${option.env}]`));
-  }
+  addScanOptions(scan);
   scan.addOption(new Option('--json', 'print the outcome as one JSON object on stdout (human lines go to stderr)'));
   scan.addOption(new Option('--debug', 'log every retry and request decision (the API key is never shown) [IAS_DEBUG]'));
   scan.action(async (flags: Record<string, unknown>) => {

@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import type { ConfigKey, InputNames, RawConfig } from '@ias/core';
+import { GITHUB_ONLY, optionOf, OPTIONS, type ConfigKey, type InputNames, type RawConfig } from '@ias/core';
 
 /** The part of `@actions/core` that reads inputs. */
 export interface InputReader {
@@ -16,50 +16,27 @@ export interface CoreInput {
   boolean?: true;
 }
 
-/** Every core option, as the action names it (kebab-case); action.yml declares exactly these plus the rest below. */
-export const CORE_INPUTS: readonly CoreInput[] = [
-  { id: 'region', key: 'region' },
-  { id: 'base-url', key: 'baseUrl' },
-  { id: 'api-key', key: 'apiKey' },
-  { id: 'app', key: 'app' },
-  { id: 'scan-config', key: 'scanConfig' },
-  { id: 'scan-id', key: 'scanId' },
-  { id: 'advance-on', key: 'advanceOn' },
-  { id: 'poll-interval', key: 'pollInterval' },
-  { id: 'max-pending', key: 'maxPending' },
-  { id: 'max-execution', key: 'maxExecution' },
-  { id: 'max-total', key: 'maxTotal' },
-  { id: 'on-timeout', key: 'onTimeout' },
-  { id: 'cancel-on-interrupt', key: 'cancelOnInterrupt', boolean: true },
-  { id: 'gate-query', key: 'gateQuery' },
-  { id: 'fail-on', key: 'failOn' },
-  { id: 'fail-on-statuses', key: 'failOnStatuses' },
-  { id: 'baseline', key: 'baseline' },
-  { id: 'suppressions', key: 'suppressions' },
-  { id: 'new-only', key: 'newOnly', boolean: true },
-  { id: 'reports', key: 'reports' },
-  { id: 'findings-report', key: 'findingsReport', boolean: true },
-  { id: 'output-dir', key: 'outputDir' },
-  { id: 'request-timeout', key: 'requestTimeout' },
-  { id: 'sarif-triaged', key: 'sarifTriaged', boolean: true },
-  { id: 'redact-http-secrets', key: 'redactHttpSecrets', boolean: true },
-  { id: 'rule-docs', key: 'ruleDocs' },
-];
+/** Every core option, as the action names it (kebab-case; the catalogue's); action.yml declares exactly these plus the rest below. */
+export const CORE_INPUTS: readonly CoreInput[] = OPTIONS.map((option) => ({
+  id: option.github.input,
+  key: option.key,
+  ...(option.type === 'flag' && option.github.yamlBoolean !== false ? { boolean: true as const } : {}),
+}));
 
 /** Inputs of the action itself (not core options). */
-export const ACTION_INPUTS = ['summary', 'annotations', 'check'] as const;
+export const ACTION_INPUTS: readonly string[] = GITHUB_ONLY.map((input) => input.name);
 
 /** The official Rapid7 action's inputs, accepted unchanged so a workflow can switch by changing only `uses:`. */
-export const COMPAT_INPUTS = ['scan-config-id', 'vuln-query', 'wait-for-scan-complete', 'scan-timeout-mins'] as const;
+export const COMPAT_INPUTS: readonly string[] = OPTIONS.flatMap((option) => (option.github.official === undefined || option.github.official === option.github.input ? [] : [option.github.official]));
 
 /**
  * The official action's poll interval (rapid7/insightappsec-scan-github-actions, lib/ScanTools.js: 300000 ms),
  * used when a workflow gives any of its inputs and no `poll-interval`.
  */
-export const OFFICIAL_POLL_INTERVAL = '5m';
+export const OFFICIAL_POLL_INTERVAL = optionOf('pollInterval').github.officialDefault ?? '5m';
 
 /** The report folder when `output-dir` is not given (hosts.md §5), inside the workspace. */
-export const DEFAULT_OUTPUT_DIR = 'insightappsec-reports';
+export const DEFAULT_OUTPUT_DIR = optionOf('outputDir').github.default ?? 'insightappsec-reports';
 
 /** What the action read: raw config for core, how to name each key, and the action's own switches. */
 export interface ActionInputs {

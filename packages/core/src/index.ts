@@ -12,6 +12,9 @@ export { baseUrlForRegion, KNOWN_REGIONS } from './config/region';
 export { ADVANCE_MODES, CONFIG_KEYS, DEFAULT_IGNORED_STATUSES, REPORT_FORMATS, SEVERITY_ORDER, TIMEOUT_ACTIONS } from './config/schema';
 export type { AdvanceOn, ConfigKey, OnTimeout, RawConfig, ReportFormat, ScanJob, Severity } from './config/schema';
 export { assertConfig, parseConfig } from './config/parse-config';
+export { AZURE_ONLY, BAMBOO_ONLY, BAMBOO_ORDER, GITHUB_ONLY, optionOf, OPTIONS } from './config/options';
+export type { AzureName, BambooName, CliName, GithubName, HostOption, OptionSpec, OptionType } from './config/options';
+export { parseList, parseYesNo } from './config/coerce';
 export type { InputNames, ParseConfigOptions, ParseConfigResult } from './config/parse-config';
 
 export { createApiClient, parseRetryAfter } from './api/client';

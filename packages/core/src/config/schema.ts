@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from './duration';
 import { SEVERITIES, VULNERABILITY_STATUSES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
+import { parseList, parseYesNo } from './coerce';
 
 /** The report formats the product writes. `metrics`, `findings` and `result` are the always-on JSON files. */
 export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result'] as const;
@@ -114,10 +115,8 @@ const flag = (fallback: boolean) =>
       .optional()
       .transform((value, ctx): boolean => {
         if (value === undefined) return fallback;
-        if (typeof value === 'boolean') return value;
-        const v = value.toLowerCase();
-        if (['true', 'yes', 'y', 'on', '1'].includes(v)) return true;
-        if (['false', 'no', 'n', 'off', '0'].includes(v)) return false;
+        const parsed = parseYesNo(value);
+        if (typeof parsed === 'boolean') return parsed;
         ctx.addIssue({ code: 'custom', message: `'${value}' is not a yes/no value; use true or false` });
         return z.NEVER;
       }),
@@ -177,7 +176,7 @@ export const configSchema = z.object({
       .optional()
       .transform((value, ctx): ReportFormat[] => {
         if (value === undefined) return [...REPORT_FORMATS];
-        const items = (Array.isArray(value) ? value : value.split(/[\s,]+/)).map((s) => s.trim().toLowerCase()).filter(Boolean);
+        const items = (Array.isArray(value) ? value : parseList(value, { spaces: true })).map((s) => s.trim().toLowerCase()).filter(Boolean);
         // `none` with anything else (`all,none`, `none,sarif`) contradicts itself: refused, not guessed.
         if (items.includes('none') && items.some((i) => i !== 'none')) {
           ctx.addIssue({ code: 'custom', message: `'${items.join(',')}' combines none with other formats; use none alone, all, or a list of ${REPORT_FORMATS.join(', ')}` });
@@ -211,7 +210,7 @@ export const configSchema = z.object({
         if (value === undefined) return [...DEFAULT_IGNORED_STATUSES];
         if (value.trim().toLowerCase() === 'none') return [];
         const statuses: string[] = [];
-        for (const item of value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean)) {
+        for (const item of parseList(value).map((s) => s.toUpperCase())) {
           const words = item.split(/\s+/);
           if (words.length === 1) statuses.push(item);
           // The UI's label (`False Positive`) names one status; a space-separated list of statuses stays a list.
