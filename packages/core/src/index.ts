@@ -1,7 +1,7 @@
 // The public surface of @ias/core, curated: every export by name.
 
 export { ApiError, ConfigError, createRedactor, ERROR_CODES, IasError, isIasError, QueryError, redactDeep, redactSecrets, urlPassword, ScanError } from './errors';
-export { createSafeLogger, escapeLogText, sanitizeLogMessage, toWellFormedText } from './log-text';
+export { escapeLogText, sanitizeLogMessage } from './log-text';
 export type { ApiErrorContext, ConfigIssue, ErrorCode, ScanErrorContext, SourceSpan } from './errors';
 
 export { silentLogger, systemClock } from './effects';
@@ -17,42 +17,18 @@ export type { AzureName, BambooName, CliName, GithubName, HostOption, OptionSpec
 export { parseList, parseYesNo } from './config/coerce';
 export type { InputNames, ParseConfigOptions, ParseConfigResult } from './config/parse-config';
 
-export { createApiClient, parseRetryAfter } from './api/client';
-export type { ApiClient, ApiClientOptions, ApiResponse, RequestOptions } from './api/client';
-export { MAX_PAGE_SIZE, paginate } from './api/paginate';
-export type { Page, PaginateOptions } from './api/paginate';
-export {
-  getApp,
-  getAttackDocumentation,
-  getExecutionDetails,
-  getScan,
-  getScanEvents,
-  getScanConfig,
-  listApps,
-  listModules,
-  listScanConfigs,
-  quoteValue,
-  search,
-  submitScanAction,
-} from './api/resources';
-export type { ScanAction, SearchType } from './api/resources';
-export type { App, Attack, AttackDocumentation, ExecutionDetails, Module, Scan, ScanConfig, Variance, Vulnerability } from './api/schemas';
+export { createApiClient } from './api/client';
 
-export { resolveTarget } from './scan/resolve-target';
-export type { ResolvedTarget, TargetNames } from './scan/resolve-target';
-export { findScanLaunchedSince, launchScan, scanIdFromLocation } from './scan/launch-scan';
-export type { LaunchScanOptions } from './scan/launch-scan';
-export { waitForScan } from './scan/wait-for-scan';
-export type { WaitForScanOptions, WaitResult } from './scan/wait-for-scan';
-export { collectFindings, createScanDataScrubber } from './scan/collect-findings';
-export { isSecretHeader, REDACTED, redactHttpMessage, redactVulnerabilityExchanges } from './scan/redact-http-secrets';
-export type { CollectedFinding, CollectFindingsOptions, CollectResult } from './scan/collect-findings';
-export { isTerminal, parseApiDate } from './scan/scan-status';
-export { scanUiUrl } from './scan/scan-link';
+export { getScan, search, submitScanAction } from './api/resources';
+
+export type { App, Scan, Vulnerability } from './api/schemas';
+
+export { isTerminal } from './scan/scan-status';
+
 export { formatUserAgent, runScanJob } from './scan/run-scan-job';
 export { parseStatusQuery, readScanStatus } from './scan/read-scan-status';
 export type { ScanStatus, StatusQuery } from './scan/read-scan-status';
-export { failureAdvice, KNOWN_FAILURE_REASONS } from './scan/failure-reasons';
+export { failureAdvice } from './scan/failure-reasons';
 export type { RunScanJobEffects } from './scan/run-scan-job';
 export type { RunEvent, RunEventListener } from './scan/run-events';
 export { EXIT_CODES, exitCodeForError, outcomeBeforeStart, resultForExitCode } from './scan/outcome';
@@ -60,54 +36,41 @@ export type { ExitCode, Outcome, OutcomeMatch, OutcomeResult } from './scan/outc
 export { formatPreflightItem, formatPreflightMarkdown, formatPreflightSummary, PREFLIGHT_CHECKS, preflightOfInvalidSettings, runPreflight } from './scan/preflight';
 export type { PreflightCheck, PreflightEffects, PreflightItem, PreflightResult } from './scan/preflight';
 
-export type { GateMatch, GateVerdict } from './gate/evaluate-gate';
-export { gateSeverityRank, hasGate, isKnownSeverity, planGate, scopedGateQuery, severitiesAtOrAbove } from './gate/gate-query';
-export type { GatePlan, GateSpec } from './gate/gate-query';
-export {
-  assertValidQuery,
-  evaluateQuery,
-  formatQuery,
-  isServerSafe,
-  listServerSafetyIssues,
-  parseQuery,
-  severityRank,
-  SEVERITIES,
-  VULNERABILITY_FIELDS,
-  VULNERABILITY_STATUSES,
-} from './query';
-export type { EvaluateContext, ParsedQuery, ParseQueryResult, QueryExpression } from './query';
+export type { GateMatch } from './gate/evaluate-gate';
+
+export { evaluateQuery, formatQuery, listServerSafetyIssues, parseQuery, severityRank, SEVERITIES, VULNERABILITY_STATUSES } from './query';
+export type { ParsedQuery } from './query';
 
 export { createBufferedWriter, createMemoryReportSink } from './report/sink';
 export type { MemoryReportSink, ReportSink, ReportWriter } from './report/sink';
-export { buildMetricsReport, createMetricsCounter, METRICS_FILE } from './report/metrics';
-export type { MetricsCounter } from './report/metrics';
-export { createFindingsReport, FINDINGS_FILE } from './report/findings';
+export { METRICS_FILE } from './report/metrics';
+
+export { FINDINGS_FILE } from './report/findings';
 export { RESULT_FILE } from './report/result';
 
-export { findingFingerprint, fingerprintInput, FINGERPRINT_VERSION, normaliseFindingUrl } from './gate/fingerprint';
+export { findingFingerprint } from './gate/fingerprint';
 export { parseBaseline } from './gate/baseline';
-export type { Baseline, BaselineClass, BaselineSummary } from './gate/baseline';
+export type { Baseline, BaselineSummary } from './gate/baseline';
 export { parseSuppressions } from './gate/suppressions';
-export type { ParseSuppressionsResult, SuppressionEntry, SuppressionMatch, SuppressionMatcher, SuppressionMatchOptions, Suppressions } from './gate/suppressions';
+export type { Suppressions } from './gate/suppressions';
 export { evaluateStoredFindings } from './gate/stored-findings';
-export { parseFindingsReport } from './gate/findings-report';
+
 export type { StoredFindingsOptions, StoredFindingsResult, SuppressedGateMatch } from './gate/stored-findings';
 
 export { AZURE_CLOUDS, DEFAULT_APIM_API_VERSION } from './discovery/azure/clouds';
 export type { AzureCloud } from './discovery/azure/clouds';
 export { EXPORT_FORMATS } from './discovery/azure/export';
 export type { ExportFormat } from './discovery/azure/export';
-export { discoverAzureApim, sourcesOf, specFile, validateDiscoveryOptions } from './discovery/discover-azure-apim';
+export { discoverAzureApim } from './discovery/discover-azure-apim';
 export type { AzureSourceOptions, DiscoverAzureApimEffects, DiscoverAzureApimOptions, DiscoveryOutcome } from './discovery/discover-azure-apim';
-export { API_STATUSES, approveEndpoints, createMemoryDiscoveryFiles, diffOperations, INVENTORY_FILE, parseInventory, parseSyncStatus, serializeInventory, serializeSyncStatus, SYNC_STATUS_FILE } from './discovery/inventory';
+export { API_STATUSES, approveEndpoints, createMemoryDiscoveryFiles, INVENTORY_FILE, parseInventory, serializeInventory, SYNC_STATUS_FILE } from './discovery/inventory';
 export type { ApiStatus, DiscoveryFiles, Inventory, InventoryApi, InventoryLink, InventoryService, InventorySource, InventorySpec, SourceSyncRecord } from './discovery/inventory';
-export { applySpecToOptions, diffOptions, markerKeyOf, removeSpecFromOptions, unlinkApi } from './discovery/link-spec';
+export { markerKeyOf, unlinkApi } from './discovery/link-spec';
 export type { PushResult, UnlinkResult } from './discovery/link-spec';
 export { parseSourcesFile, resolveSourceSecrets } from './discovery/sources-file';
-export { INVENTORY_REPORT_CSP, INVENTORY_REPORT_HTML, INVENTORY_REPORT_MARKDOWN, renderInventoryHtml, renderInventoryMarkdown } from './discovery/inventory-report';
+export { INVENTORY_REPORT_HTML, INVENTORY_REPORT_MARKDOWN } from './discovery/inventory-report';
 export type { InventoryReportInput } from './discovery/inventory-report';
 export type { ParseSourcesResult, SourceSpec } from './discovery/sources-file';
 export { parseLinksFile, removeLinkFromLinksFile } from './discovery/links-file';
 export type { ApiLink, ParseLinksResult } from './discovery/links-file';
-export { canonicalJson, listOperations, parseSpecText, sha256Hex } from './discovery/spec-document';
-export type { SpecFormat } from './discovery/spec-document';
+
