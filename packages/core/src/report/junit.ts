@@ -1,9 +1,10 @@
-import type { FindingRecord, ReportContext, StreamingReport } from './finding-record';
+import type { FindingRecord, FindingSummary, ReportContext, StreamingReport } from './finding-record';
 import { parseApiTime, summarizeFinding, truncate } from './finding-record';
 import { gateSentence } from './markdown';
-import { SEVERITY_RANK_COUNT } from './security-severity';
-import type { ReportSink, ReportSpool } from './sink';
-import { createBufferedWriter, createMemorySpool } from './sink';
+import type { ReportSink, ReportWriter } from './sink';
+import { createBufferedWriter } from './sink';
+import type { RankedQueue } from './spool';
+import { createSeveritySpooler } from './spool';
 
 /** The JUnit file name. */
 export const JUNIT_FILE_NAME = 'insightappsec-scan-junit.xml';
@@ -61,14 +62,8 @@ interface ModuleSuite {
   moduleName: string;
   tests: number;
   failures: number;
-  /** Per severity rank, the spool chunks holding this module's rendered `<testcase>` elements, in arrival order. */
-  spooled: number[][];
-  /** Per severity rank, rendered `<testcase>` elements not spooled yet (they arrived after every spooled one). */
-  pending: string[][];
-}
-
-function rankBuckets<T>(): T[][] {
-  return Array.from({ length: SEVERITY_RANK_COUNT }, () => []);
+  /** This module's rendered `<testcase>` elements, by severity rank. */
+  cases: RankedQueue;
 }
 
 // Test names are shown on one line by every CI parser (and are xs:token in the schema).
@@ -103,24 +98,8 @@ function property(name: string, value: string | undefined): string {
 export async function createJunitReport(sink: ReportSink, options: JunitReportOptions = {}): Promise<StreamingReport> {
   const hostname = options.hostname?.trim() || 'localhost';
   const writer = createBufferedWriter(await sink.create(options.fileName ?? JUNIT_FILE_NAME));
-  const threshold = Math.max(1, options.spoolThreshold ?? 512 * 1024);
+  const spooler = createSeveritySpooler(sink, options.spoolThreshold);
   const suites = new Map<string, ModuleSuite>();
-  let spool: ReportSpool | undefined;
-  let pendingChars = 0;
-
-  const spoolPending = async (): Promise<void> => {
-    spool ??= sink.createSpool === undefined ? createMemorySpool() : await sink.createSpool();
-    for (const suite of suites.values()) {
-      for (let rank = 0; rank < SEVERITY_RANK_COUNT; rank += 1) {
-        const cases = suite.pending[rank];
-        if (cases === undefined || cases.length === 0) continue;
-        suite.spooled[rank]?.push(await spool.append(cases.join('')));
-        suite.pending[rank] = [];
-      }
-    }
-    pendingChars = 0;
-  };
-
   return {
     format: 'junit',
     async add(record: FindingRecord) {
@@ -128,123 +107,119 @@ export async function createJunitReport(sink: ReportSink, options: JunitReportOp
       const key = record.moduleId ?? `name:${record.moduleName}`;
       let suite = suites.get(key);
       if (suite === undefined) {
-        suite = { moduleId: record.moduleId, moduleName: s.moduleName, tests: 0, failures: 0, spooled: rankBuckets(), pending: rankBuckets() };
+        suite = { moduleId: record.moduleId, moduleName: s.moduleName, tests: 0, failures: 0, cases: spooler.queue() };
         suites.set(key, suite);
       }
-      const parameter = s.parameter === undefined ? '' : ` [parameter: ${oneLine(truncate(s.parameter, 200))}]`;
-      const name = `[${s.severity}] ${s.method} ${oneLine(truncate(s.url, 1000)) || '(no URL)'}${parameter}`;
-      const classname = `insightappsec.${junitClassSegment(s.moduleName)}`;
-      let xml = `    <testcase${attributes([['name', name], ['classname', classname], ['time', 0]])}`;
-      if (s.gateMatched) {
-        const details = [
-          `${s.moduleName}: ${s.severity} finding matched the gate.`,
-          `URL: ${s.url || '(none)'}`,
-          `Method: ${s.method}`,
-          `Parameter: ${s.parameter ?? '(none)'}`,
-          `Severity: ${s.severity}${s.score === undefined ? '' : ` (score ${s.score})`}`,
-          `Status: ${s.status ?? '(unknown)'}`,
-          `Vulnerability: ${s.id}`,
-          ...(s.attackId === undefined ? [] : [`Attack: ${s.attackId}`]),
-          ...(s.message === undefined ? [] : [`Detail: ${s.message}`]),
-        ].join('\n');
-        const message = `${s.severity} ${oneLine(s.moduleName)} at ${s.method} ${oneLine(truncate(s.url, 500))}${parameter}`;
-        xml += `>\n      <failure${attributes([['type', s.severity], ['message', message]])}>${escapeXmlText(details)}</failure>\n    </testcase>\n`;
-        suite.failures += 1;
-      } else {
-        xml += '/>\n';
-      }
       suite.tests += 1;
-      suite.pending[Math.min(Math.max(0, Math.trunc(s.rank)), SEVERITY_RANK_COUNT - 1)]?.push(xml);
-      pendingChars += xml.length;
-      if (pendingChars >= threshold) await spoolPending();
+      if (s.gateMatched) suite.failures += 1;
+      await suite.cases.push(s.rank, findingCase(s));
     },
     async finish(context: ReportContext) {
       try {
-        await writeFile(context);
+        await writeJunitFile(writer, [...suites.values()], context, hostname);
       } finally {
-        await spool?.close();
-        spool = undefined;
+        await spooler.close();
       }
       return { format: 'junit', path: writer.path, notes: [] };
     },
   };
+}
 
-  async function writeFile(context: ReportContext): Promise<void> {
-    const timestamp = junitTimestamp(parseApiTime(context.completionTime) ?? parseApiTime(context.generatedAt) ?? new Date(0));
-    await writer.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');
-    // By module name, case-insensitively, so the file does not depend on the order findings arrived in.
-    const sortKey = (suite: ModuleSuite): string => `${suite.moduleName.toLowerCase()}\u0000${suite.moduleName}\u0000${suite.moduleId ?? ''}`;
-    const ordered = [...suites.values()].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-    let id = 0;
-    for (const suite of ordered) {
-      const head = attributes([
-        ['name', suite.moduleName.trim() === '' ? 'Unknown' : suite.moduleName],
-        ['package', `insightappsec.${junitClassSegment(suite.moduleName)}`],
-        ['id', id],
-        ['timestamp', timestamp],
-        ['hostname', hostname],
-        ['tests', suite.tests],
-        ['failures', suite.failures],
-        ['errors', 0],
-        ['time', 0],
-      ]);
-      await writer.write(`  <testsuite${head}>\n    <properties>\n`);
-      await writer.write(property('module.id', suite.moduleId) + property('module.name', suite.moduleName));
-      await writer.write('    </properties>\n');
-      // Most severe first; within a severity, spooled chunks (earlier arrivals) before pending cases.
-      for (let rank = 0; rank < SEVERITY_RANK_COUNT; rank += 1) {
-        for (const index of suite.spooled[rank] ?? []) await writer.write(await (spool as ReportSpool).read(index));
-        for (const xml of suite.pending[rank] ?? []) await writer.write(xml);
-      }
-      suite.spooled = [];
-      suite.pending = [];
-      await writer.write('    <system-out/>\n    <system-err/>\n  </testsuite>\n');
-      id += 1;
-    }
+/** The `<testcase>` of one finding: failed when it matched the gate. */
+function findingCase(s: FindingSummary): string {
+  const parameter = s.parameter === undefined ? '' : ` [parameter: ${oneLine(truncate(s.parameter, 200))}]`;
+  const name = `[${s.severity}] ${s.method} ${oneLine(truncate(s.url, 1000)) || '(no URL)'}${parameter}`;
+  const classname = `insightappsec.${junitClassSegment(s.moduleName)}`;
+  const head = `    <testcase${attributes([['name', name], ['classname', classname], ['time', 0]])}`;
+  if (!s.gateMatched) return `${head}/>\n`;
+  const details = [
+    `${s.moduleName}: ${s.severity} finding matched the gate.`,
+    `URL: ${s.url || '(none)'}`,
+    `Method: ${s.method}`,
+    `Parameter: ${s.parameter ?? '(none)'}`,
+    `Severity: ${s.severity}${s.score === undefined ? '' : ` (score ${s.score})`}`,
+    `Status: ${s.status ?? '(unknown)'}`,
+    `Vulnerability: ${s.id}`,
+    ...(s.attackId === undefined ? [] : [`Attack: ${s.attackId}`]),
+    ...(s.message === undefined ? [] : [`Detail: ${s.message}`]),
+  ].join('\n');
+  const message = `${s.severity} ${oneLine(s.moduleName)} at ${s.method} ${oneLine(truncate(s.url, 500))}${parameter}`;
+  return `${head}>\n      <failure${attributes([['type', s.severity], ['message', message]])}>${escapeXmlText(details)}</failure>\n    </testcase>\n`;
+}
 
-    const gate = context.gate;
-    const gateHead = attributes([
-      ['name', 'InsightAppSec gate'],
-      ['package', 'insightappsec.gate'],
-      ['id', id],
-      ['timestamp', timestamp],
-      ['hostname', hostname],
-      ['tests', 1],
-      ['failures', gate !== null && !gate.passed ? 1 : 0],
-      ['errors', 0],
-      ...(gate === null ? ([['skipped', 1]] as [string, number][]) : []),
-      ['time', 0],
-    ]);
-    const sentence = gateSentence(context, (t) => t);
-    let gateCase = `    <testcase${attributes([['name', 'InsightAppSec gate'], ['classname', 'insightappsec.gate'], ['time', 0]])}`;
-    if (gate === null) {
-      gateCase += `>\n      <skipped${attributes([['message', 'No gate configured']])}>${escapeXmlText(sentence)}</skipped>\n    </testcase>\n`;
-    } else if (!gate.passed) {
-      gateCase += `>\n      <failure${attributes([['type', 'InsightAppSecGateFailed'], ['message', sentence]])}>${escapeXmlText(
-        `${sentence}\nThe matching findings are the failed test cases of the module suites.`,
-      )}</failure>\n    </testcase>\n`;
-    } else {
-      gateCase += '/>\n';
-    }
-    const summary = [
-      `Scan ${context.scanId} (${context.status}) of application "${context.app.name}", scan configuration "${context.scanConfig.name}".`,
-      `Findings: ${context.counts.total}.`,
-      sentence,
-    ].join('\n');
-    await writer.write(`  <testsuite${gateHead}>\n    <properties>\n`);
-    await writer.write(
-      property('scan.id', context.scanId) +
-        property('scan.status', context.status) +
-        property('app.id', context.app.id) +
-        property('app.name', context.app.name) +
-        property('scanConfig.id', context.scanConfig.id) +
-        property('scanConfig.name', context.scanConfig.name) +
-        property('gate.query', gate?.query) +
-        property('gate.failOn', gate?.failOn) +
-        property('gate.matched', gate === null ? undefined : String(gate.matched)),
-    );
-    await writer.write(`    </properties>\n${gateCase}    <system-out>${escapeXmlText(summary)}</system-out>\n    <system-err/>\n  </testsuite>\n`);
-    await writer.write('</testsuites>\n');
-    await writer.close();
+async function writeJunitFile(writer: ReportWriter, suites: ModuleSuite[], context: ReportContext, hostname: string): Promise<void> {
+  const timestamp = junitTimestamp(parseApiTime(context.completionTime) ?? parseApiTime(context.generatedAt) ?? new Date(0));
+  await writer.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n');
+  // By module name, case-insensitively, so the file does not depend on the order findings arrived in.
+  const sortKey = (suite: ModuleSuite): string => `${suite.moduleName.toLowerCase()}\u0000${suite.moduleName}\u0000${suite.moduleId ?? ''}`;
+  const ordered = [...suites].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  let id = 0;
+  for (const suite of ordered) {
+    await writeModuleSuite(writer, suite, attributes([['id', id], ['timestamp', timestamp], ['hostname', hostname]]));
+    id += 1;
   }
+  await writer.write(gateSuite(context, attributes([['id', id], ['timestamp', timestamp], ['hostname', hostname]])));
+  await writer.write('</testsuites>\n');
+  await writer.close();
+}
+
+/** Writes one module's suite; `where` is its rendered `id`, `timestamp` and `hostname` attributes. */
+async function writeModuleSuite(writer: ReportWriter, suite: ModuleSuite, where: string): Promise<void> {
+  const name = attributes([
+    ['name', suite.moduleName.trim() === '' ? 'Unknown' : suite.moduleName],
+    ['package', `insightappsec.${junitClassSegment(suite.moduleName)}`],
+  ]);
+  const counts = attributes([['tests', suite.tests], ['failures', suite.failures], ['errors', 0], ['time', 0]]);
+  await writer.write(`  <testsuite${name}${where}${counts}>\n    <properties>\n`);
+  await writer.write(property('module.id', suite.moduleId) + property('module.name', suite.moduleName));
+  await writer.write('    </properties>\n');
+  // Most severe first; within a severity, in arrival order.
+  for await (const xml of suite.cases.texts()) await writer.write(xml);
+  suite.cases.clear();
+  await writer.write('    <system-out/>\n    <system-err/>\n  </testsuite>\n');
+}
+
+/** The suite "InsightAppSec gate", with its one test case; `where` as for {@link writeModuleSuite}. */
+function gateSuite(context: ReportContext, where: string): string {
+  const gate = context.gate;
+  const counts = attributes([
+    ['tests', 1],
+    ['failures', gate !== null && !gate.passed ? 1 : 0],
+    ['errors', 0],
+    ...(gate === null ? ([['skipped', 1]] as [string, number][]) : []),
+    ['time', 0],
+  ]);
+  const sentence = gateSentence(context, (t) => t);
+  const summary = [
+    `Scan ${context.scanId} (${context.status}) of application "${context.app.name}", scan configuration "${context.scanConfig.name}".`,
+    `Findings: ${context.counts.total}.`,
+    sentence,
+  ].join('\n');
+  const properties =
+    property('scan.id', context.scanId) +
+    property('scan.status', context.status) +
+    property('app.id', context.app.id) +
+    property('app.name', context.app.name) +
+    property('scanConfig.id', context.scanConfig.id) +
+    property('scanConfig.name', context.scanConfig.name) +
+    property('gate.query', gate?.query) +
+    property('gate.failOn', gate?.failOn) +
+    property('gate.matched', gate === null ? undefined : String(gate.matched));
+  return (
+    `  <testsuite${attributes([['name', 'InsightAppSec gate'], ['package', 'insightappsec.gate']])}${where}${counts}>\n    <properties>\n` +
+    `${properties}    </properties>\n${gateCase(context, sentence)}    <system-out>${escapeXmlText(summary)}</system-out>\n    <system-err/>\n  </testsuite>\n`
+  );
+}
+
+/** The gate's `<testcase>`: skipped without a gate, failed when the gate failed. */
+function gateCase(context: ReportContext, sentence: string): string {
+  const head = `    <testcase${attributes([['name', 'InsightAppSec gate'], ['classname', 'insightappsec.gate'], ['time', 0]])}`;
+  if (context.gate === null) {
+    return `${head}>\n      <skipped${attributes([['message', 'No gate configured']])}>${escapeXmlText(sentence)}</skipped>\n    </testcase>\n`;
+  }
+  if (!context.gate.passed) {
+    const details = `${sentence}\nThe matching findings are the failed test cases of the module suites.`;
+    return `${head}>\n      <failure${attributes([['type', 'InsightAppSecGateFailed'], ['message', sentence]])}>${escapeXmlText(details)}</failure>\n    </testcase>\n`;
+  }
+  return `${head}/>\n`;
 }

@@ -3,8 +3,10 @@ import type { FindingRecord, FindingSummary, ReportContext, RuleInfo, StreamingR
 import { parseApiTime, ruleKey, summarizeFinding, truncate } from './finding-record';
 import { escapeMarkdown } from './markdown';
 import { SEVERITY_RANK_COUNT, securitySeverity, sarifLevel } from './security-severity';
-import type { ReportSink, ReportSpool } from './sink';
-import { createBufferedWriter, createMemorySpool } from './sink';
+import type { ReportSink, ReportWriter } from './sink';
+import { createBufferedWriter } from './sink';
+import type { RankedQueue } from './spool';
+import { clampRank, createSeveritySpooler } from './spool';
 
 /** The SARIF file name. */
 export const SARIF_FILE_NAME = 'insightappsec-scan.sarif';
@@ -73,18 +75,21 @@ export function hash64(text: string): string {
   return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
-/**
- * The fingerprint of a finding's root cause: app, URL, method, parameter, module and attack. Stable across
- * scans (so GitHub keeps one alert per root cause) and independent of the IAS vulnerability id.
- */
-export function rootCauseFingerprint(parts: {
+/** What {@link rootCauseFingerprint} hashes. */
+export interface RootCauseParts {
   appId: string;
   url: string;
   method: string;
   parameter: string | undefined;
   moduleId: string | undefined;
   attackId: string | undefined;
-}): string {
+}
+
+/**
+ * The fingerprint of a finding's root cause: app, URL, method, parameter, module and attack. Stable across
+ * scans (so GitHub keeps one alert per root cause) and independent of the IAS vulnerability id.
+ */
+export function rootCauseFingerprint(parts: RootCauseParts): string {
   // NUL separators keep ("ab", "c") and ("a", "bc") apart.
   return hash64(
     [parts.appId, parts.url, parts.method.toUpperCase(), parts.parameter ?? '', parts.moduleId ?? '', parts.attackId ?? ''].join('\u0000'),
@@ -333,191 +338,212 @@ function isoUtc(value: string | undefined): string | undefined {
  * findings; the full vulnerability is never kept. A sink without a spool gets an in-memory one.
  */
 export async function createSarifReport(sink: ReportSink, options: SarifReportOptions = {}): Promise<StreamingReport> {
-  const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS_PER_RUN;
-  const threshold = Math.max(1, options.spoolThreshold ?? 512 * 1024);
   const writer = createBufferedWriter(await sink.create(options.fileName ?? SARIF_FILE_NAME));
-  const rules = new Map<string, SeenRule>();
-  // Per severity rank (most severe first): results seen, and where their rendered text is.
-  const seenByRank: number[] = Array.from({ length: SEVERITY_RANK_COUNT }, () => 0);
-  const renderedByRank: number[] = Array.from({ length: SEVERITY_RANK_COUNT }, () => 0);
-  const spooled: { index: number; count: number }[][] = Array.from({ length: SEVERITY_RANK_COUNT }, () => []);
-  let pending: string[][] = Array.from({ length: SEVERITY_RANK_COUNT }, () => []);
-  let pendingChars = 0;
-  let spool: ReportSpool | undefined;
-  let seenTotal = 0;
-  const leaveOut = new Set((options.leaveOutStatuses ?? SARIF_DEFAULT_LEFT_OUT_STATUSES).map((status) => status.toUpperCase()));
-  const leftOutByStatus = new Map<string, number>();
-
-  const spoolPending = async (): Promise<void> => {
-    spool ??= sink.createSpool === undefined ? createMemorySpool() : await sink.createSpool();
-    for (let rank = 0; rank < SEVERITY_RANK_COUNT; rank += 1) {
-      const texts = pending[rank] ?? [];
-      if (texts.length === 0) continue;
-      spooled[rank]?.push({ index: await spool.append(texts.join('\u0000')), count: texts.length });
-    }
-    pending = Array.from({ length: SEVERITY_RANK_COUNT }, () => []);
-    pendingChars = 0;
+  const spooler = createSeveritySpooler(sink, options.spoolThreshold);
+  const state: SarifState = {
+    maxResults: options.maxResults ?? GITHUB_MAX_RESULTS_PER_RUN,
+    artifactUri: options.artifactUri,
+    leaveOut: new Set((options.leaveOutStatuses ?? SARIF_DEFAULT_LEFT_OUT_STATUSES).map((status) => status.toUpperCase())),
+    leftOutByStatus: new Map(),
+    rules: new Map(),
+    seenTotal: 0,
+    renderedByRank: Array.from({ length: SEVERITY_RANK_COUNT }, () => 0),
+    results: spooler.queue(),
   };
-
   return {
     format: 'sarif',
-    async add(record: FindingRecord) {
-      const status = record.vulnerability.status?.toUpperCase();
-      if (status !== undefined && leaveOut.has(status)) {
-        leftOutByStatus.set(status, (leftOutByStatus.get(status) ?? 0) + 1);
-        return;
-      }
-      const summary = summarizeFinding(record);
-      const rank = Math.min(Math.max(0, Math.trunc(summary.rank)), SEVERITY_RANK_COUNT - 1);
-      seenTotal += 1;
-      seenByRank[rank] = (seenByRank[rank] ?? 0) + 1;
-      const key = ruleKey(record.moduleId, record.attackId);
-      const seen = rules.get(key);
-      if (seen === undefined) {
-        rules.set(key, {
-          moduleId: record.moduleId,
-          attackId: record.attackId,
-          moduleName: summary.moduleName,
-          bestRank: summary.rank,
-          bestSeverity: summary.severity,
-          results: 1,
-        });
-      } else {
-        seen.results += 1;
-        if (summary.rank < seen.bestRank) {
-          seen.bestRank = summary.rank;
-          seen.bestSeverity = summary.severity;
-        }
-      }
-      // Already as many results at least as severe as this one as the cap allows: it can never be written.
-      let atLeastAsSevere = 0;
-      for (let r = 0; r <= rank; r += 1) atLeastAsSevere += renderedByRank[r] ?? 0;
-      if (atLeastAsSevere >= maxResults) return;
-
-      const v = record.vulnerability;
-      const appId = v.app?.id;
-      const fingerprint = appId === undefined ? undefined : rootCauseFingerprint({
-        appId,
-        url: v.root_cause?.url ?? '',
-        method: summary.method,
-        parameter: v.root_cause?.parameter ?? undefined,
-        moduleId: record.moduleId,
-        attackId: record.attackId,
-      });
-      const result = buildResult({ summary, fingerprint }, `@@rule:${encodeURIComponent(key)}@@`, sarifRuleId(record.moduleId, record.attackId), undefined, options.artifactUri);
-      const text = indent(JSON.stringify(result, null, 2), '        ');
-      renderedByRank[rank] = (renderedByRank[rank] ?? 0) + 1;
-      pending[rank]?.push(text);
-      pendingChars += text.length;
-      if (pendingChars >= threshold) await spoolPending();
-    },
+    add: (record: FindingRecord) => addResult(state, record),
     async finish(context: ReportContext) {
       try {
-        return await writeFile(context);
+        return await writeSarifFile(writer, state, context);
       } finally {
-        await spool?.close();
-        spool = undefined;
+        await spooler.close();
       }
     },
   };
+}
 
-  async function writeFile(context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info: string[] }> {
-      const notes: string[] = [];
-      const info: string[] = [];
-      const kept = Math.min(maxResults, seenTotal);
-      const dropped = seenTotal - kept;
-      const ruleEntries = [...rules.entries()]
-        .map(([key, seen]) => ({ key, seen, id: sarifRuleId(seen.moduleId, seen.attackId) }))
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const ruleIndexByKey = new Map(ruleEntries.map((entry, index) => [entry.key, index]));
-      const sarifRules = ruleEntries.map((entry) => buildRule(entry.id, entry.seen, context.rules.get(entry.key)));
+/** What the SARIF builder keeps between `add` calls: counters, one entry per rule, and the rendered results. */
+interface SarifState {
+  readonly maxResults: number;
+  readonly artifactUri: string | undefined;
+  readonly leaveOut: ReadonlySet<string>;
+  readonly leftOutByStatus: Map<string, number>;
+  readonly rules: Map<string, SeenRule>;
+  seenTotal: number;
+  /** Per severity rank (most severe first), the results rendered. */
+  readonly renderedByRank: number[];
+  readonly results: RankedQueue;
+}
 
-      const notifications: Record<string, unknown>[] = [];
-      if (dropped > 0) {
-        const text =
-          `SARIF: ${dropped} of ${seenTotal} results were left out because GitHub accepts at most ` +
-          `${maxResults} results per run; the ${kept} most severe are included. ` +
-          'See the HTML report or the findings file for all of them.';
-        notes.push(text);
-        notifications.push({ level: 'warning', message: { text }, descriptor: { id: 'insightappsec/results-capped' } });
-      }
-      const leftOut = [...leftOutByStatus.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      const leftOutTotal = leftOut.reduce((sum, [, count]) => sum + count, 0);
-      if (leftOutTotal > 0) {
-        // Leaving triaged findings out is the design, not a problem: a log line, not a warning.
-        info.push(
-          `SARIF: ${leftOutTotal} triaged finding${leftOutTotal === 1 ? '' : 's'} left out (${leftOut.map(([status, count]) => `${count} ${status}`).join(', ')}), ` +
-            'as code scanning would reopen them as alerts; the HTML, JUnit and findings reports keep them.',
-        );
-      }
-      const invocation: Record<string, unknown> = { executionSuccessful: context.status.toUpperCase() !== 'FAILED' };
-      const start = isoUtc(context.submitTime);
-      const end = isoUtc(context.completionTime);
-      if (start !== undefined) invocation['startTimeUtc'] = start;
-      if (end !== undefined) invocation['endTimeUtc'] = end;
-      if (notifications.length > 0) invocation['toolExecutionNotifications'] = notifications;
-
-      const driver: Record<string, unknown> = {
-        name: context.tool.name,
-        version: context.tool.version,
-      };
-      if (context.tool.informationUri !== undefined) driver['informationUri'] = context.tool.informationUri;
-      if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(context.tool.version)) {
-        driver['semanticVersion'] = context.tool.version;
-      }
-      driver['rules'] = sarifRules;
-
-      // No runs[].automationDetails: github/codeql-action's upload-sarif takes one found in the file over its
-      // `category` input (src/upload-lib.ts, populateRunAutomationDetails), so writing one would silently ignore
-      // the user's category. Without it, upload-sarif derives the category from the workflow, job and matrix values,
-      // or uses the one the user gives.
-      const run = {
-        tool: { driver },
-        invocations: [invocation],
-        properties: {
-          scanId: context.scanId,
-          scanStatus: context.status,
-          app: context.app,
-          scanConfig: context.scanConfig,
-          totalFindings: context.counts.total,
-          resultsWritten: kept,
-          leftOutByStatus: Object.fromEntries(leftOut),
-          generatedAt: context.generatedAt,
-        },
-      };
-
-      await writer.write(`{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n`);
-      const runText = JSON.stringify(run, null, 2);
-      await writer.write(`${indent(runText.slice(0, runText.lastIndexOf('\n}')), '    ')},\n      "results": [`);
-      const complete = (text: string): string =>
-        text
-          .replace(RULE_INDEX_PLACEHOLDER, (_whole, key: string) => `"ruleIndex": ${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`)
-          .replace(FINGERPRINT_PLACEHOLDER, (_whole, encoded: string) => {
-            const parts = JSON.parse(decodeURIComponent(encoded)) as { url: string; method: string; parameter?: string; moduleId?: string; attackId?: string };
-            const hash = rootCauseFingerprint({ appId: context.app.id, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId });
-            return `"${FINGERPRINT_KEY}": "${hash}"`;
-          });
-      // Most severe first, arrival order within a severity, up to the cap: spooled chunks, then pending results.
-      let first = true;
-      let remaining = kept;
-      const emit = async (text: string): Promise<void> => {
-        await writer.write(`${first ? '' : ','}\n${complete(text)}`);
-        first = false;
-        remaining -= 1;
-      };
-      for (let rank = 0; rank < SEVERITY_RANK_COUNT && remaining > 0; rank += 1) {
-        for (const chunk of spooled[rank] ?? []) {
-          if (remaining <= 0) break;
-          const texts = (await (spool as ReportSpool).read(chunk.index)).split('\u0000');
-          for (const text of texts.slice(0, remaining)) await emit(text);
-        }
-        for (const text of pending[rank] ?? []) {
-          if (remaining <= 0) break;
-          await emit(text);
-        }
-      }
-      await writer.write(`${first ? '' : '\n      '}]\n    }\n  ]\n}\n`);
-      await writer.close();
-      return { format: 'sarif', path: writer.path, notes, info };
+async function addResult(state: SarifState, record: FindingRecord): Promise<void> {
+  const status = record.vulnerability.status?.toUpperCase();
+  if (status !== undefined && state.leaveOut.has(status)) {
+    state.leftOutByStatus.set(status, (state.leftOutByStatus.get(status) ?? 0) + 1);
+    return;
   }
+  const summary = summarizeFinding(record);
+  const rank = clampRank(summary.rank);
+  state.seenTotal += 1;
+  const key = ruleKey(record.moduleId, record.attackId);
+  trackRule(state.rules, key, record, summary);
+  // Already as many results at least as severe as this one as the cap allows: it can never be written.
+  let atLeastAsSevere = 0;
+  for (let r = 0; r <= rank; r += 1) atLeastAsSevere += state.renderedByRank[r] ?? 0;
+  if (atLeastAsSevere >= state.maxResults) return;
+
+  const appId = record.vulnerability.app?.id;
+  const fingerprint = appId === undefined ? undefined : rootCauseFingerprint({ appId, ...fingerprintParts(record, summary) });
+  const result = buildResult({ summary, fingerprint }, `@@rule:${encodeURIComponent(key)}@@`, sarifRuleId(record.moduleId, record.attackId), undefined, state.artifactUri);
+  state.renderedByRank[rank] = (state.renderedByRank[rank] ?? 0) + 1;
+  await state.results.push(rank, indent(JSON.stringify(result, null, 2), '        '));
+}
+
+function fingerprintParts(record: FindingRecord, summary: FindingSummary): Omit<RootCauseParts, 'appId'> {
+  const rootCause = record.vulnerability.root_cause;
+  return {
+    url: rootCause?.url ?? '',
+    method: summary.method,
+    parameter: rootCause?.parameter ?? undefined,
+    moduleId: record.moduleId,
+    attackId: record.attackId,
+  };
+}
+
+function trackRule(rules: Map<string, SeenRule>, key: string, record: FindingRecord, summary: FindingSummary): void {
+  const seen = rules.get(key);
+  if (seen === undefined) {
+    rules.set(key, {
+      moduleId: record.moduleId,
+      attackId: record.attackId,
+      moduleName: summary.moduleName,
+      bestRank: summary.rank,
+      bestSeverity: summary.severity,
+      results: 1,
+    });
+    return;
+  }
+  seen.results += 1;
+  if (summary.rank < seen.bestRank) {
+    seen.bestRank = summary.rank;
+    seen.bestSeverity = summary.severity;
+  }
+}
+
+interface SarifRules {
+  rules: Record<string, unknown>[];
+  indexByKey: Map<string, number>;
+}
+
+/** The rules sorted by id, and each rule key's index among them. */
+function sortedRules(seenRules: ReadonlyMap<string, SeenRule>, context: ReportContext): SarifRules {
+  const entries = [...seenRules.entries()]
+    .map(([key, seen]) => ({ key, seen, id: sarifRuleId(seen.moduleId, seen.attackId) }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    rules: entries.map((entry) => buildRule(entry.id, entry.seen, context.rules.get(entry.key))),
+    indexByKey: new Map(entries.map((entry, index) => [entry.key, index])),
+  };
+}
+
+/** The warning that results were left out over the cap, or `undefined` when none were. */
+function cappedNote(seenTotal: number, kept: number, maxResults: number): string | undefined {
+  const dropped = seenTotal - kept;
+  if (dropped <= 0) return undefined;
+  return (
+    `SARIF: ${dropped} of ${seenTotal} results were left out because GitHub accepts at most ` +
+    `${maxResults} results per run; the ${kept} most severe are included. ` +
+    'See the HTML report or the findings file for all of them.'
+  );
+}
+
+/** The log line about triaged findings left out, or `undefined` when none were. */
+function leftOutInfo(leftOut: readonly [string, number][]): string | undefined {
+  const total = leftOut.reduce((sum, [, count]) => sum + count, 0);
+  if (total === 0) return undefined;
+  // Leaving triaged findings out is the design, not a problem: a log line, not a warning.
+  return (
+    `SARIF: ${total} triaged finding${total === 1 ? '' : 's'} left out (${leftOut.map(([status, count]) => `${count} ${status}`).join(', ')}), ` +
+    'as code scanning would reopen them as alerts; the HTML, JUnit and findings reports keep them.'
+  );
+}
+
+function buildInvocation(context: ReportContext, capped: string | undefined): Record<string, unknown> {
+  const invocation: Record<string, unknown> = { executionSuccessful: context.status.toUpperCase() !== 'FAILED' };
+  const start = isoUtc(context.submitTime);
+  const end = isoUtc(context.completionTime);
+  if (start !== undefined) invocation['startTimeUtc'] = start;
+  if (end !== undefined) invocation['endTimeUtc'] = end;
+  if (capped !== undefined) {
+    invocation['toolExecutionNotifications'] = [{ level: 'warning', message: { text: capped }, descriptor: { id: 'insightappsec/results-capped' } }];
+  }
+  return invocation;
+}
+
+function buildDriver(context: ReportContext, rules: Record<string, unknown>[]): Record<string, unknown> {
+  const driver: Record<string, unknown> = {
+    name: context.tool.name,
+    version: context.tool.version,
+  };
+  if (context.tool.informationUri !== undefined) driver['informationUri'] = context.tool.informationUri;
+  if (/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(context.tool.version)) {
+    driver['semanticVersion'] = context.tool.version;
+  }
+  driver['rules'] = rules;
+  return driver;
+}
+
+/** Every property of the run but its results. */
+function buildRun(context: ReportContext, driver: Record<string, unknown>, invocation: Record<string, unknown>, kept: number, leftOut: [string, number][]): Record<string, unknown> {
+  // No runs[].automationDetails: github/codeql-action's upload-sarif takes one found in the file over its
+  // `category` input (src/upload-lib.ts, populateRunAutomationDetails), so writing one would silently ignore
+  // the user's category. Without it, upload-sarif derives the category from the workflow, job and matrix values,
+  // or uses the one the user gives.
+  return {
+    tool: { driver },
+    invocations: [invocation],
+    properties: {
+      scanId: context.scanId,
+      scanStatus: context.status,
+      app: context.app,
+      scanConfig: context.scanConfig,
+      totalFindings: context.counts.total,
+      resultsWritten: kept,
+      leftOutByStatus: Object.fromEntries(leftOut),
+      generatedAt: context.generatedAt,
+    },
+  };
+}
+
+/** A rendered result with its placeholders replaced by the rule index and the fingerprint. */
+function completeResult(text: string, ruleIndexByKey: ReadonlyMap<string, number>, appId: string): string {
+  return text
+    .replace(RULE_INDEX_PLACEHOLDER, (_whole, key: string) => `"ruleIndex": ${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`)
+    .replace(FINGERPRINT_PLACEHOLDER, (_whole, encoded: string) => {
+      const parts = JSON.parse(decodeURIComponent(encoded)) as Omit<RootCauseParts, 'appId'>;
+      const hash = rootCauseFingerprint({ appId, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId });
+      return `"${FINGERPRINT_KEY}": "${hash}"`;
+    });
+}
+
+async function writeSarifFile(writer: ReportWriter, state: SarifState, context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info: string[] }> {
+  const kept = Math.min(state.maxResults, state.seenTotal);
+  const capped = cappedNote(state.seenTotal, kept, state.maxResults);
+  const leftOut = [...state.leftOutByStatus.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const left = leftOutInfo(leftOut);
+  const rules = sortedRules(state.rules, context);
+  const run = buildRun(context, buildDriver(context, rules.rules), buildInvocation(context, capped), kept, leftOut);
+
+  await writer.write(`{\n  "$schema": ${JSON.stringify(SARIF_SCHEMA_URI)},\n  "version": "2.1.0",\n  "runs": [\n`);
+  const runText = JSON.stringify(run, null, 2);
+  await writer.write(`${indent(runText.slice(0, runText.lastIndexOf('\n}')), '    ')},\n      "results": [`);
+  // Most severe first, arrival order within a severity, up to the cap.
+  let first = true;
+  for await (const text of state.results.texts(kept)) {
+    await writer.write(`${first ? '' : ','}\n${completeResult(text, rules.indexByKey, context.app.id)}`);
+    first = false;
+  }
+  await writer.write(`${first ? '' : '\n      '}]\n    }\n  ]\n}\n`);
+  await writer.close();
+  return { format: 'sarif', path: writer.path, notes: capped === undefined ? [] : [capped], info: left === undefined ? [] : [left] };
 }
