@@ -1,9 +1,9 @@
 import { escapeHtml, HTML_FILE_NAME } from './report-files';
 import type { Variance } from '../api/schemas';
-import type { FindingRecord, FindingSummary, ReportContext, StreamingReport } from './finding-record';
+import type { FindingRecord, FindingSummary, ReportContext, SeveritySelection, StreamingReport } from './finding-record';
 import { baseName, createSeveritySelection, orderedSeverityCounts, parseApiTime, summarizeFinding, truncate } from './finding-record';
 import { gateSentence, reportVerdict } from './markdown';
-import type { ReportSink } from './sink';
+import type { ReportSink, ReportWriter } from './sink';
 import { createBufferedWriter } from './sink';
 
 /** The HTML report file name. */
@@ -269,6 +269,8 @@ function findingRow(row: HtmlRow): string {
 
 const MODULE_COLUMNS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'SAFE'] as const;
 
+type SeverityCount = ReturnType<typeof orderedSeverityCounts>[number];
+
 interface ModuleTally {
   name: string;
   total: number;
@@ -300,110 +302,139 @@ export async function createHtmlReport(sink: ReportSink, options: HtmlReportOpti
     format: 'html',
     async add(record: FindingRecord) {
       const summary = summarizeFinding(record);
-      let tally = modules.get(summary.moduleName);
-      if (tally === undefined) {
-        tally = { name: summary.moduleName, total: 0, bySeverity: new Map() };
-        modules.set(summary.moduleName, tally);
-      }
-      tally.total += 1;
-      tally.bySeverity.set(summary.severity, (tally.bySeverity.get(summary.severity) ?? 0) + 1);
+      countModule(modules, summary);
       if (selection.accepts(summary.rank)) selection.add({ summary, details: findingDetails(record, summary) }, summary.rank);
       else selection.add({ summary, details: '' }, summary.rank);
     },
     async finish(context: ReportContext) {
-      const notes: string[] = [];
-      const verdict = reportVerdict(context);
-      const e = escapeHtml;
-      const title = `InsightAppSec scan: ${verdict.title}`;
-      await writer.write(
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
-          `<meta http-equiv="Content-Security-Policy" content="${await htmlContentSecurityPolicy()}">\n` +
-          '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
-          `<title>${e(title)} (${e(context.app.name)})</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>\n`,
-      );
-      await writer.write(`<h1>${e(title)}</h1>\n`);
-      await writer.write(
-        `<p class="verdict ${verdict.passed ? 'pass' : 'fail'}">${verdict.passed ? '✅' : '❌'} ${e(gateSentence(context, (t) => t))}</p>\n`,
-      );
-
-      const facts: [string, string | undefined][] = [
-        ['Scan', context.scanId],
-        ['Status', context.status],
-        ['Application', context.app.name],
-        ['Scan configuration', context.scanConfig.name],
-        ['Submitted', formatTime(context.submitTime)],
-        ['Completed', formatTime(context.completionTime)],
-        ['Findings', String(context.counts.total)],
-        ['Generated', `${context.generatedAt} by ${context.tool.name} ${context.tool.version}`],
-      ];
-      await writer.write('<h2>Summary</h2>\n<div class="card"><dl>\n');
-      for (const [label, value] of facts) {
-        if (value !== undefined) await writer.write(`<dt>${e(label)}</dt><dd>${e(value)}</dd>\n`);
-      }
-      await writer.write('</dl></div>\n');
-
       const severities = orderedSeverityCounts(context.counts.bySeverity);
+      await writeHead(writer, context);
+      await writeFacts(writer, context);
       await writer.write(`<h2>Findings by severity</h2>\n<div class="card" id="severity-chart">${chart(severities)}</div>\n`);
-
-      const byCount = [...modules.values()].sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      await writer.write('<h2>Modules</h2>\n');
-      if (byCount.length === 0) {
-        await writer.write('<p>No findings.</p>\n');
-      } else {
-        const head = ['Module', 'Findings', ...MODULE_COLUMNS.map((s) => s.charAt(0) + s.slice(1).toLowerCase()), 'Other'];
-        await writer.write(`<table id="modules">\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n`);
-        for (const m of byCount.slice(0, maxModules)) {
-          const known = MODULE_COLUMNS.map((s) => m.bySeverity.get(s) ?? 0);
-          const other = m.total - known.reduce((sum, n) => sum + n, 0);
-          const cells = [m.total, ...known, other].map((n) => `<td class="num">${n}</td>`).join('');
-          await writer.write(`<tr><td>${e(m.name)}</td>${cells}</tr>\n`);
-        }
-        await writer.write('</tbody>\n</table>\n');
-        if (byCount.length > maxModules) {
-          const rest = byCount.slice(maxModules);
-          await writer.write(`<p class="note">… and ${rest.length} more modules (${rest.reduce((n, m) => n + m.total, 0)} findings).</p>\n`);
-        }
-      }
-
-      await writer.write(`<h2>Gate</h2>\n<p>${e(gateSentence(context, (t) => t))}</p>\n`);
-
-      await writer.write('<h2>Findings</h2>\n');
-      if (selection.dropped > 0) {
-        const note = `HTML report: the ${selection.seen - selection.dropped} most severe of ${selection.seen} findings are listed; ${selection.dropped} were left out (limit ${maxRows}).`;
-        notes.push(note);
-        await writer.write(`<p class="note">${e(note)} The findings file holds all of them.</p>\n`);
-      }
-      const rows = selection.items();
-      if (rows.length === 0) {
-        await writer.write('<p>No findings.</p>\n');
-      } else {
-        const options = severities.filter((c) => c.count > 0).map((c) => `<option value="${e(c.severity)}">${e(c.severity)} (${c.count})</option>`);
-        await writer.write(
-          '<div class="controls" id="findings-controls" hidden>\n' +
-            '<label>Filter <input type="search" id="filter-text" placeholder="URL, module, parameter, text…" autocomplete="off"></label>\n' +
-            `<label>Severity <select id="filter-severity"><option value="">All</option>${options.join('')}</select></label>\n` +
-            '<button type="button" id="page-prev">Previous</button><button type="button" id="page-next">Next</button>\n' +
-            '<span id="filter-status" role="status"></span>\n</div>\n',
-        );
-        await writer.write(
-          '<table id="findings">\n<thead><tr><th>Severity</th><th>Module</th><th>Method</th><th>URL</th><th>Parameter</th><th>Status</th><th>Gate</th><th>Details</th></tr></thead>\n<tbody id="findings-body">\n',
-        );
-        for (const row of rows) await writer.write(findingRow(row));
-        await writer.write('</tbody>\n</table>\n');
-      }
-
-      const others = context.reportFiles.filter((file) => file.format !== 'html');
-      if (others.length > 0) {
-        await writer.write('<h2>Reports</h2>\n<ul>\n');
-        for (const file of others) {
-          const name = baseName(file.path);
-          await writer.write(`<li>${e(file.format)}: <a href="${e(encodeURIComponent(name))}">${e(name)}</a></li>\n`);
-        }
-        await writer.write('</ul>\n');
-      }
+      await writeModules(writer, [...modules.values()], maxModules);
+      await writer.write(`<h2>Gate</h2>\n<p>${escapeHtml(gateSentence(context, (t) => t))}</p>\n`);
+      const notes = await writeFindings(writer, selection, severities, maxRows);
+      await writeReportLinks(writer, context);
       await writer.write(`</main>\n<script>${HTML_SCRIPT}</script>\n</body>\n</html>\n`);
       await writer.close();
       return { format: 'html', path: writer.path, notes };
     },
   };
+}
+
+function countModule(modules: Map<string, ModuleTally>, summary: FindingSummary): void {
+  let tally = modules.get(summary.moduleName);
+  if (tally === undefined) {
+    tally = { name: summary.moduleName, total: 0, bySeverity: new Map() };
+    modules.set(summary.moduleName, tally);
+  }
+  tally.total += 1;
+  tally.bySeverity.set(summary.severity, (tally.bySeverity.get(summary.severity) ?? 0) + 1);
+}
+
+/** The document head, the title and the verdict. */
+async function writeHead(writer: ReportWriter, context: ReportContext): Promise<void> {
+  const e = escapeHtml;
+  const verdict = reportVerdict(context);
+  const title = `InsightAppSec scan: ${verdict.title}`;
+  await writer.write(
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+      `<meta http-equiv="Content-Security-Policy" content="${await htmlContentSecurityPolicy()}">\n` +
+      '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+      `<title>${e(title)} (${e(context.app.name)})</title>\n<style>${STYLE}</style>\n</head>\n<body>\n<main>\n`,
+  );
+  await writer.write(`<h1>${e(title)}</h1>\n`);
+  await writer.write(
+    `<p class="verdict ${verdict.passed ? 'pass' : 'fail'}">${verdict.passed ? '✅' : '❌'} ${e(gateSentence(context, (t) => t))}</p>\n`,
+  );
+}
+
+/** The summary card: scan facts. */
+async function writeFacts(writer: ReportWriter, context: ReportContext): Promise<void> {
+  const facts: [string, string | undefined][] = [
+    ['Scan', context.scanId],
+    ['Status', context.status],
+    ['Application', context.app.name],
+    ['Scan configuration', context.scanConfig.name],
+    ['Submitted', formatTime(context.submitTime)],
+    ['Completed', formatTime(context.completionTime)],
+    ['Findings', String(context.counts.total)],
+    ['Generated', `${context.generatedAt} by ${context.tool.name} ${context.tool.version}`],
+  ];
+  await writer.write('<h2>Summary</h2>\n<div class="card"><dl>\n');
+  for (const [label, value] of facts) {
+    if (value !== undefined) await writer.write(`<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>\n`);
+  }
+  await writer.write('</dl></div>\n');
+}
+
+/** The module table, most findings first, at most `maxModules` rows. */
+async function writeModules(writer: ReportWriter, modules: ModuleTally[], maxModules: number): Promise<void> {
+  const byCount = [...modules].sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  await writer.write('<h2>Modules</h2>\n');
+  if (byCount.length === 0) {
+    await writer.write('<p>No findings.</p>\n');
+    return;
+  }
+  const head = ['Module', 'Findings', ...MODULE_COLUMNS.map((s) => s.charAt(0) + s.slice(1).toLowerCase()), 'Other'];
+  await writer.write(`<table id="modules">\n<thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>\n<tbody>\n`);
+  for (const m of byCount.slice(0, maxModules)) {
+    const known = MODULE_COLUMNS.map((s) => m.bySeverity.get(s) ?? 0);
+    const other = m.total - known.reduce((sum, n) => sum + n, 0);
+    const cells = [m.total, ...known, other].map((n) => `<td class="num">${n}</td>`).join('');
+    await writer.write(`<tr><td>${escapeHtml(m.name)}</td>${cells}</tr>\n`);
+  }
+  await writer.write('</tbody>\n</table>\n');
+  if (byCount.length > maxModules) {
+    const rest = byCount.slice(maxModules);
+    await writer.write(`<p class="note">… and ${rest.length} more modules (${rest.reduce((n, m) => n + m.total, 0)} findings).</p>\n`);
+  }
+}
+
+/** The findings section: the note when rows were left out, the controls and the table. Resolves to the notes. */
+async function writeFindings(writer: ReportWriter, selection: SeveritySelection<HtmlRow>, severities: SeverityCount[], maxRows: number): Promise<string[]> {
+  const notes: string[] = [];
+  await writer.write('<h2>Findings</h2>\n');
+  if (selection.dropped > 0) {
+    const note = `HTML report: the ${selection.seen - selection.dropped} most severe of ${selection.seen} findings are listed; ${selection.dropped} were left out (limit ${maxRows}).`;
+    notes.push(note);
+    await writer.write(`<p class="note">${escapeHtml(note)} The findings file holds all of them.</p>\n`);
+  }
+  const rows = selection.items();
+  if (rows.length === 0) {
+    await writer.write('<p>No findings.</p>\n');
+    return notes;
+  }
+  await writer.write(findingControls(severities));
+  await writer.write(
+    '<table id="findings">\n<thead><tr><th>Severity</th><th>Module</th><th>Method</th><th>URL</th><th>Parameter</th><th>Status</th><th>Gate</th><th>Details</th></tr></thead>\n<tbody id="findings-body">\n',
+  );
+  for (const row of rows) await writer.write(findingRow(row));
+  await writer.write('</tbody>\n</table>\n');
+  return notes;
+}
+
+/** The text filter, severity filter and paging buttons (hidden until the script shows them). */
+function findingControls(severities: SeverityCount[]): string {
+  const e = escapeHtml;
+  const options = severities.filter((c) => c.count > 0).map((c) => `<option value="${e(c.severity)}">${e(c.severity)} (${c.count})</option>`);
+  return (
+    '<div class="controls" id="findings-controls" hidden>\n' +
+    '<label>Filter <input type="search" id="filter-text" placeholder="URL, module, parameter, text…" autocomplete="off"></label>\n' +
+    `<label>Severity <select id="filter-severity"><option value="">All</option>${options.join('')}</select></label>\n` +
+    '<button type="button" id="page-prev">Previous</button><button type="button" id="page-next">Next</button>\n' +
+    '<span id="filter-status" role="status"></span>\n</div>\n'
+  );
+}
+
+/** Links to the run's other report files, written next to this one. */
+async function writeReportLinks(writer: ReportWriter, context: ReportContext): Promise<void> {
+  const others = context.reportFiles.filter((file) => file.format !== 'html');
+  if (others.length === 0) return;
+  await writer.write('<h2>Reports</h2>\n<ul>\n');
+  for (const file of others) {
+    const name = baseName(file.path);
+    await writer.write(`<li>${escapeHtml(file.format)}: <a href="${escapeHtml(encodeURIComponent(name))}">${escapeHtml(name)}</a></li>\n`);
+  }
+  await writer.write('</ul>\n');
 }
