@@ -121,63 +121,15 @@ export async function createMarkdownSummary(sink: ReportSink, options: MarkdownS
     },
     async finish(context: ReportContext) {
       const notes: string[] = [];
-      const verdict = reportVerdict(context);
       const cell = (text: string | undefined): string => markdownCell(text, cellMax);
-      const lines: string[] = [];
-      lines.push(`# ${verdict.passed ? '✅' : '❌'} InsightAppSec scan: ${verdict.title}`, '');
-      lines.push('| | |', '|---|---|');
-      lines.push(`| Scan | ${cell(context.scanId)} |`);
-      lines.push(`| Status | ${cell(context.status)} |`);
-      lines.push(`| Application | ${cell(context.app.name)} |`);
-      lines.push(`| Scan configuration | ${cell(context.scanConfig.name)} |`);
-      const submitted = formatTime(context.submitTime);
-      const completed = formatTime(context.completionTime);
-      if (submitted !== undefined) lines.push(`| Submitted | ${submitted} |`);
-      if (completed !== undefined) lines.push(`| Completed | ${completed} |`);
-      lines.push(`| Findings | ${context.counts.total} |`);
-      if (context.baseline !== undefined) lines.push(`| New / known / fixed | ${context.baseline.new} / ${context.baseline.known} / ${context.baseline.fixed} |`);
-      if (context.suppressed !== undefined) lines.push(`| Suppressed | ${context.suppressed} |`);
-      if (context.scanUrl !== undefined) lines.push(`| In InsightAppSec | [open the scan](<${context.scanUrl.replace(/[<>\s]/g, encodeURIComponent)}>) |`);
-      lines.push('');
-
-      lines.push('## Findings by severity', '', '| Severity | Findings |', '|---|---:|');
-      for (const { severity, count } of orderedSeverityCounts(context.counts.bySeverity)) {
-        lines.push(`| ${cell(severity)} | ${count} |`);
-      }
-      lines.push('');
-
-      const modules = topModules(context.counts.byModule, maxModules);
-      lines.push('## Top modules', '');
-      if (modules.top.length === 0) {
-        lines.push('No findings.');
-      } else {
-        lines.push('| Module | Findings |', '|---|---:|');
-        for (const m of modules.top) lines.push(`| ${cell(m.name)} | ${m.count} |`);
-        if (modules.otherModules > 0) {
-          lines.push('', `… and ${modules.otherModules} more modules (${modules.otherFindings} findings).`);
-        }
-      }
-      lines.push('');
-
+      const lines = [...factLines(context, cell), ...severityLines(context, cell), ...moduleLines(context, cell, maxModules)];
       lines.push('## Gate', '', gateSentence(context, (t) => markdownCode(t)), '');
       const rows = matched.items();
       if (rows.length > 0) {
         // Status too: a gate query may match findings triaged in InsightAppSec, which SARIF leaves out.
         lines.push('| Severity | Module | Method | URL | Parameter | Status |', '|---|---|---|---|---|---|');
       }
-      const tail: string[] = [];
-      tail.push('');
-      const others = context.reportFiles.filter((file) => file.format !== 'markdown');
-      if (others.length > 0) {
-        tail.push('## Reports', '');
-        for (const file of others) {
-          const name = baseName(file.path);
-          tail.push(`- ${cell(file.format)}: [${escapeMarkdown(name)}](<${encodeURI(name).replace(/[<>]/g, encodeURIComponent)}>)`);
-        }
-        tail.push('');
-      }
-      tail.push(`_Generated ${cell(context.generatedAt)} by ${cell(context.tool.name)} ${cell(context.tool.version)}._`, '');
-
+      const tail = tailLines(context, cell);
       let size = utf8Length(lines.join('\n')) + utf8Length(tail.join('\n')) + 256;
       let shown = 0;
       for (const s of rows) {
@@ -198,4 +150,69 @@ export async function createMarkdownSummary(sink: ReportSink, options: MarkdownS
       return { format: 'markdown', path: writer.path, notes };
     },
   };
+}
+
+type Cell = (text: string | undefined) => string;
+
+/** The title (with the verdict) and the table of scan facts. */
+function factLines(context: ReportContext, cell: Cell): string[] {
+  const verdict = reportVerdict(context);
+  const lines: string[] = [];
+  lines.push(`# ${verdict.passed ? '✅' : '❌'} InsightAppSec scan: ${verdict.title}`, '');
+  lines.push('| | |', '|---|---|');
+  lines.push(`| Scan | ${cell(context.scanId)} |`);
+  lines.push(`| Status | ${cell(context.status)} |`);
+  lines.push(`| Application | ${cell(context.app.name)} |`);
+  lines.push(`| Scan configuration | ${cell(context.scanConfig.name)} |`);
+  const submitted = formatTime(context.submitTime);
+  const completed = formatTime(context.completionTime);
+  if (submitted !== undefined) lines.push(`| Submitted | ${submitted} |`);
+  if (completed !== undefined) lines.push(`| Completed | ${completed} |`);
+  lines.push(`| Findings | ${context.counts.total} |`);
+  if (context.baseline !== undefined) lines.push(`| New / known / fixed | ${context.baseline.new} / ${context.baseline.known} / ${context.baseline.fixed} |`);
+  if (context.suppressed !== undefined) lines.push(`| Suppressed | ${context.suppressed} |`);
+  if (context.scanUrl !== undefined) lines.push(`| In InsightAppSec | [open the scan](<${context.scanUrl.replace(/[<>\s]/g, encodeURIComponent)}>) |`);
+  lines.push('');
+  return lines;
+}
+
+function severityLines(context: ReportContext, cell: Cell): string[] {
+  const lines = ['## Findings by severity', '', '| Severity | Findings |', '|---|---:|'];
+  for (const { severity, count } of orderedSeverityCounts(context.counts.bySeverity)) {
+    lines.push(`| ${cell(severity)} | ${count} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+function moduleLines(context: ReportContext, cell: Cell, maxModules: number): string[] {
+  const modules = topModules(context.counts.byModule, maxModules);
+  const lines = ['## Top modules', ''];
+  if (modules.top.length === 0) {
+    lines.push('No findings.');
+  } else {
+    lines.push('| Module | Findings |', '|---|---:|');
+    for (const m of modules.top) lines.push(`| ${cell(m.name)} | ${m.count} |`);
+    if (modules.otherModules > 0) {
+      lines.push('', `… and ${modules.otherModules} more modules (${modules.otherFindings} findings).`);
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+/** What follows the findings: links to the other reports and the generator line. */
+function tailLines(context: ReportContext, cell: Cell): string[] {
+  const tail: string[] = [''];
+  const others = context.reportFiles.filter((file) => file.format !== 'markdown');
+  if (others.length > 0) {
+    tail.push('## Reports', '');
+    for (const file of others) {
+      const name = baseName(file.path);
+      tail.push(`- ${cell(file.format)}: [${escapeMarkdown(name)}](<${encodeURI(name).replace(/[<>]/g, encodeURIComponent)}>)`);
+    }
+    tail.push('');
+  }
+  tail.push(`_Generated ${cell(context.generatedAt)} by ${cell(context.tool.name)} ${cell(context.tool.version)}._`, '');
+  return tail;
 }
