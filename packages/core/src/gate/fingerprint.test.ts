@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vulnerability } from '../api/schemas';
-import { findingFingerprint, fingerprintInput, fnv1a64, normaliseFindingUrl } from './fingerprint';
+import { FINDING_FINGERPRINT, findingFingerprint, fingerprintInput, fingerprintOf, fingerprintText, fnv1a64, hash64, normaliseFindingUrl, SARIF_ROOT_CAUSE_FINGERPRINT } from './fingerprint';
 
 function vuln(overrides: Partial<Vulnerability> = {}): Vulnerability {
   return {
@@ -84,5 +84,23 @@ describe('findingFingerprint', () => {
     expect(findingFingerprint({ id: 'x', severity: 'LOW' })).toMatch(/^[0-9a-f]{16}$/);
     expect(findingFingerprint({ id: 'x', severity: 'LOW', root_cause: null, variances: null })).toBe(findingFingerprint({ id: 'y', severity: 'HIGH' }));
     expect(() => findingFingerprint({ id: 'x', severity: 'LOW', root_cause: { url: 'http://[bad' } })).not.toThrow();
+  });
+});
+
+describe('fingerprintOf', () => {
+  const cause = { appId: 'app-1', moduleId: ' AAAA-01 ', attackId: ' SQLi_01 ', method: ' post ', url: 'HTTPS://Shop.example/login/?b=1&a=2', parameter: ' user' };
+
+  it('computes the finding fingerprint by the ias-fp-1 recipe, which leaves the app id out', () => {
+    expect(fingerprintText(cause, FINDING_FINGERPRINT)).toBe('ias-fp-1\naaaa-01\nSQLi_01\nPOST\nhttps://shop.example/login?a&b\n user');
+    expect(fingerprintOf(cause)).toBe(fnv1a64(fingerprintText(cause, FINDING_FINGERPRINT)));
+    expect(fingerprintOf({ ...cause, appId: 'app-2' })).toBe(fingerprintOf(cause));
+  });
+
+  it('computes the SARIF fingerprint by its own recipe: app id first, NUL-separated, only the method upper-cased, hash64', () => {
+    const { method: _method, ...withoutMethod } = cause;
+    expect(fingerprintText(cause, SARIF_ROOT_CAUSE_FINGERPRINT)).toBe(['app-1', cause.url, ' POST ', ' user', ' AAAA-01 ', ' SQLi_01 '].join('\u0000'));
+    expect(fingerprintText(withoutMethod, SARIF_ROOT_CAUSE_FINGERPRINT)).toBe(['app-1', cause.url, '', ' user', ' AAAA-01 ', ' SQLi_01 '].join('\u0000'));
+    expect(fingerprintOf(cause, SARIF_ROOT_CAUSE_FINGERPRINT)).toBe(hash64(fingerprintText(cause, SARIF_ROOT_CAUSE_FINGERPRINT)));
+    expect(fingerprintOf({ ...cause, appId: 'app-2' }, SARIF_ROOT_CAUSE_FINGERPRINT)).not.toBe(fingerprintOf(cause, SARIF_ROOT_CAUSE_FINGERPRINT));
   });
 });

@@ -2,6 +2,12 @@
  * A finding's fingerprint: a short hash that stays the same when the same problem is found again by a
  * later scan (which gives it a new vulnerability id when it was fixed and came back, or when the scan ran
  * under another app or config). Baselines and suppressions use it. The recipe is in gate/README.md.
+ *
+ * Every fingerprint in the project is computed here, by {@link fingerprintOf}, from a {@link FingerprintRecipe}.
+ * There are two recipes because their values are stored by others and must never change:
+ * {@link FINDING_FINGERPRINT} (`ias-fp-1`, in baselines and suppression files) and
+ * {@link SARIF_ROOT_CAUSE_FINGERPRINT} (the SARIF `partialFingerprints` value GitHub keeps alerts by; it includes
+ * the app id, hashes the parts nearly as reported, and uses {@link hash64}).
  */
 import type { Vulnerability } from '../api/schemas';
 
@@ -75,12 +81,96 @@ export function fnv1a64(input: string): string {
   return [h3, h2, h1, h0].map((limb) => limb.toString(16).padStart(4, '0')).join('');
 }
 
-/** The text that {@link findingFingerprint} hashes, for debugging a baseline that does not match. */
-export function fingerprintInput(vulnerability: Vulnerability): string {
-  return fingerprintParts(vulnerability).join('\n');
+/**
+ * A 64-bit non-cryptographic string hash (two 32-bit multiply-xorshift lanes, cyrb53-style) over UTF-16 code
+ * units, as 16 hex digits. Pure JS because core has no `node:crypto`; stable across platforms and versions,
+ * which is all a fingerprint needs.
+ */
+export function hash64(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
 }
 
-function fingerprintParts(vulnerability: unknown): string[] {
+/** The parts of a finding a fingerprint may hash; a missing part counts as the empty string. */
+export interface RootCause {
+  appId?: string | undefined;
+  moduleId?: string | undefined;
+  attackId?: string | undefined;
+  method?: string | undefined;
+  url?: string | undefined;
+  parameter?: string | undefined;
+}
+
+/** How a fingerprint is computed from a {@link RootCause}. */
+export interface FingerprintRecipe {
+  /** Hashed before the parts when set, so that values of different recipe versions never meet. */
+  readonly version: string | undefined;
+  /** The parts hashed, in this order. */
+  readonly parts: readonly (keyof RootCause)[];
+  /** How a part is normalised before hashing; a part without an entry is hashed as given. */
+  readonly normalise: Readonly<Partial<Record<keyof RootCause, (value: string) => string>>>;
+  /** Joins the version and the parts. */
+  readonly separator: string;
+  readonly hash: (text: string) => string;
+}
+
+/**
+ * The finding fingerprint of baselines and suppressions (version `ias-fp-1`), see {@link findingFingerprint}.
+ * It leaves the app id out, so a finding keeps its fingerprint when the scan runs under another app.
+ */
+export const FINDING_FINGERPRINT: FingerprintRecipe = {
+  version: FINGERPRINT_VERSION,
+  parts: ['moduleId', 'attackId', 'method', 'url', 'parameter'],
+  normalise: {
+    moduleId: (value) => value.trim().toLowerCase(),
+    attackId: (value) => value.trim(),
+    method: (value) => value.trim().toUpperCase(),
+    url: normaliseFindingUrl,
+  },
+  separator: '\n',
+  hash: fnv1a64,
+};
+
+/**
+ * The SARIF result fingerprint (`partialFingerprints["insightappsecRootCause/v1"]`): app, URL, method,
+ * parameter, module and attack, joined with NUL (so ("ab", "c") and ("a", "bc") stay apart) and hashed with
+ * {@link hash64}; only the method is normalised (upper-cased). GitHub keeps one alert per value, so changing
+ * this recipe re-opens every alert: it stays as it was when SARIF was first written.
+ */
+export const SARIF_ROOT_CAUSE_FINGERPRINT: FingerprintRecipe = {
+  version: undefined,
+  parts: ['appId', 'url', 'method', 'parameter', 'moduleId', 'attackId'],
+  normalise: { method: (value) => value.toUpperCase() },
+  separator: '\u0000',
+  hash: hash64,
+};
+
+/** The text that {@link fingerprintOf} hashes. */
+export function fingerprintText(cause: RootCause, recipe: FingerprintRecipe): string {
+  const parts = recipe.parts.map((part) => {
+    const value = cause[part] ?? '';
+    return recipe.normalise[part]?.(value) ?? value;
+  });
+  return (recipe.version === undefined ? parts : [recipe.version, ...parts]).join(recipe.separator);
+}
+
+/** The fingerprint of `cause` by `recipe` (by default the finding fingerprint of baselines and suppressions). */
+export function fingerprintOf(cause: RootCause, recipe: FingerprintRecipe = FINDING_FINGERPRINT): string {
+  return recipe.hash(fingerprintText(cause, recipe));
+}
+
+/** The root cause of a vulnerability as {@link FINDING_FINGERPRINT} reads it: defensively, from the JSON. */
+function rootCauseOf(vulnerability: unknown): RootCause {
   const record = isRecord(vulnerability) ? vulnerability : {};
   const variances = Array.isArray(record['variances']) ? (record['variances'] as unknown[]) : [];
   const first = variances[0];
@@ -88,21 +178,25 @@ function fingerprintParts(vulnerability: unknown): string[] {
   const module = isRecord(variance['module']) ? variance['module'] : {};
   const attack = isRecord(variance['attack']) ? variance['attack'] : {};
   const rootCause = isRecord(record['root_cause']) ? record['root_cause'] : {};
-  return [
-    FINGERPRINT_VERSION,
-    text(module['id']).trim().toLowerCase(),
-    text(attack['id']).trim(),
-    text(rootCause['method']).trim().toUpperCase(),
-    normaliseFindingUrl(text(rootCause['url'])),
-    text(rootCause['parameter']),
-  ];
+  return {
+    moduleId: text(module['id']),
+    attackId: text(attack['id']),
+    method: text(rootCause['method']),
+    url: text(rootCause['url']),
+    parameter: text(rootCause['parameter']),
+  };
+}
+
+/** The text that {@link findingFingerprint} hashes, for debugging a baseline that does not match. */
+export function fingerprintInput(vulnerability: Vulnerability): string {
+  return fingerprintText(rootCauseOf(vulnerability), FINDING_FINGERPRINT);
 }
 
 /**
  * A stable fingerprint of a finding: the same problem at the same place gives the same value in every scan.
  *
- * Recipe (version `ias-fp-1`): join with a line feed (U+000A) these six parts, then hash the UTF-8 bytes
- * with FNV-1a 64-bit and write the hash as 16 lower-case hex digits:
+ * Recipe (version `ias-fp-1`, {@link FINDING_FINGERPRINT}): join with a line feed (U+000A) these six parts,
+ * then hash the UTF-8 bytes with FNV-1a 64-bit and write the hash as 16 lower-case hex digits:
  * 1. `ias-fp-1`;
  * 2. the module id of the first variance (`variances[0].module.id`), trimmed, lower-cased;
  * 3. the attack id of the first variance (`variances[0].attack.id`), trimmed, case kept;
@@ -115,5 +209,5 @@ function fingerprintParts(vulnerability: unknown): string[] {
  * Never throws; reads the JSON defensively.
  */
 export function findingFingerprint(vulnerability: Vulnerability): string {
-  return fnv1a64(fingerprintParts(vulnerability).join('\n'));
+  return fingerprintOf(rootCauseOf(vulnerability), FINDING_FINGERPRINT);
 }

@@ -8,11 +8,10 @@ import {
   createSarifReport,
   FINGERPRINT_KEY,
   GITHUB_MAX_RESULTS_PER_RUN,
-  hash64,
   htmlToText,
-  rootCauseFingerprint,
   SARIF_FILE_NAME,
 } from './sarif';
+import { fingerprintOf, hash64, SARIF_ROOT_CAUSE_FINGERPRINT } from '../gate/fingerprint';
 import type { SarifReportOptions } from './sarif';
 import { createMemoryReportSink, createMemorySpool } from './sink';
 
@@ -193,9 +192,9 @@ describe('SARIF report', () => {
     const { log } = await build();
     const prints = log.runs[0]!.results.map((r) => r.partialFingerprints[FINGERPRINT_KEY]);
     expect(new Set(prints).size).toBe(prints.length);
-    expect(rootCauseFingerprint({ appId: 'a', url: 'b', method: 'GET', parameter: 'c', moduleId: 'd', attackId: undefined })).not.toBe(
-      rootCauseFingerprint({ appId: 'a', url: 'bc', method: 'GET', parameter: '', moduleId: 'd', attackId: undefined }),
-    );
+    const rootCauseFingerprint = (url: string, parameter: string): string =>
+      fingerprintOf({ appId: 'a', url, method: 'GET', parameter, moduleId: 'd', attackId: undefined }, SARIF_ROOT_CAUSE_FINGERPRINT);
+    expect(rootCauseFingerprint('b', 'c')).not.toBe(rootCauseFingerprint('bc', ''));
     expect(hash64('')).toMatch(/^[0-9a-f]{16}$/);
   });
 

@@ -1,4 +1,5 @@
 import type { AttackDocumentation } from '../api/schemas';
+import { fingerprintOf, SARIF_ROOT_CAUSE_FINGERPRINT } from '../gate/fingerprint';
 import type { FindingRecord, FindingSummary, ReportContext, RuleInfo, StreamingReport } from './finding-record';
 import { parseApiTime, ruleKey, summarizeFinding, truncate } from './finding-record';
 import { escapeMarkdown } from './markdown';
@@ -55,50 +56,18 @@ export interface SarifReportOptions {
 /** Statuses SARIF leaves out unless told otherwise: reviewed as not a problem (FALSE_POSITIVE, IGNORED, DUPLICATE), or fixed. */
 export const SARIF_DEFAULT_LEFT_OUT_STATUSES: readonly string[] = ['FALSE_POSITIVE', 'IGNORED', 'DUPLICATE', 'REMEDIATED'];
 
-/**
- * A 64-bit non-cryptographic string hash (two 32-bit multiply-xorshift lanes, cyrb53-style), as 16 hex digits.
- * Pure JS because core has no `node:crypto`; stable across platforms and versions, which is all a
- * fingerprint needs.
- */
-export function hash64(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+/** The stable SARIF rule id of a module/attack pair. */
+export function sarifRuleId(moduleId: string | undefined, attackId: string | undefined): string {
+  return `insightappsec/${moduleId ?? 'unknown-module'}${attackId === undefined ? '' : `/${attackId}`}`;
 }
 
-/** What {@link rootCauseFingerprint} hashes. */
-export interface RootCauseParts {
-  appId: string;
+/** A result's root cause; the app id comes from the vulnerability, or from the context at `finish`. */
+interface ResultRootCause {
   url: string;
   method: string;
   parameter: string | undefined;
   moduleId: string | undefined;
   attackId: string | undefined;
-}
-
-/**
- * The fingerprint of a finding's root cause: app, URL, method, parameter, module and attack. Stable across
- * scans (so GitHub keeps one alert per root cause) and independent of the IAS vulnerability id.
- */
-export function rootCauseFingerprint(parts: RootCauseParts): string {
-  // NUL separators keep ("ab", "c") and ("a", "bc") apart.
-  return hash64(
-    [parts.appId, parts.url, parts.method.toUpperCase(), parts.parameter ?? '', parts.moduleId ?? '', parts.attackId ?? ''].join('\u0000'),
-  );
-}
-
-/** The stable SARIF rule id of a module/attack pair. */
-export function sarifRuleId(moduleId: string | undefined, attackId: string | undefined): string {
-  return `insightappsec/${moduleId ?? 'unknown-module'}${attackId === undefined ? '' : `/${attackId}`}`;
 }
 
 interface SarifItem {
@@ -272,7 +241,7 @@ function buildResult(item: SarifItem, ruleIndex: number | string, ruleId: string
   const parts = { url: s.url, method: s.method, parameter: s.parameter, moduleId: s.moduleId, attackId: s.attackId };
   const fingerprint =
     item.fingerprint ??
-    (appId === undefined ? `@@fingerprint:${encodeURIComponent(JSON.stringify(parts))}@@` : rootCauseFingerprint({ appId, ...parts }));
+    (appId === undefined ? `@@fingerprint:${encodeURIComponent(JSON.stringify(parts))}@@` : fingerprintOf({ appId, ...parts }, SARIF_ROOT_CAUSE_FINGERPRINT));
   const where = `${s.method} ${s.url || '(no URL)'}`;
   const parameter = s.parameter === undefined ? 'no parameter' : `parameter "${s.parameter}"`;
   const message = s.message?.trim() ?? '';
@@ -393,13 +362,13 @@ async function addResult(state: SarifState, record: FindingRecord): Promise<void
   if (atLeastAsSevere >= state.maxResults) return;
 
   const appId = record.vulnerability.app?.id;
-  const fingerprint = appId === undefined ? undefined : rootCauseFingerprint({ appId, ...fingerprintParts(record, summary) });
+  const fingerprint = appId === undefined ? undefined : fingerprintOf({ appId, ...fingerprintParts(record, summary) }, SARIF_ROOT_CAUSE_FINGERPRINT);
   const result = buildResult({ summary, fingerprint }, `@@rule:${encodeURIComponent(key)}@@`, sarifRuleId(record.moduleId, record.attackId), undefined, state.artifactUri);
   state.renderedByRank[rank] = (state.renderedByRank[rank] ?? 0) + 1;
   await state.results.push(rank, indent(JSON.stringify(result, null, 2), '        '));
 }
 
-function fingerprintParts(record: FindingRecord, summary: FindingSummary): Omit<RootCauseParts, 'appId'> {
+function fingerprintParts(record: FindingRecord, summary: FindingSummary): ResultRootCause {
   const rootCause = record.vulnerability.root_cause;
   return {
     url: rootCause?.url ?? '',
@@ -520,8 +489,8 @@ function completeResult(text: string, ruleIndexByKey: ReadonlyMap<string, number
   return text
     .replace(RULE_INDEX_PLACEHOLDER, (_whole, key: string) => `"ruleIndex": ${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`)
     .replace(FINGERPRINT_PLACEHOLDER, (_whole, encoded: string) => {
-      const parts = JSON.parse(decodeURIComponent(encoded)) as Omit<RootCauseParts, 'appId'>;
-      const hash = rootCauseFingerprint({ appId, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId });
+      const parts = JSON.parse(decodeURIComponent(encoded)) as ResultRootCause;
+      const hash = fingerprintOf({ appId, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId }, SARIF_ROOT_CAUSE_FINGERPRINT);
       return `"${FINGERPRINT_KEY}": "${hash}"`;
     });
 }
