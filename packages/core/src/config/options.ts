@@ -35,6 +35,8 @@ export interface GithubName {
   yamlBoolean?: false;
   /** The input's description in action.yml (whitespace-normalized). */
   description: string;
+  /** `true`: action.yml declares the input required. */
+  required?: true;
 }
 
 /** The Azure DevOps task's input (task.json) and the Rapid7 task's (1.3.0) name, its alias. */
@@ -92,7 +94,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: undefined,
     help: 'Insight platform API key (read from IAS_API_KEY only: a flag would show in process lists)',
     cli: { env: 'IAS_API_KEY' },
-    github: { input: 'api-key', official: 'api-key', description: 'Insight platform API key. Store it as a secret; it is masked and never printed.' },
+    github: { input: 'api-key', official: 'api-key', required: true, description: 'Insight platform API key. Store it as a secret; it is masked and never printed.' },
     // Azure DevOps: from the IAS Connection (the Rapid7 task's apiConnection), not an input of its own.
     azure: { label: 'IAS Connection API Token' },
   },
