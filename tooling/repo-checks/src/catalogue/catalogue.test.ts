@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { descriptionLines } from './action-yml';
 import { fileStates, FIX_COMMAND, GENERATED_FILES } from './files';
+import { generateReadme } from './readme';
 import { generateTaskJson } from './task-json';
 
 describe('the files that follow the option catalogue (packages/core/src/config/options.ts)', () => {
@@ -43,5 +44,20 @@ describe('task.json inputs', () => {
     // Every other input of the catalogue is added, in the Advanced group.
     expect(inputs.find((input) => input.name === 'failOnSeverity')).toMatchObject({ type: 'pickList', groupName: 'advanced', defaultValue: 'none', options: { none: 'None', CRITICAL: 'Critical' } });
     expect(inputs.find((input) => input.name === 'iasConnection')).toMatchObject({ type: 'connectedService:insightAppSecIasCi', aliases: ['apiConnection'] });
+  });
+});
+
+describe('README option tables', () => {
+  it('are rewritten between their markers, keeping the rows of flags the catalogue does not hold', () => {
+    const current = ['intro', '<!-- options:cli:start -->', '| old | header |', '|---|---|', '| `--app` | stale |', '| `--json` | | | own flag |', '<!-- options:cli:end -->', 'outro'].join('\n');
+    const lines = generateReadme(current).split('\n');
+    expect(lines.slice(0, 4)).toEqual(['intro', '<!-- options:cli:start -->', '| option | variable | default | meaning |', '|---|---|---|---|']);
+    expect(lines.filter((line) => line.startsWith('| `--app` |'))).toHaveLength(1);
+    expect(lines.find((line) => line.startsWith('| `--app` |'))).toContain('`IAS_APP`');
+    expect(lines.slice(-3)).toEqual(['| `--json` | | | own flag |', '<!-- options:cli:end -->', 'outro']);
+  });
+
+  it('name an unknown table instead of leaving it', () => {
+    expect(() => generateReadme('<!-- options:nope:start -->\n| a |\n<!-- options:nope:end -->')).toThrow(/no option table named "nope"/);
   });
 });

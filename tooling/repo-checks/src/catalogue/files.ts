@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateActionYml } from './action-yml';
+import { generateReadme } from './readme';
 import { generateTaskJson } from './task-json';
 
 /** The repository's root (this file is tooling/repo-checks/src/catalogue/files.ts). */
@@ -19,6 +20,8 @@ export interface GeneratedFile {
 export const GENERATED_FILES: readonly GeneratedFile[] = [
   { path: 'apps/github-action/action.yml', generate: generateActionYml },
   { path: 'apps/azure-devops/task/task.json', generate: generateTaskJson },
+  { path: 'README.md', generate: generateReadme },
+  { path: 'apps/github-action/README.md', generate: generateReadme },
 ];
 
 export interface FileState {
