@@ -194,7 +194,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     default: 'none',
     help: 'budget for the scan to finish once running',
     cli: { flag: '--max-execution', env: 'IAS_MAX_EXECUTION', placeholder: 'DURATION', doc: 'budget for the scan to finish once running' },
-    github: { input: 'max-execution', description: 'Budget for the scan to finish once running. Default: none.', doc: 'budget for the scan to finish once running' },
+    github: { input: 'max-execution', description: 'Budget for the scan to finish once running (none for no limit; a bare number means minutes). Default: none: a running scan is never canceled unless you set one.', doc: 'budget for the scan to finish once running; a running scan is never canceled unless you set one' },
     // The Rapid7 task counts one budget from launch (failOnTimeout + timeout), never one for the running part.
     azure: { label: 'Timeout', default: 'none' },
     bamboo: { variable: 'ias.maxExecution', flag: 'max-execution', field: 'Max Scan Execution Duration', default: '120', shownDefault: '120 (minutes)', help: 'budget for the scan to finish once started; a bare number means minutes; none for no limit' },
