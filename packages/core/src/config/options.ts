@@ -74,6 +74,10 @@ export interface BambooName {
   help?: string;
   /** `false`: read, but not listed in `--help` (its own README section documents it). */
   listed?: false;
+  /** The README's meaning cell (markdown). */
+  doc?: string;
+  /** The README's default cell (markdown), when it is not `shownDefault` as code. */
+  docDefault?: string;
 }
 
 /** One option of the catalogue. */
@@ -144,7 +148,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--base-url', env: 'IAS_BASE_URL', placeholder: 'URL', shownDefault: 'from region', doc: 'full API base URL (simulator, proxy, new region); https unless the host is loopback, no `user:pass@`' },
     github: { input: 'base-url', description: 'Full API base URL (ending in /ias/v1); overrides region. For proxies, new regions and the simulator.', shownDefault: 'from region', doc: 'full API base URL ending in `/ias/v1`' },
     azure: { label: 'IAS Connection Server URL' },
-    bamboo: { variable: 'ias.baseUrl', flag: 'base-url', help: 'full API base URL; overrides ias.region (proxies, new regions, the simulator)' },
+    bamboo: { variable: 'ias.baseUrl', flag: 'base-url', help: 'full API base URL; overrides ias.region (proxies, new regions, the simulator)', docDefault: 'from the region', doc: 'full API base URL; overrides the region (proxies, regions not listed, the simulator)' },
   },
   {
     key: 'scanId',
@@ -154,7 +158,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--scan-id', env: 'IAS_SCAN_ID', placeholder: 'UUID', doc: 'attach to an existing scan instead of launching' },
     github: { input: 'scan-id', description: 'Attach to this existing scan of the configuration instead of launching one.', doc: 'attach to an existing scan instead of launching' },
     azure: { input: 'scanId', label: 'Attach to scan id', default: '', help: "Follow an existing scan of the configuration (a UUID, e.g. from an earlier run's `scanId` output) instead of launching one." },
-    bamboo: { variable: 'ias.scanId', flag: 'scan-id', help: 'attach to an existing scan of the configuration instead of launching one' },
+    bamboo: { variable: 'ias.scanId', flag: 'scan-id', help: 'attach to an existing scan of the configuration instead of launching one', doc: 'attach to an existing scan of the configuration instead of launching one (e.g. after an agent died)' },
   },
   {
     key: 'advanceOn',
@@ -216,7 +220,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--on-timeout', env: 'IAS_ON_TIMEOUT', placeholder: 'ACTION', doc: '`cancel`, `stop` (collect and gate what it found) or `fail` (leave it running)' },
     github: { input: 'on-timeout', description: 'What happens to the scan when a budget runs out: cancel, stop (collect and gate what it found) or fail (leave it running). The step fails in every case. Default: cancel.', doc: '`cancel`, `stop` (collect and gate what was found), `fail` (leave it running)' },
     azure: { input: 'onTimeoutAction', label: 'On timeout', default: 'cancel', allowed: ['cancel', 'stop', 'fail'], help: 'What happens to the scan when a time budget runs out: cancel it, stop it (collect, report and gate what it found) or leave it running. The task fails in every case.' },
-    bamboo: { variable: 'ias.onTimeout', flag: 'on-timeout', shownDefault: 'cancel', help: 'what to do with the scan when a budget runs out: cancel, stop (collect and gate what it found) or fail (leave it running); the build fails in every case' },
+    bamboo: { variable: 'ias.onTimeout', flag: 'on-timeout', shownDefault: 'cancel', help: 'what to do with the scan when a budget runs out: cancel, stop (collect and gate what it found) or fail (leave it running); the build fails in every case', doc: 'what happens to the scan when a budget runs out: `cancel`, `stop` (collect and gate what it found), `fail` (leave it running); the build fails in every case' },
   },
   {
     key: 'gateQuery',
@@ -237,7 +241,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--fail-on', env: 'IAS_FAIL_ON', placeholder: 'SEVERITY', doc: 'fail on findings at or above a severity (a severity the API does not document counts as CRITICAL, with a warning)' },
     github: { input: 'fail-on', description: 'Fail the step when findings at or above this severity exist: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE.', doc: 'fail on findings at or above this severity' },
     azure: { input: 'failOnSeverity', label: 'Fail on severity', default: 'none', allowed: ['none', 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'], help: 'Fail when findings at or above this severity exist (findings marked false positive, ignored or duplicate are not counted).' },
-    bamboo: { variable: 'ias.failOn', flag: 'fail-on', help: 'fail when findings at or above this severity exist: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE' },
+    bamboo: { variable: 'ias.failOn', flag: 'fail-on', help: 'fail when findings at or above this severity exist: CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, SAFE', doc: 'also fail on findings at or above a severity: `CRITICAL`, `HIGH`, `MEDIUM`, `LOW`, `INFORMATIONAL`, `SAFE`' },
   },
   {
     key: 'failOnStatuses',
@@ -246,7 +250,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'finding statuses --fail-on ignores ("none" to count every status)',
     cli: { flag: '--fail-on-statuses', env: 'IAS_FAIL_ON_STATUSES', placeholder: 'LIST', doc: 'statuses `--fail-on` ignores, comma-separated (`none` counts every status)' },
     github: { input: 'fail-on-statuses', description: 'Finding statuses fail-on ignores (none to count every status). Default: FALSE_POSITIVE,IGNORED,DUPLICATE.', doc: 'statuses `fail-on` ignores (`none` counts all)' },
-    bamboo: { variable: 'ias.failOnStatuses', flag: 'fail-on-statuses', shownDefault: 'FALSE_POSITIVE,IGNORED,DUPLICATE', help: 'finding statuses ias.failOn ignores (none to count every status)' },
+    bamboo: { variable: 'ias.failOnStatuses', flag: 'fail-on-statuses', shownDefault: 'FALSE_POSITIVE,IGNORED,DUPLICATE', help: 'finding statuses ias.failOn ignores (none to count every status)', doc: 'finding statuses `ias.failOn` ignores (`none` counts every status)' },
   },
   {
     key: 'baseline',
@@ -285,7 +289,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--output-dir', env: 'IAS_OUTPUT_DIR', placeholder: 'DIR', default: 'ias-reports', doc: 'where reports go' },
     github: { input: 'output-dir', default: 'insightappsec-reports', description: 'Report folder; a relative path is taken from the workspace. Default: insightappsec-reports.', doc: 'relative to the workspace' },
     azure: { input: 'outputDirectory', label: 'Output directory', default: '', help: 'Where reports are written. Default: `$(Build.ArtifactStagingDirectory)/insightappsec` in build pipelines, `$(System.ArtifactsDirectory)/insightappsec` in release pipelines.' },
-    bamboo: { variable: 'ias.outputDir', flag: 'output-dir', shownDefault: 'the build working directory', help: 'where reports are written; a relative folder is inside the build working directory' },
+    bamboo: { variable: 'ias.outputDir', flag: 'output-dir', shownDefault: 'the build working directory', help: 'where reports are written; a relative folder is inside the build working directory', docDefault: '`bamboo_build_working_directory` (else the current directory)', doc: 'report folder; a relative folder is inside the build working directory' },
   },
   {
     key: 'reports',
@@ -296,7 +300,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--reports', env: 'IAS_REPORTS', placeholder: 'LIST', doc: '`all`, `none` (alone), or a list of `metrics,findings,sarif,junit,markdown,html,gitlab,result`' },
     github: { input: 'reports', description: 'Report formats: all, none, or a comma list of metrics, findings, sarif, junit, markdown, html, gitlab, result. Default: all.', doc: '`none`, or a list of `metrics, findings, sarif, junit, markdown, html, gitlab, result`' },
     azure: { input: 'reportFormats', label: 'Report formats', default: 'all', help: '`all`, `none`, or a comma list of `metrics`, `findings`, `sarif`, `junit`, `markdown`, `html`, `gitlab`, `result`.' },
-    bamboo: { variable: 'ias.reports', flag: 'reports', shownDefault: 'all', help: 'report formats: all, none, or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result' },
+    bamboo: { variable: 'ias.reports', flag: 'reports', shownDefault: 'all', help: 'report formats: all, none, or a list of metrics, findings, sarif, junit, markdown, html, gitlab, result', doc: '`all`, `none`, or a list of `metrics`, `findings`, `sarif`, `junit`, `markdown`, `html`, `result`' },
   },
   {
     key: 'findingsReport',
@@ -316,7 +320,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--cancel-on-interrupt', env: 'IAS_CANCEL_ON_INTERRUPT', placeholder: 'BOOL', doc: 'cancel the scan on SIGINT/SIGTERM' },
     github: { input: 'cancel-on-interrupt', description: 'Cancel the scan when the workflow is canceled (true or false). Default: true.', doc: 'cancel the scan when the workflow is canceled' },
     azure: { input: 'cancelOnInterrupt', label: 'Cancel the scan when the pipeline is canceled', default: 'true', help: 'When the run is canceled (or times out), cancel the InsightAppSec scan too.' },
-    bamboo: { variable: 'ias.cancelOnInterrupt', flag: 'cancel-on-interrupt', shownDefault: 'true', help: 'cancel the scan when the build is stopped' },
+    bamboo: { variable: 'ias.cancelOnInterrupt', flag: 'cancel-on-interrupt', shownDefault: 'true', help: 'cancel the scan when the build is stopped', doc: 'cancel the scan when the build is stopped' },
   },
   {
     key: 'ruleDocs',
@@ -327,7 +331,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     // Read as text and coerced by core (any yes/no word), unlike the other booleans: kept as it was.
     github: { input: 'rule-docs', yamlBoolean: false, description: "Fetch each rule's attack documentation for the SARIF and HTML reports, cached in the runner's tool cache for 7 days (true or false). Default: true.", doc: "fetch attack documentation for SARIF help and HTML, kept 7 days in the runner's tool cache" },
     azure: { input: 'ruleDocs', label: 'Rule documentation', default: 'true', help: "Fetch each rule's attack documentation for the SARIF and HTML reports (at most 8 at a time, only for attacks with findings, cached for 7 days in the agent's tools folder). Off: rules carry their module's description only." },
-    bamboo: { variable: 'ias.ruleDocs', flag: 'rule-docs', shownDefault: 'true', help: "fetch each rule's attack documentation for SARIF and HTML (at most 8 at a time, cached for 7 days)" },
+    bamboo: { variable: 'ias.ruleDocs', flag: 'rule-docs', shownDefault: 'true', help: "fetch each rule's attack documentation for SARIF and HTML (at most 8 at a time, cached for 7 days)", doc: "fetch each rule's attack documentation for SARIF and HTML (at most 8 at a time, only for attacks with findings, cached for 7 days)" },
   },
   {
     key: 'requestTimeout',
@@ -336,7 +340,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     help: 'timeout of each API request',
     cli: { flag: '--request-timeout', env: 'IAS_REQUEST_TIMEOUT', placeholder: 'DURATION', doc: 'deadline of each API request attempt, headers and body' },
     github: { input: 'request-timeout', description: 'Timeout of each API request. Default: 60s.', doc: 'per API request' },
-    bamboo: { variable: 'ias.requestTimeout', flag: 'request-timeout', shownDefault: '60s', help: 'timeout of each API request' },
+    bamboo: { variable: 'ias.requestTimeout', flag: 'request-timeout', shownDefault: '60s', help: 'timeout of each API request', doc: 'timeout of each API request' },
   },
   {
     key: 'sarifTriaged',
@@ -354,7 +358,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     cli: { flag: '--redact-http-secrets', env: 'IAS_REDACT_HTTP_SECRETS', placeholder: 'BOOL', doc: "values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges become `***` in every report (`false` keeps them)" },
     github: { input: 'redact-http-secrets', description: "Replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report (true or false). Default: true.", doc: "values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges become `***` in every report" },
     azure: { input: 'redactHttpSecrets', label: 'Redact HTTP secrets', default: 'true', help: "Replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in the findings' HTTP exchanges with `***` in every report. Turn off only if the reports must carry them." },
-    bamboo: { variable: 'ias.redactHttpSecrets', flag: 'redact-http-secrets', shownDefault: 'true', help: "replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report" },
+    bamboo: { variable: 'ias.redactHttpSecrets', flag: 'redact-http-secrets', shownDefault: 'true', help: "replace the values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges with *** in every report", doc: "values of Authorization, Cookie, Set-Cookie, X-Api-Key and similar headers in findings' HTTP exchanges become `***` in every report" },
   },
 ];
 
@@ -381,8 +385,10 @@ export interface HostOption {
   /** The default as documentation shows it. */
   shownDefault?: string;
   help: string;
-  /** GitHub: the README's meaning cell (markdown). */
+  /** GitHub, Bamboo: the README's meaning cell (markdown). */
   doc?: string;
+  /** Bamboo: the README's default cell (markdown), when it is not `shownDefault` as code. */
+  docDefault?: string;
   /** Bamboo: the flag of `ias-bamboo`, and the official plugin's task form field. */
   flag?: string;
   field?: string;
@@ -424,8 +430,8 @@ export const AZURE_ONLY: readonly HostOption[] = [
 /** Bamboo settings that are not core options. */
 export const BAMBOO_ONLY: readonly HostOption[] = [
   { name: 'ias.queryEnforcement', type: 'flag', flag: 'query-enforcement', field: 'Vulnerability Query Enforcement', shownDefault: 'true when ias.gateQuery is set', help: 'fail the build when the vulnerability query matches findings of the scan' },
-  { name: 'ias.proxy', type: 'url', flag: 'proxy', shownDefault: 'HTTPS_PROXY', help: 'proxy URL for the API; NO_PROXY is honoured' },
-  { name: 'ias.debug', type: 'flag', flag: 'debug', shownDefault: 'false', help: 'log every request and retry decision (the API key is never shown)' },
+  { name: 'ias.proxy', type: 'url', flag: 'proxy', shownDefault: 'HTTPS_PROXY', help: 'proxy URL for the API; NO_PROXY is honoured', doc: 'proxy URL (`http://user:pass@host:port`; the password is redacted like the key; a value that is not an http(s) URL is refused before anything is sent)' },
+  { name: 'ias.debug', type: 'flag', flag: 'debug', shownDefault: 'false', help: 'log every request and retry decision (the API key is never shown)', doc: 'log every HTTP request (secret headers as `***`), retry and setting source' },
 ];
 
 /** The Bamboo settings in the order of the official task form, then the product's extra options: a core key, or a Bamboo-only variable. */

@@ -22,6 +22,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   { path: 'apps/azure-devops/task/task.json', generate: generateTaskJson },
   { path: 'README.md', generate: generateReadme },
   { path: 'apps/github-action/README.md', generate: generateReadme },
+  { path: 'apps/bamboo/README.md', generate: generateReadme },
 ];
 
 export interface FileState {
