@@ -3,6 +3,7 @@ import { ConfigError, type FetchLike } from '@ias/core';
 import type * as Undici from 'undici';
 
 type Dispatcher = Undici.Dispatcher;
+import { createHttpFetch, closeHttpFetches } from './http-fetch';
 import { withPlainRequests } from './plain-request-fetch';
 
 /** Proxy settings: an explicit proxy (Azure DevOps agent settings, a CLI flag) or the environment's. */
@@ -39,7 +40,7 @@ export function proxyProblem(value: string): string | undefined {
 
 /**
  * A fetch for Node that honours proxies: an explicit proxy URL, or `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from the
- * environment (Node's global fetch ignores them). Without any proxy it is the global fetch. A proxy value that is not
+ * environment (Node's global fetch ignores them). Without any proxy it is {@link createHttpFetch}, on `node:http`. A proxy value that is not
  * an http(s) URL makes every request fail with a ConfigError naming the setting (bad input, exit 2), before anything
  * is sent; nothing throws while the fetch is built.
  */
@@ -75,10 +76,9 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
     if (https) options.httpsProxy = https;
     if (noProxy) options.noProxy = noProxy;
     dispatcher = (u) => new u.EnvHttpProxyAgent({ ...options, factory: failingTunnels(u) });
-  } else if (tls !== undefined) {
-    dispatcher = (u) => new u.Agent({ connect: tls });
   }
-  if (dispatcher === undefined) return (input, init) => globalThis.fetch(input, init);
+  // Direct connections (custom TLS included) go through node:http, which costs far less memory than undici.
+  if (dispatcher === undefined) return createHttpFetch(tls);
   const make = dispatcher;
   // undici is loaded at the first request and only behind a proxy or custom TLS: evaluating it costs every other run
   // ~20 ms of start-up (tooling/bench measures `ias --version`).
@@ -131,6 +131,7 @@ const failingTunnels = (u: typeof Undici) => (origin: string | URL, options: obj
  * (undici keeps reconnecting to a proxy that drops every tunnel otherwise). Called once the run has its verdict.
  */
 export async function closeNodeFetches(): Promise<void> {
+  closeHttpFetches();
   await Promise.all([...loads]);
   const all = [...dispatchers];
   dispatchers.clear();

@@ -130,15 +130,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const headers = { 'X-Api-Key': options.apiKey, 'User-Agent': options.userAgent, Accept: 'application/json' };
   /** One exchange with the transport: never follows a redirect (`redirect: 'manual'`), the caller decides. */
   const http = (url: URL, method: string, json: unknown, signal: AbortSignal): Promise<Response> =>
-    options.fetch(
-      new Request(url, {
-        method,
-        headers: json === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
-        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-        redirect: 'manual',
-        signal,
-      }),
-    );
+    // A URL and an init, not a Request: the global Request class loads undici, which host-node's fetch avoids.
+    options.fetch(url, {
+      method,
+      headers: json === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+      redirect: 'manual',
+      signal,
+    });
 
   /** Builds the request URL; an absolute href is re-rooted on our base URL so the key never goes elsewhere. */
   const urlFor = (path: string, query: RequestOptions<unknown>['query']): URL => {
