@@ -38,7 +38,7 @@ export function createEventRenderer(logger: Logger): (event: RunEvent) => void {
   };
 }
 
-/** What the end of a run needs, whether or not core ran. */
+/** What the end of a run needs, from core's outcome (or core's `outcomeBeforeStart` for settings refused before it ran). */
 export interface RunSummary {
   exitCode: number;
   result: Outcome['result'];
@@ -68,11 +68,6 @@ export function summarize(outcome: Outcome): RunSummary {
   };
 }
 
-/** The summary of a run stopped by bad input before core ran. */
-export function configErrorSummary(message: string): RunSummary {
-  return { exitCode: 2, result: 'config-error', message, scanId: null, status: null, advancedOn: null, collected: false, total: 0, gate: null, reports: [] };
-}
-
 const VERDICT: Record<Outcome['result'], string> = {
   passed: 'PASSED',
   'gate-failed': 'FAILED (vulnerability query matched)',
@@ -100,35 +95,8 @@ export function formatVerdictLine(summary: RunSummary): string {
   return `InsightAppSec verdict: ${VERDICT[summary.result]}, ${findings} ${context}; exit ${summary.exitCode}`;
 }
 
-const JUNIT_FILE = 'insightappsec-scan-junit.xml';
 /** The `key=value` file for Bamboo's "Inject Bamboo variables" task. */
 export const VARIABLES_FILE = 'insightappsec-scan-variables.properties';
-
-/**
- * Bamboo's JUnit Parser fails a job that has no result file, so when core wrote none (the task advanced early, the
- * scan failed, the input was wrong) this writes one test case that carries the outcome.
- */
-export async function writeOutcomeJunit(sink: ReportSink, summary: RunSummary, now: Date): Promise<string> {
-  const passed = summary.exitCode === 0;
-  const kind = summary.result === 'api-error' || summary.result === 'config-error' || summary.result === 'interrupted' ? 'error' : 'failure';
-  const text = `${summary.message}${summary.scanId === null ? '' : `\nScan: ${summary.scanId} (${summary.status ?? 'unknown status'})`}`;
-  const testcase = passed
-    ? '    <testcase name="InsightAppSec scan" classname="insightappsec.scan" time="0"/>\n'
-    : `    <testcase name="InsightAppSec scan" classname="insightappsec.scan" time="0">\n      <${kind} type="${xml(summary.result)}" message="${xml(oneLine(summary.message))}">${xml(text, false)}</${kind}>\n    </testcase>\n`;
-  const content =
-    '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' +
-    `  <testsuite name="InsightAppSec scan" package="insightappsec.scan" id="0" timestamp="${now.toISOString().slice(0, 19)}" hostname="localhost" tests="1" failures="${!passed && kind === 'failure' ? 1 : 0}" errors="${!passed && kind === 'error' ? 1 : 0}" time="0">\n` +
-    '    <properties>\n' +
-    (summary.scanId === null ? '' : `      <property name="scan.id" value="${xml(summary.scanId)}"/>\n`) +
-    `      <property name="result" value="${xml(summary.result)}"/>\n` +
-    '    </properties>\n' +
-    testcase +
-    `    <system-out>${xml(text, false)}</system-out>\n    <system-err/>\n  </testsuite>\n</testsuites>\n`;
-  const writer = await sink.create(JUNIT_FILE);
-  await writer.write(content);
-  await writer.close();
-  return writer.path;
-}
 
 /** Writes the values later tasks can read through "Inject Bamboo variables" (e.g. `${bamboo.ias.scanId}`). */
 export async function writeVariablesFile(sink: ReportSink, summary: RunSummary): Promise<string> {
@@ -208,15 +176,4 @@ export function logReportFiles(logger: Logger, files: readonly ReportFile[], con
 
 function formatBytes(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-// XML 1.0 forbids most control characters; they become U+FFFD.
-function xml(text: string, attribute = true): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return attribute ? clean.replace(/"/g, '&quot;').replace(/\n/g, '&#10;') : clean;
 }

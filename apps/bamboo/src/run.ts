@@ -1,32 +1,33 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
+  EXIT_CODES,
   formatPreflightItem,
   formatPreflightSummary,
   formatUserAgent,
+  outcomeBeforeStart,
   parseConfig,
   preflightOfInvalidSettings,
   runPreflight,
   runScanJob,
+  writeReportsBeforeStart,
   type Clock,
   type FetchLike,
   type Logger,
+  type Outcome,
   type PreflightResult,
   type ReportSink,
 } from '@ias/core';
 import { createFileReportSink, createTracingFetch, documentationCacheIn, listReportFiles } from '@ias/host-node';
 import { readBambooInputs, type BambooInputs } from './inputs';
 import {
-  configErrorSummary,
   createBambooLogger,
   createEventRenderer,
   formatVerdictLine,
   logReportFiles,
   summarize,
-  writeOutcomeJunit,
   writeVariablesFile,
   type BambooTerminal,
-  type RunSummary,
 } from './outputs';
 import { API_KEY_VARIABLE, environmentName, SETTINGS } from './settings';
 
@@ -67,7 +68,7 @@ export async function run(host: BambooHost): Promise<number> {
   const sink = (host.createSink ?? createFileReportSink)(inputs.outputDir);
   if (inputs.errors.length > 0) {
     for (const error of inputs.errors) logger.error(`${error}.`);
-    return finish(host, logger, inputs, sink, configErrorSummary(inputs.errors[0] ?? 'The settings are invalid.'), true);
+    return finish(host, logger, inputs, sink, settingsError(host, inputs.errors[0] ?? 'The settings are invalid.'), true);
   }
   const parsed = parseConfig(inputs.raw, { names: inputs.names });
   for (const warning of parsed.warnings) logger.warn(warning);
@@ -76,7 +77,7 @@ export async function run(host: BambooHost): Promise<number> {
       logger.error(`${issue.message}.`);
       if (issue.detail !== undefined) logger.error(issue.detail);
     }
-    return finish(host, logger, inputs, sink, configErrorSummary(`${parsed.errors[0]?.message ?? 'The settings are invalid'}.`), true);
+    return finish(host, logger, inputs, sink, settingsError(host, `${parsed.errors[0]?.message ?? 'The settings are invalid'}.`), true);
   }
   const job = parsed.job;
   logger.info(`Application: ${job.app ?? "(the scan configuration's)"}; scan configuration: ${job.scanConfig}; advance when the scan has been ${job.advanceOn.toUpperCase()}; reports in ${inputs.outputDir}`);
@@ -97,7 +98,7 @@ export async function run(host: BambooHost): Promise<number> {
     onEvent: createEventRenderer(logger),
     ...(host.signal === undefined ? {} : { signal: host.signal }),
   });
-  return finish(host, logger, inputs, sink, summarize(outcome), job.reports.includes('junit'), job.findingsReport);
+  return finish(host, logger, inputs, sink, outcome, job.reports.includes('junit'), job.findingsReport);
 }
 
 /**
@@ -148,12 +149,18 @@ function proxyFromEnvironment(url: string, env: Readonly<Record<string, string |
   return bypass ? undefined : proxy;
 }
 
-async function finish(host: BambooHost, logger: Logger, inputs: BambooInputs, sink: ReportSink, summary: RunSummary, wantsJunit: boolean, findingsReport = true): Promise<number> {
-  const now = new Date(host.clock.now());
+/** The outcome of settings refused before core ran. */
+function settingsError(host: BambooHost, message: string): Outcome {
+  return outcomeBeforeStart(EXIT_CODES.configError, message, { code: 'CONFIG_INVALID' }, host.clock.now());
+}
+
+async function finish(host: BambooHost, logger: Logger, inputs: BambooInputs, sink: ReportSink, outcome: Outcome, wantsJunit: boolean, findingsReport = true): Promise<number> {
+  const summary = summarize(outcome);
   try {
-    if (wantsJunit && !summary.reports.some((r) => r.format === 'junit')) {
-      const path = await writeOutcomeJunit(sink, summary, now);
-      logger.info(`Wrote junit report (the outcome as one test case): ${path}`);
+    // Bamboo's JUnit Parser fails a job that has no result file, so when core wrote none (the task advanced early,
+    // the scan failed, the input was wrong) core's writer makes one test case that carries the outcome.
+    for (const report of await writeReportsBeforeStart(outcome, wantsJunit ? ['junit'] : [], sink, host.clock)) {
+      logger.info(`Wrote ${report.format} report (the outcome as one test case): ${report.path}`);
     }
     await writeVariablesFile(sink, summary);
   } catch (error) {

@@ -1,4 +1,5 @@
 
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +7,20 @@ import { fileURLToPath } from 'node:url';
 import { createSimulator, type FaultRule } from '@ias/simulator';
 import { readTree, runBundle } from '@ias/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
 
 // End to end: the built bundle, spawned the way a Bamboo Script task runs it, with bamboo_* variables, against the
 // simulator on 127.0.0.1. Every byte the task prints or writes is kept, to search it for the API key at the end.
 const BUNDLE = fileURLToPath(new URL('../dist/ias-bamboo.js', import.meta.url));
 const API_KEY = 'bamboo-e2e-Key-9f8e7d6c5b4a';
 const TIME_SCALE = 0.003;
+const JUNIT_XSD = readFileSync(new URL('../../../tooling/schemas/junit.xsd', import.meta.url), 'utf8');
+
+/** The schema errors of a JUnit file (none when it is valid). */
+async function junitErrors(xml: string | undefined): Promise<string[]> {
+  const result = await validateXML({ xml: [{ fileName: 'junit.xml', contents: xml ?? '' }], schema: [{ fileName: 'junit.xsd', contents: JUNIT_XSD }] });
+  return result.errors.map((e) => e.rawMessage);
+}
 
 interface TaskRun {
   code: number | null;
@@ -162,6 +171,7 @@ describe.concurrent('ias-bamboo bundle against the simulator', () => {
     expect(run.code, run.stdout + run.stderr).toBe(3);
     expect(run.stderr).toContain('SWAGGER_PARSING_ERROR');
     expect(run.files.get(JUNIT)).toContain('<failure type="scan-failed"');
+    expect(await junitErrors(run.files.get(JUNIT))).toEqual([]);
     expect(run.stdout).toContain('No metrics or findings report: the scan did not complete');
     expect(run.lastLine).toMatch(/FAILED \(scan failed\), 0 matching findings .*; exit 3$/);
   });
@@ -189,6 +199,10 @@ describe.concurrent('ias-bamboo bundle against the simulator', () => {
     expect(run.code).toBe(2);
     expect(run.scans).toHaveLength(0);
     expect(run.stderr).toContain('ias.queryEnforcement (Vulnerability Query Enforcement) is true but ias.gateQuery (Vulnerability Query) is empty');
+    // Bamboo's JUnit Parser still finds a result file: the settings error as one test case in error.
+    expect(run.files.get(JUNIT)).toContain('<error type="config-error" message="ias.queryEnforcement (Vulnerability Query Enforcement) is true but ias.gateQuery');
+    expect(await junitErrors(run.files.get(JUNIT))).toEqual([]);
+    expect([...run.files.keys()].sort()).toEqual([JUNIT, 'insightappsec-scan-variables.properties']);
     expect(run.lastLine).toMatch(/FAILED \(configuration error\), 0 matching findings .*; exit 2$/);
   });
 

@@ -149,32 +149,7 @@ function describeMatch(match: OutcomeMatch): string {
   return `${e(match.module)} at ${where === '' ? 'an unknown location' : where}${match.parameter ? ` (parameter ${e(match.parameter)})` : ''}; vulnerability ${e(match.id)}`;
 }
 
-/** A short markdown summary for runs that wrote no markdown report (bad input, failed scan, early advance). */
-export function fallbackSummary(outcome: ActionOutcome): string {
-  const rows: [string, string][] = [
-    ['Result', `${outcome.result} (exit ${outcome.exitCode})`],
-    ...(outcome.app === null ? [] : [['Application', escapeCell(outcome.app.name)] as [string, string]]),
-    ...(outcome.scanConfig === null ? [] : [['Scan configuration', escapeCell(outcome.scanConfig.name)] as [string, string]]),
-    ...(outcome.scanId === null ? [] : [['Scan', `\`${outcome.scanId}\``] as [string, string]]),
-    ...(outcome.status === null ? [] : [['Status', `${outcome.status}${outcome.failureReason ? ` (${outcome.failureReason})` : ''}`] as [string, string]]),
-  ];
-  return [
-    `## ${outcome.exitCode === 0 ? '✅' : '❌'} InsightAppSec scan`,
-    '',
-    escapeCell(outcome.message),
-    '',
-    '| | |',
-    '|---|---|',
-    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
-    '',
-  ].join('\n');
-}
-
 /** The one-line reason `setFailed` shows. */
 export function failureLine(outcome: ActionOutcome): string {
   return outcome.message.replace(/\s+/g, ' ').trim();
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
 }

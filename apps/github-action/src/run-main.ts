@@ -1,5 +1,6 @@
 import {
   EXIT_CODES,
+  formatOutcomeMarkdown,
   formatUserAgent,
   isTerminal,
   parseConfig,
@@ -16,7 +17,7 @@ import { createFileReportSink, documentationCacheIn } from '@ias/host-node';
 import type { ActionHost } from './action-host';
 import { runCheck } from './check';
 import { readActionInputs, type ActionInputs } from './inputs';
-import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, fallbackSummary, setOutputs } from './outputs';
+import { annotateMatches, type ActionOutcome, createActionLogger, createProgress, failureLine, setOutputs } from './outputs';
 import { STATE, type ActionToolkit } from './toolkit';
 
 /** The main step: inputs → core's run → outputs, annotations, job summary and result. Returns the exit status. */
@@ -118,8 +119,8 @@ async function summaryOf(host: ActionHost, outcome: ActionOutcome): Promise<stri
     try {
       return await host.readText(markdown.path);
     } catch {
-      // Fall back to the short summary below.
+      // Fall back to core's short summary of the outcome below.
     }
   }
-  return fallbackSummary(outcome);
+  return formatOutcomeMarkdown(outcome);
 }

@@ -55,6 +55,14 @@ describe('run', () => {
     expect(sim.counters.get('POST /scans')).toBe(launches);
   });
 
+  it('inputs refused before the scan job: the job summary is the outcome in short, and no report is written', async () => {
+    const h = host({ app: 'Demo Shop', 'scan-config': 'Full', 'poll-interval': 'often', 'output-dir': 'refused' });
+    expect(await run(h)).toBe(2);
+    const summary = h.toolkit.of('summary')[0]?.text ?? '';
+    expect(summary).toMatch(/^## ❌ InsightAppSec scan\n\n.*poll-interval.*\n\n\| \| \|\n\|---\|---\|\n\| Result \| config-error \(exit 2\) \|\n$/);
+    await expect(readFile(join(workspace, 'refused', 'insightappsec-scan-summary.md'), 'utf8')).rejects.toThrow();
+  });
+
   it('gates only new findings against a baseline from an earlier run (new-only)', async () => {
     const first = host({ app: 'Demo Shop', 'scan-config': 'Full', 'fail-on': 'HIGH', 'output-dir': 'first', summary: 'false' });
     expect(await run(first)).toBe(1);

@@ -47,6 +47,7 @@ export { METRICS_FILE } from './report/metrics';
 
 export { FINDINGS_FILE } from './report/findings';
 export { RESULT_FILE } from './report/result';
+export { formatOutcomeMarkdown, writeReportsBeforeStart } from './report/before-start';
 
 export { findingFingerprint } from './gate/fingerprint';
 export { parseBaseline } from './gate/baseline';

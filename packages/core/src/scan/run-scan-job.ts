@@ -13,7 +13,7 @@ import type { AttackDocumentation } from '../api/schemas';
 import { ruleKey, type RuleInfo } from '../report/finding-record';
 import { openReportSet, type ReportSet } from '../report/report-set';
 import { buildMetricsReport, createMetricsCounter, METRICS_FILE, type MetricsCounter } from '../report/metrics';
-import { RESULT_FILE } from '../report/result';
+import { RESULT_FILE, writeResultFile } from '../report/result';
 import { guardSink, ReportWriteError, type ReportSink } from '../report/sink';
 import { collectFindings, createScanDataScrubber, type CollectedFinding } from './collect-findings';
 import { loadGateInputs } from './gate-inputs';
@@ -86,7 +86,7 @@ export async function runScanJob(job: ScanJob, given: RunScanJobEffects): Promis
   ending = { ...ending, message, error: ending.error === null ? null : { ...ending.error, message } };
   if (ending.exitCode !== EXIT_CODES.passed && ending.exitCode !== EXIT_CODES.gateFailed) effects.logger.error(message);
   const outcome = redactDeep<Outcome>(buildOutcome(run.reached, ending, startedAt, effects.clock.now()), secrets);
-  if (job.reports.includes('result')) await writeResultFile(outcome, given.sink, effects.logger);
+  if (job.reports.includes('result')) await writeResultFileOrLog(outcome, given.sink, effects.logger);
   return outcome;
 }
 
@@ -490,12 +490,9 @@ function buildOutcome(reached: Reached, ending: Ending, startedAt: number, finis
 }
 
 /** The result file goes through the host's own sink, so its failure is one logged line and the outcome stands. */
-async function writeResultFile(outcome: Outcome, sink: ReportSink, logger: Logger): Promise<void> {
+async function writeResultFileOrLog(outcome: Outcome, sink: ReportSink, logger: Logger): Promise<void> {
   try {
-    const writer = await sink.create(RESULT_FILE);
-    outcome.reports.push({ format: 'result', path: writer.path });
-    await writer.write(`${JSON.stringify(outcome, null, 2)}\n`);
-    await writer.close();
+    await writeResultFile(outcome, sink);
   } catch (writeError) {
     logger.error(`Could not write ${RESULT_FILE}: ${writeError instanceof Error ? writeError.message : String(writeError)}`);
   }
