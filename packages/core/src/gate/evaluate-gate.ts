@@ -132,6 +132,39 @@ export interface GateVerdict {
   exemptMatches: ExemptMatch[];
 }
 
+/**
+ * Adds the server's matches to `all` and lists the findings one side matched and the other did not; a server match
+ * the collection never saw is appended to `matches` (up to `maxListed`).
+ */
+function mergeServerMatches(
+  server: ServerGateResult,
+  tally: { local: Set<string>; seen: Set<string>; all: Set<string>; matches: (GateMatch & { module: string })[]; maxListed: number },
+): GateVerdict['disagreements'] {
+  const { local, seen, all, matches, maxListed } = tally;
+  const disagreements: GateVerdict['disagreements'] = [];
+  // With only the first page read, the counts agreed and every sampled match was local (needsFullServerGate).
+  if (server.complete) for (const id of local) if (!server.matchedIds.has(id)) disagreements.push({ id, matchedBy: 'local' });
+  for (const id of server.matchedIds) {
+    all.add(id);
+    if (!local.has(id)) {
+      disagreements.push({ id, matchedBy: 'server' });
+      const match = server.matches.get(id);
+      if (!seen.has(id) && match !== undefined && matches.length < maxListed) matches.push({ ...match, module: match.moduleId ?? 'Unknown' });
+    }
+  }
+  return disagreements;
+}
+
+/** Gating findings by severity, from the collection or else from the server's answer. */
+function countBySeverity(gating: Set<string>, severityOf: Map<string, string>, server: ServerGateResult | undefined): Record<string, number> {
+  const bySeverity: Record<string, number> = {};
+  for (const id of gating) {
+    const severity = severityOf.get(id) ?? server?.matches.get(id)?.severity ?? 'UNKNOWN';
+    bySeverity[severity] = (bySeverity[severity] ?? 0) + 1;
+  }
+  return bySeverity;
+}
+
 /** Creates the tally for a plan and the server's answer (if any). */
 export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | undefined, maxListed = 1000): GateTally {
   const local = new Set<string>();
@@ -160,27 +193,11 @@ export function createGateTally(plan: GatePlan, firstAnswer: ServerGateResult | 
     localMatched: () => local.size,
     matchedLocally: (id) => local.has(id),
     finish(server = firstAnswer) {
-      const disagreements: GateVerdict['disagreements'] = [];
       const all = new Set(local);
-      if (server !== undefined) {
-        // With only the first page read, the counts agreed and every sampled match was local (needsFullServerGate).
-        if (server.complete) for (const id of local) if (!server.matchedIds.has(id)) disagreements.push({ id, matchedBy: 'local' });
-        for (const id of server.matchedIds) {
-          all.add(id);
-          if (!local.has(id)) {
-            disagreements.push({ id, matchedBy: 'server' });
-            const match = server.matches.get(id);
-            if (!seen.has(id) && match !== undefined && matches.length < maxListed) matches.push({ ...match, module: match.moduleId ?? 'Unknown' });
-          }
-        }
-      }
+      const disagreements = server === undefined ? [] : mergeServerMatches(server, { local, seen, all, matches, maxListed });
       // A finding the server matched but the collection never saw cannot be checked for exemptions: it gates.
       for (const id of exempt) all.delete(id);
-      const bySeverity: Record<string, number> = {};
-      for (const id of all) {
-        const severity = severityOf.get(id) ?? server?.matches.get(id)?.severity ?? 'UNKNOWN';
-        bySeverity[severity] = (bySeverity[severity] ?? 0) + 1;
-      }
+      const bySeverity = countBySeverity(all, severityOf, server);
       return {
         passed: all.size === 0,
         matched: all.size,

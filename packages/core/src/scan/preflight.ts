@@ -88,40 +88,9 @@ export async function runPreflight(job: ScanJob, effects: PreflightEffects): Pro
   let app: PreflightResult['app'] = null;
   let scanConfig: PreflightResult['scanConfig'] = null;
 
-  // The gate: the same parser the run uses; a query the server cannot run is still evaluated locally.
-  const gateName = nameOf('gateQuery');
-  if (job.gateQuery === undefined && job.failOn === undefined) {
-    add('gate-query', 'skipped', `no gate: neither ${gateName} nor ${nameOf('failOn')} is set, so the step never fails on findings`);
-  } else {
-    const problem = job.gateQuery === undefined ? undefined : checkGateQuery(job.gateQuery);
-    if (problem !== undefined) {
-      add('gate-query', 'failed', `${gateName} ${problem.message}`, EXIT_CODES.configError);
-    } else {
-      const plan = planGate({ query: job.gateQuery, failOn: job.failOn, ignoredStatuses: job.ignoredStatuses }, '00000000-0000-0000-0000-000000000000');
-      const local = plan?.localOnlyReason === undefined ? '' : `; evaluated on the collected findings only, as ${plan.localOnlyReason}`;
-      const advance = job.advanceOn === 'completed' ? '' : `; not evaluated, as the step advances on ${job.advanceOn}`;
-      add('gate-query', 'ok', `gate: ${plan?.condition ?? job.gateQuery ?? ''}${local}${advance}`);
-    }
-  }
-
-  if (job.baseline === undefined && job.suppressions === undefined) {
-    add('gate-files', 'skipped', 'no baseline or suppressions file');
-  } else {
-    try {
-      const inputs = await loadGateInputs(job, effects.readText, names, effects.clock.now());
-      const read = [job.baseline === undefined ? undefined : `${nameOf('baseline')} '${job.baseline}'`, job.suppressions === undefined ? undefined : `${nameOf('suppressions')} '${job.suppressions}'`].filter(Boolean);
-      add('gate-files', 'ok', `read ${read.join(' and ')}${inputs.warnings.length > 0 ? ` (${inputs.warnings.join('; ')})` : ''}`);
-    } catch (error) {
-      add('gate-files', 'failed', messageOf(error), EXIT_CODES.configError);
-    }
-  }
-
-  try {
-    await effects.sink.prepare?.();
-    add('output-folder', 'ok', `${nameOf('outputDir')} '${job.outputDir ?? '.'}' can be written`);
-  } catch (error) {
-    add('output-folder', 'failed', `${nameOf('outputDir')} '${job.outputDir ?? '.'}' cannot be written (${describeCause(error)}); choose a folder this step may write to.`, EXIT_CODES.configError);
-  }
+  checkGate(job, add, nameOf);
+  await checkGateFiles(job, effects, add, nameOf);
+  await checkOutputFolder(job, effects, add, nameOf);
 
   const client = createApiClient({
     baseUrl: job.baseUrl,
@@ -162,6 +131,49 @@ export async function runPreflight(job: ScanJob, effects: PreflightEffects): Pro
 }
 
 type Add = (check: PreflightCheck, state: PreflightItem['state'], message: string, exitCode?: PreflightItem['exitCode']) => void;
+
+/** The gate: the same parser the run uses; a query the server cannot run is still evaluated locally. */
+function checkGate(job: ScanJob, add: Add, nameOf: (key: keyof InputNames) => string): void {
+  const gateName = nameOf('gateQuery');
+  if (job.gateQuery === undefined && job.failOn === undefined) {
+    add('gate-query', 'skipped', `no gate: neither ${gateName} nor ${nameOf('failOn')} is set, so the step never fails on findings`);
+  } else {
+    const problem = job.gateQuery === undefined ? undefined : checkGateQuery(job.gateQuery);
+    if (problem !== undefined) {
+      add('gate-query', 'failed', `${gateName} ${problem.message}`, EXIT_CODES.configError);
+    } else {
+      const plan = planGate({ query: job.gateQuery, failOn: job.failOn, ignoredStatuses: job.ignoredStatuses }, '00000000-0000-0000-0000-000000000000');
+      const local = plan?.localOnlyReason === undefined ? '' : `; evaluated on the collected findings only, as ${plan.localOnlyReason}`;
+      const advance = job.advanceOn === 'completed' ? '' : `; not evaluated, as the step advances on ${job.advanceOn}`;
+      add('gate-query', 'ok', `gate: ${plan?.condition ?? job.gateQuery ?? ''}${local}${advance}`);
+    }
+  }
+}
+
+/** The baseline and suppressions files, read and validated as a run would. */
+async function checkGateFiles(job: ScanJob, effects: PreflightEffects, add: Add, nameOf: (key: keyof InputNames) => string): Promise<void> {
+  if (job.baseline === undefined && job.suppressions === undefined) {
+    add('gate-files', 'skipped', 'no baseline or suppressions file');
+  } else {
+    try {
+      const inputs = await loadGateInputs(job, effects.readText, effects.inputNames ?? {}, effects.clock.now());
+      const read = [job.baseline === undefined ? undefined : `${nameOf('baseline')} '${job.baseline}'`, job.suppressions === undefined ? undefined : `${nameOf('suppressions')} '${job.suppressions}'`].filter(Boolean);
+      add('gate-files', 'ok', `read ${read.join(' and ')}${inputs.warnings.length > 0 ? ` (${inputs.warnings.join('; ')})` : ''}`);
+    } catch (error) {
+      add('gate-files', 'failed', messageOf(error), EXIT_CODES.configError);
+    }
+  }
+}
+
+/** The report folder: the sink is prepared as a run would, which proves it can be written. */
+async function checkOutputFolder(job: ScanJob, effects: PreflightEffects, add: Add, nameOf: (key: keyof InputNames) => string): Promise<void> {
+  try {
+    await effects.sink.prepare?.();
+    add('output-folder', 'ok', `${nameOf('outputDir')} '${job.outputDir ?? '.'}' can be written`);
+  } catch (error) {
+    add('output-folder', 'failed', `${nameOf('outputDir')} '${job.outputDir ?? '.'}' cannot be written (${describeCause(error)}); choose a folder this step may write to.`, EXIT_CODES.configError);
+  }
+}
 
 async function verifyKey(client: ApiClient, job: ScanJob, where: string, proxy: string | undefined, add: Add, nameOf: (key: keyof InputNames) => string): Promise<boolean> {
   const keyName = nameOf('apiKey');

@@ -47,11 +47,52 @@ export async function fetchRuleDocumentation(
   const { logger, clock } = options;
   const ttlMs = options.ttlMs ?? RULE_DOCUMENTATION_TTL_MS;
   const concurrency = Math.max(1, options.concurrency ?? RULE_DOCUMENTATION_CONCURRENCY);
-  let cache = options.cache;
   const docs = new Map<string, AttackDocumentation>();
   let next = 0;
   let failures = 0;
   let fromCache = 0;
+  const store = createStore(options.cache, { logger, clock, ttlMs });
+
+  const worker = async (): Promise<void> => {
+    while (next < pairs.length) {
+      const pair = pairs[next];
+      next += 1;
+      if (pair === undefined) continue;
+      const cached = await store.read(pair);
+      if (cached !== undefined) {
+        fromCache += 1;
+        docs.set(pair.key, cached);
+        continue;
+      }
+      let documentation: AttackDocumentation;
+      try {
+        documentation = await getAttackDocumentation(client, pair.moduleId, pair.attackId);
+      } catch (error) {
+        failures += 1;
+        logger.debug(`No documentation for attack ${pair.attackId} of module ${pair.moduleId}: ${describe(error)}`);
+        continue;
+      }
+      docs.set(pair.key, documentation);
+      await store.write(pair, documentation);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, pairs.length) }, () => worker()));
+  if (options.cache !== undefined) logger.debug(`Attack documentation: ${fromCache} of ${pairs.length} rules from the cache`);
+  if (failures > 0) logger.warn(`Attack documentation was unavailable for ${failures} of ${pairs.length} rules; the reports show them without it`);
+  return docs;
+}
+
+/** Reads and fills the documentation cache; after its first trouble it warns once and is no longer used. */
+interface DocumentationStore {
+  /** The pair's cached documentation while it is fresh, else `undefined`. */
+  read(pair: RuleDocumentationRequest): Promise<AttackDocumentation | undefined>;
+  write(pair: RuleDocumentationRequest, documentation: AttackDocumentation): Promise<void>;
+}
+
+/** A store over the host cache (none: every read misses and writes are dropped). */
+function createStore(initial: DocumentationCache | undefined, context: { logger: Logger; clock: Clock; ttlMs: number }): DocumentationStore {
+  const { logger, clock, ttlMs } = context;
+  let cache = initial;
   let cacheTrouble: string | undefined;
   const distrust = (what: string, error?: unknown): void => {
     if (cacheTrouble !== undefined) return;
@@ -59,7 +100,7 @@ export async function fetchRuleDocumentation(
     logger.warn(`The attack documentation cache ${cacheTrouble}; it is ignored for this run and the documentation is fetched from the API`);
   };
 
-  const fromStore = async (pair: RuleDocumentationRequest): Promise<AttackDocumentation | undefined> => {
+  const read = async (pair: RuleDocumentationRequest): Promise<AttackDocumentation | undefined> => {
     if (cache === undefined) return undefined;
     let text: string | undefined;
     try {
@@ -80,7 +121,7 @@ export async function fetchRuleDocumentation(
     return age >= 0 && age < ttlMs ? entry.documentation : undefined;
   };
 
-  const toStore = async (pair: RuleDocumentationRequest, documentation: AttackDocumentation): Promise<void> => {
+  const write = async (pair: RuleDocumentationRequest, documentation: AttackDocumentation): Promise<void> => {
     if (cache === undefined) return;
     const entry: CacheEntry = { moduleId: pair.moduleId, attackId: pair.attackId, fetchedAt: clock.now(), documentation };
     try {
@@ -90,34 +131,7 @@ export async function fetchRuleDocumentation(
       cache = undefined;
     }
   };
-
-  const worker = async (): Promise<void> => {
-    while (next < pairs.length) {
-      const pair = pairs[next];
-      next += 1;
-      if (pair === undefined) continue;
-      const cached = await fromStore(pair);
-      if (cached !== undefined) {
-        fromCache += 1;
-        docs.set(pair.key, cached);
-        continue;
-      }
-      let documentation: AttackDocumentation;
-      try {
-        documentation = await getAttackDocumentation(client, pair.moduleId, pair.attackId);
-      } catch (error) {
-        failures += 1;
-        logger.debug(`No documentation for attack ${pair.attackId} of module ${pair.moduleId}: ${describe(error)}`);
-        continue;
-      }
-      docs.set(pair.key, documentation);
-      await toStore(pair, documentation);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, pairs.length) }, () => worker()));
-  if (options.cache !== undefined) logger.debug(`Attack documentation: ${fromCache} of ${pairs.length} rules from the cache`);
-  if (failures > 0) logger.warn(`Attack documentation was unavailable for ${failures} of ${pairs.length} rules; the reports show them without it`);
-  return docs;
+  return { read, write };
 }
 
 interface CacheEntry {

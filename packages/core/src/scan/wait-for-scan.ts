@@ -102,23 +102,12 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
     const status = scan.status;
     options.onStatus?.(status);
     if (status !== previous) {
-      options.onEvent?.({ type: 'status', scanId, status, previous, elapsedMs: now - options.launchedAt });
-      logger.info(`Scan ${scanId}: ${status}${previous === undefined ? '' : ` (was ${previous})`} after ${formatDuration(now - options.launchedAt)}`);
-      if (status === 'AWAITING_AUTHENTICATION') {
-        logger.warn(`Scan ${scanId} is waiting for someone to complete its authentication in the InsightAppSec UI; the pending budget keeps running`);
-      }
-      if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
-        unknownSeen.add(status);
-        logger.warn(`Scan status '${status}' is new to this tool; treating it as still in progress`);
-      }
+      announceStatus(scanId, status, previous, now, options, unknownSeen);
       previous = status;
     }
-    if (startedAt === undefined && (STARTED_STATUSES.has(status))) {
-      startedAt = now;
-    }
+    if (startedAt === undefined && STARTED_STATUSES.has(status)) startedAt = now;
     if (options.onEvent !== undefined && !isTerminal(status)) {
-      const details = startedAt !== undefined && options.progressDetails !== false ? await getExecutionDetails(client, scanId, { deadline: budgetEnd()?.at }).catch(() => undefined) : undefined;
-      options.onEvent({ type: 'progress', scanId, status, elapsedMs: now - options.launchedAt, ...(details === undefined ? {} : { details }) });
+      await emitProgress(client, scanId, status, { now, started: startedAt !== undefined, deadline: budgetEnd()?.at }, options);
     }
     if (status === 'FAILED') {
       await logLastEvents(client, scanId, logger);
@@ -127,25 +116,50 @@ export async function waitForScan(client: ApiClient, scanId: string, options: Wa
     if (options.advanceOn === 'started' && startedAt !== undefined) return { scan, reason: 'started', startedRunningAt: startedAt };
     if (status === 'COMPLETE') return { scan, reason: 'completed', startedRunningAt: startedAt };
 
-    const pendingEnds = startedAt === undefined && options.maxPendingMs !== undefined ? options.launchedAt + options.maxPendingMs : undefined;
-    const executionEnds = startedAt !== undefined && options.maxExecutionMs !== undefined ? startedAt + options.maxExecutionMs : undefined;
-    const totalEnds = options.maxTotalMs !== undefined ? options.launchedAt + options.maxTotalMs : undefined;
-    const budget: Budget | undefined =
-      pendingEnds !== undefined && now >= pendingEnds
-        ? 'pending'
-        : executionEnds !== undefined && now >= executionEnds
-          ? 'execution'
-          : totalEnds !== undefined && now >= totalEnds
-            ? 'total'
-            : undefined;
-    if (budget !== undefined) {
-      return await onBudget(client, scan, budget, now, startedAt, options);
-    }
-    const ends = [pendingEnds, executionEnds, totalEnds].filter((t): t is number => t !== undefined);
-    const deadline = ends.length === 0 ? undefined : Math.min(...ends);
-    const wait = deadline === undefined ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, deadline - now));
-    await clock.sleep(wait, options.signal);
+    const { overrun, nextPollMs } = checkBudgets(now, startedAt, options);
+    if (overrun !== undefined) return await onBudget(client, scan, overrun, now, startedAt, options);
+    await clock.sleep(nextPollMs, options.signal);
   }
+}
+
+/** Reports a new status: an event, a log line, and a warning for a scan awaiting authentication or an unknown status. */
+function announceStatus(scanId: string, status: string, previous: string | undefined, now: number, options: WaitForScanOptions, unknownSeen: Set<string>): void {
+  const { logger } = options;
+  options.onEvent?.({ type: 'status', scanId, status, previous, elapsedMs: now - options.launchedAt });
+  logger.info(`Scan ${scanId}: ${status}${previous === undefined ? '' : ` (was ${previous})`} after ${formatDuration(now - options.launchedAt)}`);
+  if (status === 'AWAITING_AUTHENTICATION') {
+    logger.warn(`Scan ${scanId} is waiting for someone to complete its authentication in the InsightAppSec UI; the pending budget keeps running`);
+  }
+  if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
+    unknownSeen.add(status);
+    logger.warn(`Scan status '${status}' is new to this tool; treating it as still in progress`);
+  }
+}
+
+/** Emits a progress event, with the execution details (read until `deadline`, best effort) once the scan runs. */
+async function emitProgress(client: ApiClient, scanId: string, status: string, at: { now: number; started: boolean; deadline: number | undefined }, options: WaitForScanOptions): Promise<void> {
+  const { now, started, deadline } = at;
+  const details = started && options.progressDetails !== false ? await getExecutionDetails(client, scanId, { deadline }).catch(() => undefined) : undefined;
+  options.onEvent?.({ type: 'progress', scanId, status, elapsedMs: now - options.launchedAt, ...(details === undefined ? {} : { details }) });
+}
+
+/** The budget that has run out at `now`, if any, and otherwise how long to sleep before the next poll. */
+function checkBudgets(now: number, startedAt: number | undefined, options: WaitForScanOptions): { overrun: Budget | undefined; nextPollMs: number } {
+  const pendingEnds = startedAt === undefined && options.maxPendingMs !== undefined ? options.launchedAt + options.maxPendingMs : undefined;
+  const executionEnds = startedAt !== undefined && options.maxExecutionMs !== undefined ? startedAt + options.maxExecutionMs : undefined;
+  const totalEnds = options.maxTotalMs !== undefined ? options.launchedAt + options.maxTotalMs : undefined;
+  const overrun: Budget | undefined =
+    pendingEnds !== undefined && now >= pendingEnds
+      ? 'pending'
+      : executionEnds !== undefined && now >= executionEnds
+        ? 'execution'
+        : totalEnds !== undefined && now >= totalEnds
+          ? 'total'
+          : undefined;
+  const ends = [pendingEnds, executionEnds, totalEnds].filter((t): t is number => t !== undefined);
+  const deadline = ends.length === 0 ? undefined : Math.min(...ends);
+  const nextPollMs = deadline === undefined ? options.pollIntervalMs : Math.max(0, Math.min(options.pollIntervalMs, deadline - now));
+  return { overrun, nextPollMs };
 }
 
 async function onBudget(

@@ -1,4 +1,4 @@
-import { ApiError, redactSecrets } from '../../errors';
+import { ApiError, redactSecrets, type ApiErrorContext } from '../../errors';
 import { sendWithRetry, type AzureHttpContext } from './azure-http';
 
 /** Options of {@link createTokenProvider}. */
@@ -35,6 +35,25 @@ const AADSTS_HINTS: Record<string, string> = {
   AADSTS70011: 'the scope was refused: check --arm-endpoint and --cloud',
 };
 
+/** The body as a JSON object, or `{}` when it is not JSON. */
+function parseJsonObject(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** The error for a refused token request: the Entra error, its first line (redacted) and a hint to fix it. */
+function tokenRefusal(status: number, body: Record<string, unknown>, redact: (text: string) => string, context: ApiErrorContext): ApiError {
+  const description = typeof body.error_description === 'string' ? body.error_description : '';
+  const code = /AADSTS\d+/.exec(description)?.[0];
+  const firstLine = redact(description.split(/\r?\n| Trace ID:/)[0] ?? '').trim();
+  const hint = (code === undefined ? undefined : AADSTS_HINTS[code]) ?? 'check --tenant-id, --client-id, AZURE_CLIENT_SECRET and --cloud';
+  const what = typeof body.error === 'string' ? ` ${body.error}` : '';
+  return new ApiError(status >= 500 || status === 429 ? 'HTTP_ERROR' : 'AUTH_FAILED', `Entra ID refused the token request with ${status}${what}${firstLine ? ` (${firstLine})` : ''}; ${hint}.`, context);
+}
+
 /**
  * Creates a token provider for the client-credentials grant (`POST {authority}/{tenant}/oauth2/v2.0/token`).
  * Tokens are renewed after `min(refresh_in, expires_in - 300 s)`.
@@ -55,21 +74,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({ grant_type: 'client_credentials', client_id: options.clientId, client_secret: options.clientSecret, scope: options.scope }).toString(),
     }));
-    let body: Record<string, unknown> = {};
-    try {
-      body = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      body = {};
-    }
+    const body = parseJsonObject(text);
     const context = { method: 'POST', url, route, status: response.status, bodyExcerpt: redact(text.slice(0, 300)) };
-    if (!response.ok) {
-      const description = typeof body.error_description === 'string' ? body.error_description : '';
-      const code = /AADSTS\d+/.exec(description)?.[0];
-      const firstLine = redact(description.split(/\r?\n| Trace ID:/)[0] ?? '').trim();
-      const hint = (code === undefined ? undefined : AADSTS_HINTS[code]) ?? 'check --tenant-id, --client-id, AZURE_CLIENT_SECRET and --cloud';
-      const what = typeof body.error === 'string' ? ` ${body.error}` : '';
-      throw new ApiError(response.status >= 500 || response.status === 429 ? 'HTTP_ERROR' : 'AUTH_FAILED', `Entra ID refused the token request with ${response.status}${what}${firstLine ? ` (${firstLine})` : ''}; ${hint}.`, context);
-    }
+    if (!response.ok) throw tokenRefusal(response.status, body, redact, context);
     const token = body.access_token;
     const expiresIn = Number(body.expires_in);
     if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn)) {
