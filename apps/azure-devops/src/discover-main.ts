@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 import { baseUrlForRegion, EXIT_CODES, formatUserAgent, redactSecrets, systemClock, type Logger } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime, runDiscoverySync } from '@ias/host-node';
+import { createInterruptSignal, createNodeFetch, nodeRuntime, runAdapter, runDiscoverySync } from '@ias/host-node';
 import { version } from '../package.json';
 
 /*
@@ -28,8 +28,10 @@ const text = (name: string): string | undefined => {
   return v === undefined || v === '' ? undefined : v;
 };
 
+/** The secrets registered with the agent so far: every message is redacted with them, an internal error's too. */
+const secrets: string[] = [];
+
 async function main(): Promise<number> {
-  const secrets: string[] = [];
   const fail = (code: number, message: string): number => {
     tl.setVariable('exitCode', String(code), false, true);
     tl.setResult(tl.TaskResult.Failed, logLine(redactSecrets(message, secrets)));
@@ -150,7 +152,13 @@ async function main(): Promise<number> {
   return fail(outcome.exitCode, outcome.message);
 }
 
-main().catch((error: unknown) => {
-  tl.setResult(tl.TaskResult.Failed, `Internal error in the API discovery task: ${logLine(error instanceof Error ? error.message : String(error))}`);
-  process.exitCode = 1;
+void runAdapter({
+  // The task's result is its task.complete command; the exit status is what task-lib left (as before).
+  main: async () => {
+    await main();
+    return Number(process.exitCode ?? 0);
+  },
+  secrets: () => secrets,
+  reportInternalError: ({ message }) => tl.setResult(tl.TaskResult.Failed, `Internal error in the API discovery task: ${logLine(message)}`),
+  internalErrorCode: 1,
 });

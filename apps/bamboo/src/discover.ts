@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
-import { baseUrlForRegion, EXIT_CODES, formatUserAgent, redactSecrets, systemClock } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime, runDiscoverySync } from '@ias/host-node';
+import { baseUrlForRegion, EXIT_CODES, formatUserAgent, systemClock } from '@ias/core';
+import { createInterruptSignal, createNodeFetch, nodeRuntime, runAdapter, runDiscoverySync } from '@ias/host-node';
 import { version } from '../package.json';
 import { createBambooLogger } from './outputs';
 import { environmentName } from './settings';
@@ -117,14 +117,13 @@ async function main(): Promise<number> {
   return outcome.exitCode;
 }
 
-main()
-  .then((code) => {
-    process.exitCode = code;
-  })
-  .catch((error: unknown) => {
-    const secrets = Object.entries(process.env)
+void runAdapter({
+  main,
+  // Bamboo masks the values of variables whose name contains "password": the client secret and the API key.
+  secrets: () =>
+    Object.entries(process.env)
       .filter(([name]) => /password/i.test(name))
-      .map(([, v]) => v);
-    process.stderr.write(`ERROR: ias-bamboo-discover internal error: ${redactSecrets(error instanceof Error ? error.message : String(error), secrets)}\n`);
-    process.exitCode = 5;
-  });
+      .map(([, v]) => v),
+  reportInternalError: ({ message }) => process.stderr.write(`ERROR: ias-bamboo-discover internal error: ${message}\n`),
+  internalErrorCode: 5,
+});

@@ -1,5 +1,5 @@
-import { redactSecrets, systemClock } from '@ias/core';
-import { createNodeFetch, exitWithVerdict, nodeRuntime } from '@ias/host-node';
+import { systemClock } from '@ias/core';
+import { createNodeFetch, nodeRuntime, runAdapter } from '@ias/host-node';
 import { watchBuildStop } from './build-stop';
 import { run } from './run';
 import { version } from '../package.json';
@@ -15,28 +15,29 @@ const interrupt = watchBuildStop(process, {
 // the scan is canceled.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
-run({
-  argv: process.argv.slice(2),
-  env: process.env,
-  cwd: process.cwd(),
-  createFetch: (proxy) => createNodeFetch(process.env, { url: proxy, name: 'ias.proxy' }),
-  clock: systemClock,
-  signal: interrupt.signal,
-  version,
-  runtime: nodeRuntime(),
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-})
-  .then((code) => {
-    exitWithVerdict(code);
-  })
-  .catch((error: unknown) => {
-    // Every value that could hold the key: IAS_API_KEY and any variable Bamboo treats as secret.
-    const secrets = Object.entries(process.env)
+void runAdapter({
+  main: () =>
+    run({
+      argv: process.argv.slice(2),
+      env: process.env,
+      cwd: process.cwd(),
+      createFetch: (proxy) => createNodeFetch(process.env, { url: proxy, name: 'ias.proxy' }),
+      clock: systemClock,
+      signal: interrupt.signal,
+      version,
+      runtime: nodeRuntime(),
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    }),
+  // Every value that could hold the key: IAS_API_KEY and any variable Bamboo treats as secret.
+  secrets: () =>
+    Object.entries(process.env)
       .filter(([name]) => /password|secret|passphrase/i.test(name) || name === 'IAS_API_KEY')
-      .map(([, value]) => value);
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`ERROR: ias-bamboo internal error: ${redactSecrets(text, secrets)}\n`);
+      .map(([, value]) => value),
+  reportInternalError: ({ detail }) => {
+    process.stderr.write(`ERROR: ias-bamboo internal error: ${detail}\n`);
     process.stdout.write('InsightAppSec verdict: FAILED (internal error), 0 matching findings; exit 5\n');
-    process.exitCode = 5;
-  });
+  },
+  internalErrorCode: 5,
+  interrupts: [interrupt],
+});

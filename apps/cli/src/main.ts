@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setFlagsFromString } from 'node:v8';
 import { systemClock } from '@ias/core';
-import { createDocumentationCache, createInterruptSignal, createNodeFetch, exitWithVerdict, nodeRuntime, userCacheFolder } from '@ias/host-node';
+import { createDocumentationCache, createInterruptSignal, createNodeFetch, nodeRuntime, runAdapter, userCacheFolder } from '@ias/host-node';
 import { interruptNotice } from './discover-command';
 import { run } from './run';
 import { version } from '../package.json';
@@ -18,26 +18,24 @@ const interrupt = createInterruptSignal(process, {
 
 const cacheFolder = userCacheFolder(process.env);
 
-run({
-  argv: process.argv.slice(2),
-  env: process.env,
-  fetch: createNodeFetch(process.env),
-  clock: systemClock,
-  signal: interrupt.signal,
-  version,
-  runtime: nodeRuntime(),
-  isTTY: process.stdout.isTTY === true,
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-  readText: (path) => readFile(path, 'utf8'),
-  ...(cacheFolder === undefined ? {} : { documentationCache: createDocumentationCache(cacheFolder) }),
-})
-  .then((code) => {
-    exitWithVerdict(code);
-  })
-  .catch((error: unknown) => {
-    const key = process.env.IAS_API_KEY;
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`ias: internal error: ${key && key.length >= 4 ? text.split(key).join('***') : text}\n`);
-    process.exitCode = 5;
-  });
+void runAdapter({
+  main: () =>
+    run({
+      argv: process.argv.slice(2),
+      env: process.env,
+      fetch: createNodeFetch(process.env),
+      clock: systemClock,
+      signal: interrupt.signal,
+      version,
+      runtime: nodeRuntime(),
+      isTTY: process.stdout.isTTY === true,
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      readText: (path) => readFile(path, 'utf8'),
+      ...(cacheFolder === undefined ? {} : { documentationCache: createDocumentationCache(cacheFolder) }),
+    }),
+  secrets: () => [process.env.IAS_API_KEY],
+  reportInternalError: ({ detail }) => process.stderr.write(`ias: internal error: ${detail}\n`),
+  internalErrorCode: 5,
+  interrupts: [interrupt],
+});

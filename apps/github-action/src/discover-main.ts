@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { baseUrlForRegion, EXIT_CODES, formatUserAgent, redactSecrets, systemClock, type Logger } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime, runDiscoverySync } from '@ias/host-node';
+import { createInterruptSignal, createNodeFetch, nodeRuntime, runAdapter, runDiscoverySync } from '@ias/host-node';
 import { isAbsolute, resolve } from 'node:path';
 import { version } from '../package.json';
 
@@ -132,12 +132,13 @@ async function main(): Promise<number> {
   return outcome.exitCode;
 }
 
-main()
-  .then((code) => {
+void runAdapter({
+  main,
+  secrets: () => [core.getInput('client-secret'), core.getInput('api-key')],
+  reportInternalError: ({ message }) => core.setFailed(`Internal error of the API discovery action: ${logLine(message)}`),
+  internalErrorCode: 5,
+  // Only the exit code, no forced exit: the tests import this module for its input and output names.
+  exit: (code) => {
     process.exitCode = code;
-  })
-  .catch((error: unknown) => {
-    const text = error instanceof Error ? error.message : String(error);
-    core.setFailed(`Internal error of the API discovery action: ${logLine(redactSecrets(text, [core.getInput('client-secret'), core.getInput('api-key')]))}`);
-    process.exitCode = 5;
-  });
+  },
+});

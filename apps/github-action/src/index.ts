@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { redactSecrets, systemClock } from '@ias/core';
-import { createInterruptSignal, createNodeFetch, nodeRuntime } from '@ias/host-node';
+import { systemClock } from '@ias/core';
+import { createInterruptSignal, createNodeFetch, nodeRuntime, runAdapter } from '@ias/host-node';
 import { version } from '../package.json';
 import { runPost } from './post';
 import type { ActionHost } from './action-host';
@@ -37,11 +37,12 @@ export type RunOverrides = Partial<Pick<ActionHost, 'fetch' | 'clock' | 'createS
 
 /**
  * Runs the action once, as the main step or (when the main step saved `isPost` in the state) as the `post:` step,
- * and sets `process.exitCode`. Importing this module does nothing: `main.ts` calls `run()` for the runner, and
- * `@github/local-action` imports it and calls `run()` for the main and again for the post step.
+ * and hands its exit status to `exit` (by default it sets `process.exitCode`). Importing this module does nothing:
+ * `main.ts` calls `run()` for the runner, and `@github/local-action` imports it and calls `run()` for the main and
+ * again for the post step.
  * @returns the exit status (see the README)
  */
-export async function run(overrides: RunOverrides = {}): Promise<number> {
+export async function run(overrides: RunOverrides = {}, exit: (code: number) => void = setExitCode): Promise<number> {
   const isPost = core.getState(STATE.isPost) === 'true';
   // The runner sends SIGINT on cancel, SIGTERM 7.5 s later, then kills: the first signal cancels the scan, a second
   // one ends the process at once.
@@ -49,32 +50,36 @@ export async function run(overrides: RunOverrides = {}): Promise<number> {
     onFirst: (signal) => core.info(`Received ${signal}: the workflow was canceled; canceling the scan…`),
     onRepeat: () => process.exit(130),
   });
-  let code: number;
-  try {
-    // Inside the try: a bad proxy variable, say, ends the step with a one-line failure, not a stack trace.
-    const host: ActionHost = {
-      toolkit: createToolkit(),
-      fetch: overrides.fetch ?? createNodeFetch(process.env),
-      clock: overrides.clock ?? systemClock,
-      signal: interrupt.signal,
-      version,
-      runtime: nodeRuntime(),
-      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-      readText: (path) => readFile(path, 'utf8'),
-      toolCache: process.env.RUNNER_TOOL_CACHE,
-      env: process.env,
-      ...(overrides.createSink === undefined ? {} : { createSink: overrides.createSink }),
-    };
-    code = await (isPost ? runPost(host) : runMain(host));
-  } catch (error) {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    const key = core.getInput('api-key');
-    core.setFailed(`Internal error of the InsightAppSec action: ${redactSecrets(text, [key]).split('\n')[0] ?? ''}`);
-    core.debug(redactSecrets(text, [key]));
-    code = isPost ? 0 : 5;
-  } finally {
-    interrupt.dispose();
-  }
+  return runAdapter({
+    main: () => {
+      // Inside main: a bad proxy variable, say, ends the step with a one-line failure, not a stack trace.
+      const host: ActionHost = {
+        toolkit: createToolkit(),
+        fetch: overrides.fetch ?? createNodeFetch(process.env),
+        clock: overrides.clock ?? systemClock,
+        signal: interrupt.signal,
+        version,
+        runtime: nodeRuntime(),
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        readText: (path) => readFile(path, 'utf8'),
+        toolCache: process.env.RUNNER_TOOL_CACHE,
+        env: process.env,
+        ...(overrides.createSink === undefined ? {} : { createSink: overrides.createSink }),
+      };
+      return isPost ? runPost(host) : runMain(host);
+    },
+    secrets: () => [core.getInput('api-key')],
+    reportInternalError: ({ detail }) => {
+      core.setFailed(`Internal error of the InsightAppSec action: ${detail.split('\n')[0] ?? ''}`);
+      core.debug(detail);
+    },
+    // The post step never fails the job.
+    internalErrorCode: isPost ? 0 : 5,
+    interrupts: [interrupt],
+    exit,
+  });
+}
+
+function setExitCode(code: number): void {
   process.exitCode = code;
-  return code;
 }

@@ -6,6 +6,8 @@ export { closeNodeFetches, createNodeFetch, proxyProblem } from './node-fetch';
 export { proxyForUrl } from './proxy-for-url';
 export { exitWithVerdict, EXIT_GRACE_MS } from './exit-process';
 export type { ExitTarget } from './exit-process';
+export { runAdapter } from './run-adapter';
+export type { AdapterEntry, Disposable, InternalError } from './run-adapter';
 export type { ProxyOptions } from './node-fetch';
 export { nodeRuntime } from './runtime';
 export { listReportFiles } from './report-files';
