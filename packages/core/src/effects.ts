@@ -19,8 +19,30 @@ export interface Logger {
   error(message: string): void;
 }
 
+/** Response headers by name (case-insensitive), as `Headers.get` answers: `null` when absent. */
+export interface HeaderLookup {
+  get(name: string): string | null;
+}
+
+/**
+ * The part of a fetch `Response` core reads: status, headers by name and the body as a stream. A real `Response`
+ * fits; so does host-node's `node:http` fetch, which never loads the `Response` class (undici) at all.
+ */
+export interface FetchResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  readonly statusText: string;
+  /** `'opaqueredirect'` when a fetch with `redirect: 'manual'` hides a redirect. */
+  readonly type: string;
+  readonly headers: HeaderLookup;
+  readonly body: ReadableStream<Uint8Array> | null;
+  /** The whole body as text (hosts and tests use it; core reads `body`, bounded). */
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
 /** The `fetch` signature core needs (the global one fits, and so does the simulator's in-process handler). */
-export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<FetchResponse>;
 
 /** A logger that drops everything. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -5,7 +5,7 @@ export { escapeLogText, sanitizeLogMessage } from './log-text';
 export type { ApiErrorContext, ConfigIssue, ErrorCode, ScanErrorContext, SourceSpan } from './errors';
 
 export { silentLogger, systemClock } from './effects';
-export type { Clock, DocumentationCache, FetchLike, Logger } from './effects';
+export type { Clock, DocumentationCache, FetchLike, FetchResponse, HeaderLookup, Logger } from './effects';
 
 export { formatDuration, parseDuration } from './config/duration';
 export { baseUrlForRegion, KNOWN_REGIONS } from './config/region';

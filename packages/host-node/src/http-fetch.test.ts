@@ -2,7 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FetchResponse } from '@ias/core';
 import { closeHttpFetches, createHttpFetch } from './http-fetch';
+
+const textOf = async (response: FetchResponse | Promise<FetchResponse>): Promise<string> => (await response).text();
 
 const servers: Server[] = [];
 afterEach(() => {
@@ -27,7 +30,7 @@ async function serve(handler: (req: IncomingMessage, res: ServerResponse, body: 
 
 const manual = { redirect: 'manual' } as const;
 
-async function readAll(response: Response): Promise<string> {
+async function readAll(response: FetchResponse): Promise<string> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -63,7 +66,7 @@ describe('createHttpFetch', () => {
       res.end(compress(Buffer.from(`accept-encoding: ${req.headers['accept-encoding'] ?? ''}`)));
     });
     const response = await createHttpFetch()(url, manual);
-    expect(await response.text()).toBe('accept-encoding: gzip, deflate, br');
+    expect(await textOf(response)).toBe('accept-encoding: gzip, deflate, br');
   });
 
   it('leaves redirects to the caller', async () => {
@@ -84,7 +87,7 @@ describe('createHttpFetch', () => {
       res.end('ok');
     });
     const fetch = createHttpFetch();
-    for (let i = 0; i < 3; i += 1) expect(await (await fetch(url, manual)).text()).toBe('ok');
+    for (let i = 0; i < 3; i += 1) expect(await textOf(fetch(url, manual))).toBe('ok');
     expect(new Set(ports).size).toBe(1);
   });
 
@@ -126,7 +129,7 @@ describe('createHttpFetch', () => {
       res.end(`at ${req.url ?? ''}`);
     });
     const fetch = createHttpFetch();
-    expect(await (await fetch(`${url}/from`)).text()).toBe('at /to');
-    expect(await (await fetch(new Request(`${url}/req`))).text()).toBe('at /req');
+    expect(await textOf(fetch(`${url}/from`))).toBe('at /to');
+    expect(await textOf(fetch(new Request(`${url}/req`)))).toBe('at /req');
   });
 });

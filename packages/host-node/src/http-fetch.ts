@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { FetchLike } from '@ias/core';
+import type { FetchLike, FetchResponse } from '@ias/core';
 
 /** TLS of the connections: CA certificates trusted (Node's roots included by the caller) and whether to verify. */
 export interface HttpFetchTls {
@@ -10,8 +10,8 @@ export interface HttpFetchTls {
   rejectUnauthorized?: boolean | undefined;
 }
 
-/** The members of a fetch `Response` that core reads; {@link createHttpFetch} answers with exactly these. */
-interface PlainResponse {
+/** Core's {@link FetchResponse} and the rest of a `Response` that is cheap to give (no `Response` class, no undici). */
+interface PlainResponse extends FetchResponse {
   readonly status: number;
   readonly statusText: string;
   readonly ok: boolean;
@@ -53,12 +53,12 @@ export function closeHttpFetches(): void {
   for (const agent of agents) agent.destroy();
 }
 
-function send(url: URL, init: RequestInit, via: { request: typeof httpRequest; agent: HttpAgent }): Promise<Response> {
+function send(url: URL, init: RequestInit, via: { request: typeof httpRequest; agent: HttpAgent }): Promise<FetchResponse> {
   const { signal } = init;
   if (signal?.aborted) return Promise.reject(signal.reason);
   const body = bodyOf(init.body);
   const headers = headersOf(init.headers, body);
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<FetchResponse>((resolve, reject) => {
     const request = via.request(url, { method: init.method ?? 'GET', headers, agent: via.agent });
     const onAbort = (): void => {
       request.destroy(signal?.reason instanceof Error ? signal.reason : undefined);
@@ -72,7 +72,7 @@ function send(url: URL, init: RequestInit, via: { request: typeof httpRequest; a
     request.on('response', (message) => {
       message.once('end', () => signal?.removeEventListener('abort', onAbort));
       message.once('close', () => signal?.removeEventListener('abort', onAbort));
-      resolve(responseOf(url, message, init.method ?? 'GET') as unknown as Response);
+      resolve(responseOf(url, message, init.method ?? 'GET'));
     });
     request.end(body);
   });

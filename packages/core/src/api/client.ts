@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Clock, FetchLike, Logger } from '../effects';
+import type { Clock, FetchLike, Logger, FetchResponse, HeaderLookup } from '../effects';
 import { silentLogger } from '../effects';
 import { ApiError, ConfigError, IasError, redactSecrets } from '../errors';
 import { isTimeout, retryAfterOf, retrying, type AttemptContext, type AttemptVerdict, type RetryLoop } from './retry-loop';
@@ -77,7 +77,7 @@ export interface RequestOptions<T> {
 export interface ApiResponse<T> {
   status: number;
   data: T;
-  headers: Headers;
+  headers: HeaderLookup;
   correlationId: string | undefined;
 }
 
@@ -161,7 +161,7 @@ function clientCore(options: ApiClientOptions): ClientCore {
 }
 
 /** One exchange with the transport: never follows a redirect (`redirect: 'manual'`), the caller decides. */
-function send(core: ClientCore, url: URL, method: string, json: unknown, signal: AbortSignal): Promise<Response> {
+function send(core: ClientCore, url: URL, method: string, json: unknown, signal: AbortSignal): Promise<FetchResponse> {
   const { headers } = core;
   return core.options.fetch(
     // A URL and an init, not a Request: the global Request class loads undici, which host-node's fetch avoids.
@@ -223,7 +223,7 @@ async function sendRequest<T>(core: ClientCore, req: RequestOptions<T>): Promise
 }
 
 /** One attempt: the request and its same-origin redirects, under `signal`. */
-async function exchange(core: ClientCore, req: RequestOptions<unknown>, url: URL, signal: AbortSignal, context: RequestContext): Promise<Response> {
+async function exchange(core: ClientCore, req: RequestOptions<unknown>, url: URL, signal: AbortSignal, context: RequestContext): Promise<FetchResponse> {
   const { logger, redact } = core;
   let target = url;
   let method: string = req.method;
@@ -247,7 +247,7 @@ async function exchange(core: ClientCore, req: RequestOptions<unknown>, url: URL
 }
 
 /** Where a redirect leads, when it stays on the base URL's origin; any other origin fails, naming both. */
-function redirectTarget(core: ClientCore, req: RequestOptions<unknown>, response: Response, from: URL, context: RequestContext): URL {
+function redirectTarget(core: ClientCore, req: RequestOptions<unknown>, response: FetchResponse, from: URL, context: RequestContext): URL {
   const { base, redact } = core;
   const location = response.headers.get('location');
   if (location === null || location.trim() === '') {
@@ -274,7 +274,7 @@ async function attempt<T>(core: ClientCore, req: RequestOptions<T>, url: URL, co
   const { options, base, baseUrl, redact } = core;
   const retryMode = req.retry ?? true;
   const pastDeadline = (): boolean => req.deadline !== undefined && options.clock.now() >= req.deadline;
-  let response: Response;
+  let response: FetchResponse;
   try {
     response = await exchange(core, req, url, at.signal, context);
   } catch (error) {
@@ -310,7 +310,7 @@ async function attempt<T>(core: ClientCore, req: RequestOptions<T>, url: URL, co
 }
 
 /** Reads, parses and validates a successful answer's body. */
-async function readResult<T>(core: ClientCore, req: RequestOptions<T>, response: Response, ctx: RequestContext & { correlationId?: string }, at: AttemptContext, canRetry: boolean, pastDeadline: () => boolean): Promise<AttemptVerdict<ApiResponse<T>>> {
+async function readResult<T>(core: ClientCore, req: RequestOptions<T>, response: FetchResponse, ctx: RequestContext & { correlationId?: string }, at: AttemptContext, canRetry: boolean, pastDeadline: () => boolean): Promise<AttemptVerdict<ApiResponse<T>>> {
   const { options, redact } = core;
   const { correlationId } = ctx;
   const maxBytes = req.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -350,7 +350,7 @@ async function readResult<T>(core: ClientCore, req: RequestOptions<T>, response:
 
 function httpError(
   req: RequestOptions<unknown>,
-  response: Response,
+  response: FetchResponse,
   body: string,
   context: { method: string; url: string; route: string; correlationId?: string },
   attempt: number,

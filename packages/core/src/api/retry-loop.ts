@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '../effects';
+import type { Clock, Logger, HeaderLookup } from '../effects';
 import { parseRetryAfter } from './transport';
 
 /**
@@ -71,7 +71,7 @@ export function backoffMs(policy: Pick<RetryPolicy, 'retryBaseMs' | 'retryMaxMs'
 }
 
 /** A `Retry-After` header (seconds or an HTTP date) in ms from now, or `undefined`. */
-export function retryAfterOf(headers: Headers, now: number): number | undefined {
+export function retryAfterOf(headers: HeaderLookup, now: number): number | undefined {
   return parseRetryAfter(headers.get('retry-after'), now);
 }
 

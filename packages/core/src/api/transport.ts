@@ -1,3 +1,4 @@
+import type { FetchResponse } from '../effects';
 /**
  * Small facts about HTTP exchanges shared by the IAS client and the Azure discovery client: how long a response asks
  * us to wait, what a transport error was, and body reads that are bounded in size and stop when a signal aborts.
@@ -51,7 +52,7 @@ export function formatBytes(bytes: number): string {
  * deadline, an interrupt) the read stops at once with the signal's reason, whatever the server is doing: a body
  * trickled at one byte a second cannot outlive the request's deadline.
  */
-export async function readBodyBounded(response: Response, options: { maxBytes: number; signal?: AbortSignal | undefined; truncate?: boolean }): Promise<string> {
+export async function readBodyBounded(response: FetchResponse, options: { maxBytes: number; signal?: AbortSignal | undefined; truncate?: boolean }): Promise<string> {
   const body = response.body;
   if (body === null) return '';
   const { signal } = options;
@@ -100,7 +101,7 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
  * Reads a body as text, at most `maxBytes` of it (the rest is dropped unread), or '' when the connection drops or
  * `signal` aborts while reading.
  */
-export async function readBodyText(response: Response, maxBytes: number = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<string> {
+export async function readBodyText(response: FetchResponse, maxBytes: number = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<string> {
   try {
     return await readBodyBounded(response, { maxBytes, signal, truncate: true });
   } catch {
@@ -109,7 +110,7 @@ export async function readBodyText(response: Response, maxBytes: number = DEFAUL
 }
 
 /** Discards a body without reading it. */
-export async function discardBody(response: Response): Promise<void> {
+export async function discardBody(response: FetchResponse): Promise<void> {
   await response.body?.cancel().catch(() => undefined);
 }
 

@@ -33,7 +33,7 @@ function countInFlight(fetch: FetchLike): { fetch: FetchLike; peak: () => number
       peak = Math.max(peak, inFlight);
       try {
         const response = await fetch(input, init);
-        await response.clone().arrayBuffer();
+        await (response as Response).clone().arrayBuffer();
         return response;
       } finally {
         inFlight -= 1;

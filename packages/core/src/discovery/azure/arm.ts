@@ -1,3 +1,4 @@
+import type { FetchResponse } from '../../effects';
 import { ApiError } from '../../errors';
 import { sendWithRetry, shownUrl, type AzureHttpContext } from './azure-http';
 import type { TokenProvider } from './token';
@@ -109,7 +110,7 @@ export function armErrorOf(text: string): { code?: string; message?: string } {
   }
 }
 
-function armError(route: string, url: string, response: Response, text: string): ApiError {
+function armError(route: string, url: string, response: FetchResponse, text: string): ApiError {
   const { code, message } = armErrorOf(text);
   const status = response.status;
   const head = `${route} failed with ${status}${code === undefined ? '' : ` ${code}`}`;

@@ -1,4 +1,4 @@
-import type { Clock, FetchLike, Logger } from '../../effects';
+import type { Clock, FetchLike, Logger, FetchResponse, HeaderLookup } from '../../effects';
 import { isTimeout, retrying, type AttemptVerdict, type RetryLoop } from '../../api/retry-loop';
 import { DEFAULT_MAX_BODY_BYTES, describeCause, discardBody, parseRetryAfter, readBodyBounded } from '../../api/transport';
 import { ApiError } from '../../errors';
@@ -55,7 +55,7 @@ export function shownUrl(url: string): string {
 }
 
 /** The wait a throttled or failing response asks for: `retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After`. */
-export function azureRetryAfterMs(headers: Headers, now: number): number | undefined {
+export function azureRetryAfterMs(headers: HeaderLookup, now: number): number | undefined {
   for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
     const value = Number(headers.get(name) ?? '');
     if (headers.get(name) !== null && Number.isFinite(value) && value >= 0) return value;
@@ -65,7 +65,7 @@ export function azureRetryAfterMs(headers: Headers, now: number): number | undef
 
 /** An Azure answer: its response (body already read) and the body text (at most 32 MiB, cut beyond). */
 export interface AzureAnswer {
-  response: Response;
+  response: FetchResponse;
   text: string;
 }
 
@@ -106,7 +106,7 @@ export async function sendWithRetry(ctx: AzureHttpContext, route: string, url: s
         },
       };
     };
-    let response: Response;
+    let response: FetchResponse;
     try {
       // Redirects are never followed: the request carries a client secret, a bearer token or a SAS signature, and
       // fetch would replay the body (307/308) and the headers to whatever host the Location names.
@@ -127,7 +127,7 @@ export async function sendWithRetry(ctx: AzureHttpContext, route: string, url: s
   });
 }
 
-async function redirectError(route: string, url: string, response: Response, context: { method: string; url: string; route: string }): Promise<ApiError> {
+async function redirectError(route: string, url: string, response: FetchResponse, context: { method: string; url: string; route: string }): Promise<ApiError> {
   await discardBody(response);
   const location = response.headers.get('location');
   let target = 'an unnamed location';
