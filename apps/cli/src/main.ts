@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { setFlagsFromString } from 'node:v8';
 import { systemClock } from '@ias/core';
 import { createDocumentationCache, createInterruptSignal, createNodeFetch, nodeRuntime, runAdapter, userCacheFolder } from '@ias/host-node';
 import { interruptNotice } from './discover-command';
@@ -8,9 +7,6 @@ import { version } from '../package.json';
 
 // The only file with side effects: wires the process into run() and exits with its status.
 
-// A CI step is short-lived and shares its agent: V8 grows the heap less eagerly and collects sooner, which keeps the
-// peak RSS of a 5,000-finding run at about 115 MiB instead of ~150 MiB at about the same speed (tooling/bench).
-setFlagsFromString('--optimize-for-size');
 const interrupt = createInterruptSignal(process, {
   onFirst: (signal) => process.stderr.write(interruptNotice(process.argv.slice(2), signal)),
   onRepeat: () => process.exit(130),

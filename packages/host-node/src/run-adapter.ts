@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { redactSecrets } from '@ias/core';
 import { exitWithVerdict } from './exit-process';
 
@@ -34,13 +35,16 @@ export interface AdapterEntry {
 }
 
 /**
- * The process entry of every adapter: runs `main`, and exits with its status. Any error it throws or rejects with is
+ * The process entry of every adapter: tunes V8 for a short run, runs `main`, and exits with its status. Any error it throws or rejects with is
  * caught here, once: its text is redacted (every value from `secrets`, with core's `redactSecrets`), reported
  * through `reportInternalError`, and the process exits with `internalErrorCode`. The interrupt handlers are
  * released first either way.
  * @returns the status the process exits with
  */
 export async function runAdapter(entry: AdapterEntry): Promise<number> {
+  // A CI step is short-lived and shares its agent: V8 grows the heap less eagerly and collects sooner. A 5,000-finding
+  // run peaks at about 105 MiB instead of about 145 MiB, for some 20% more CPU time (tooling/bench).
+  setFlagsFromString('--optimize-for-size');
   const exit = entry.exit ?? ((code: number) => exitWithVerdict(code));
   let code: number;
   try {
