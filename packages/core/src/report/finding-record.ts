@@ -54,8 +54,22 @@ export interface ReportContext {
   reportFiles: { format: string; path: string }[];
 }
 
-/** A report builder fed one finding at a time. */
-export interface StreamingReport {
+/** What is known once every finding is in, before the gate is finished: all a builder of the collection needs. */
+export type CollectionContext = Pick<ReportContext, 'counts'>;
+
+/** What a builder wrote: the file, and what to tell about it. */
+export interface WrittenReport {
+  format: string;
+  path: string;
+  notes: string[];
+  info?: string[];
+}
+
+/**
+ * A report builder fed one finding at a time. `C` is what it needs at `finish`: the whole {@link ReportContext}, or
+ * only the {@link CollectionContext} for files written as soon as the findings are in.
+ */
+export interface StreamingReport<C = ReportContext> {
   readonly format: string;
   /** Takes one finding; the builder keeps at most a compact summary of it. */
   add(record: FindingRecord): Promise<void>;
@@ -63,7 +77,7 @@ export interface StreamingReport {
    * Writes the rest of the file and closes it. `notes` warn of what was capped or lost; `info` tells what was left out
    * by design (a plain log line, not a warning).
    */
-  finish(context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info?: string[] }>;
+  finish(context: C): Promise<WrittenReport>;
 }
 
 /** The key of {@link ReportContext.rules} for a module/attack pair. */

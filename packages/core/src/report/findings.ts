@@ -1,31 +1,28 @@
-import type { Vulnerability } from '../api/schemas';
+import type { CollectionContext, StreamingReport } from './finding-record';
 import type { ReportSink, ReportWriter } from './sink';
 import { createBufferedWriter } from './sink';
 
 /** The name of the raw findings report. */
 export const FINDINGS_FILE = 'insightappsec-scan-findings.json';
 
-/** Streams the raw findings report: a compact JSON array of the vulnerabilities as the API returned them. */
-export interface FindingsReportWriter {
-  readonly path: string;
-  add(vulnerability: Vulnerability): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Opens the findings report on a sink; each finding is written as it arrives, never held. */
-export async function createFindingsReport(sink: ReportSink): Promise<FindingsReportWriter> {
+/**
+ * Opens the raw findings report on a sink: a compact JSON array of the vulnerabilities as the API returned them.
+ * Each finding is written as it arrives, never held; `finish` closes the array once every finding is in.
+ */
+export async function createFindingsReport(sink: ReportSink): Promise<StreamingReport<CollectionContext>> {
   const writer: ReportWriter = createBufferedWriter(await sink.create(FINDINGS_FILE));
   let first = true;
   await writer.write('[');
   return {
-    path: writer.path,
-    async add(vulnerability) {
-      await writer.write((first ? '' : ',') + JSON.stringify(vulnerability));
+    format: 'findings',
+    async add(record) {
+      await writer.write((first ? '' : ',') + JSON.stringify(record.vulnerability));
       first = false;
     },
-    async close() {
+    async finish() {
       await writer.write(']');
       await writer.close();
+      return { format: 'findings', path: writer.path, notes: [] };
     },
   };
 }

@@ -1,5 +1,7 @@
 import type { Vulnerability } from '../api/schemas';
 import { SEVERITY_ORDER } from '../config/schema';
+import type { CollectionContext, StreamingReport } from './finding-record';
+import type { ReportSink } from './sink';
 
 /** The name of the metrics report, as the official Azure DevOps task writes it. */
 export const METRICS_FILE = 'insightappsec-scan-metrics.json';
@@ -42,7 +44,32 @@ export function createMetricsCounter(): MetricsCounter {
 /**
  * The metrics report exactly as the official Azure DevOps task writes it: pretty-printed with a 2-space indent,
  * `{"metrics":{"severity":{SEVERITY:count},"module":{module name:count}}}`. It is written for 0 findings too.
+ * @param counts the counts of a {@link MetricsCounter}: `bySeverity()` and `byModule()`, in their order.
  */
-export function buildMetricsReport(counter: MetricsCounter): string {
-  return JSON.stringify({ metrics: { severity: counter.bySeverity(), module: counter.byModule() } }, null, 2);
+export function buildMetricsReport(counts: Pick<CollectionContext['counts'], 'bySeverity' | 'byModule'>): string {
+  return JSON.stringify({ metrics: { severity: counts.bySeverity, module: counts.byModule } }, null, 2);
+}
+
+/** The counts of `counter` as reports and the outcome show them. */
+export function countsOf(counter: MetricsCounter): CollectionContext['counts'] {
+  return { total: counter.total, bySeverity: counter.bySeverity(), byModule: counter.byModule() };
+}
+
+/**
+ * The metrics report as a builder: it keeps nothing per finding (the report set counts them) and writes the file
+ * from the counts it is given at `finish`.
+ */
+export function createMetricsReport(sink: ReportSink): StreamingReport<CollectionContext> {
+  return {
+    format: 'metrics',
+    async add() {
+      // Counted by the report set, which gives the counts at finish.
+    },
+    async finish(context) {
+      const writer = await sink.create(METRICS_FILE);
+      await writer.write(buildMetricsReport(context.counts));
+      await writer.close();
+      return { format: 'metrics', path: writer.path, notes: [] };
+    },
+  };
 }

@@ -8,11 +8,9 @@ import { createSafeLogger, escapeLogText } from '../log-text';
 import type { GateVerdict } from '../gate/evaluate-gate';
 import { createGate, type Gate, type GateConfig } from '../gate/gate';
 import { hasGate, isKnownSeverity } from '../gate/gate-query';
-import { createFindingsReport, type FindingsReportWriter } from '../report/findings';
 import type { AttackDocumentation } from '../api/schemas';
-import { ruleKey, type RuleInfo } from '../report/finding-record';
+import { ruleKey, type RuleInfo, type WrittenReport } from '../report/finding-record';
 import { openReportSet, type ReportSet } from '../report/report-set';
-import { buildMetricsReport, createMetricsCounter, METRICS_FILE, type MetricsCounter } from '../report/metrics';
 import { RESULT_FILE, writeResultFile } from '../report/result';
 import { guardSink, ReportWriteError, type ReportSink } from '../report/sink';
 import { collectFindings, createScanDataScrubber, type CollectedFinding } from './collect-findings';
@@ -262,22 +260,21 @@ async function waitStage(run: RunContext, scanId: string, launchedAt: number): P
 }
 
 interface Collection {
-  counter: MetricsCounter;
   counts: Outcome['counts'];
-  findingsPath: string | undefined;
+  /** The reports finished as soon as every finding was in (the findings file). */
+  collected: WrittenReport[];
   reportSet: ReportSet;
   rules: Map<string, RuleInfo>;
   modules: ReadonlyMap<string, { name: string; description?: string | null | undefined }>;
   oddSeverities: ReadonlySet<string>;
 }
 
-/** One streaming pass over the scan's findings: each is counted, gated and handed to every report builder. */
+/** One streaming pass over the scan's findings: each is gated and handed to the report set, which counts it. */
 async function collectStage(run: RunContext, scanId: string, gate: Gate): Promise<Collection> {
   const { job, effects, reached } = run;
-  const counter = createMetricsCounter();
-  const findings: FindingsReportWriter | undefined = job.findingsReport && job.reports.includes('findings') ? await createFindingsReport(effects.sink) : undefined;
+  const formats = job.findingsReport ? job.reports : job.reports.filter((format) => format !== 'findings');
   // SARIF leaves out what the gate treats as reviewed (the ignored statuses) and fixed findings, unless asked.
-  const reportSet = await openReportSet(job.reports, effects.sink, { sarifLeaveOutStatuses: job.sarifTriaged ? [] : [...job.ignoredStatuses, 'REMEDIATED'] });
+  const reportSet = await openReportSet(formats, effects.sink, { sarifLeaveOutStatuses: job.sarifTriaged ? [] : [...job.ignoredStatuses, 'REMEDIATED'] });
   const rules = new Map<string, RuleInfo>();
   const oddSeverities = new Set<string>();
   const collected = await collectFindings(run.client, scanId, {
@@ -285,22 +282,19 @@ async function collectStage(run: RunContext, scanId: string, gate: Gate): Promis
     redactHttpSecrets: job.redactHttpSecrets,
     ...(effects.onEvent === undefined ? {} : { onEvent: effects.onEvent }),
     onFinding: async (finding) => {
-      counter.add(finding.vulnerability, finding.moduleName);
       if (!isKnownSeverity(finding.vulnerability.severity) && oddSeverities.size < 20) oddSeverities.add(finding.vulnerability.severity);
       if (reached.scanUrl === undefined) {
         const url = scanUiUrl(finding.vulnerability.insight_ui_url, reached.target?.app.id ?? '', reached.target?.scanConfig.id ?? '', scanId);
         if (url !== undefined) reached.scanUrl = url;
       }
       const gateMatched = gate.observe(finding);
-      await findings?.add(finding.vulnerability);
       noteRule(rules, finding);
       await reportSet.add({ ...finding, gateMatched });
     },
   });
   // Closed only once every finding is in: on a failure the sink discards it, so a partial report never passes for the whole.
-  await findings?.close();
-  const counts = { total: counter.total, bySeverity: counter.bySeverity(), byModule: counter.byModule() };
-  return { counter, counts, findingsPath: findings?.path, reportSet, rules, modules: collected.modules, oddSeverities };
+  const written = await reportSet.finishPhase('collected');
+  return { counts: reportSet.counts(), collected: written, reportSet, rules, modules: collected.modules, oddSeverities };
 }
 
 function noteRule(rules: Map<string, RuleInfo>, finding: CollectedFinding): void {
@@ -309,11 +303,11 @@ function noteRule(rules: Map<string, RuleInfo>, finding: CollectedFinding): void
   if (!rules.has(key)) rules.set(key, { moduleId: finding.moduleId, attackId: finding.attackId, moduleName: finding.moduleName });
 }
 
-/** Logs what was collected and writes the metrics file. */
+/** Announces the findings file, logs what was collected and finishes the metrics file. */
 async function recordCollection(run: RunContext, collection: Collection): Promise<void> {
   const { job, effects, names } = run;
   const { counts, oddSeverities } = collection;
-  if (collection.findingsPath !== undefined) addReport(run, 'findings', collection.findingsPath);
+  for (const report of collection.collected) announceReport(run, report);
   effects.logger.info(`Collected ${counts.total} finding${counts.total === 1 ? '' : 's'}${counts.total > 0 ? `: ${Object.entries(counts.bySeverity).map(([s, n]) => `${n} ${escapeLogText(s)}`).join(', ')}` : ''}`);
   if (oddSeverities.size > 0) {
     const listed = [...oddSeverities].map((s) => `'${escapeLogText(s)}'`).join(', ');
@@ -321,12 +315,7 @@ async function recordCollection(run: RunContext, collection: Collection): Promis
     run.reached.warnings.push(note);
     effects.logger.warn(`Some ${note}`);
   }
-  if (job.reports.includes('metrics')) {
-    const writer = await effects.sink.create(METRICS_FILE);
-    await writer.write(buildMetricsReport(collection.counter));
-    await writer.close();
-    addReport(run, 'metrics', writer.path);
-  }
+  for (const report of await collection.reportSet.finishPhase('counted')) announceReport(run, report);
 }
 
 function recordExemptions(run: RunContext, gate: Gate, inputs: Pick<GateConfig, 'baseline' | 'suppressions'>): NonNullable<Reached['exemptions']> {
@@ -370,11 +359,7 @@ async function reportStage(run: RunContext, what: { scanId: string; wait: WaitRe
     rules,
     reportFiles: [...reached.reports, ...reportSet.plannedFiles, ...(job.reports.includes('result') ? [{ format: 'result', path: RESULT_FILE }] : [])],
   });
-  for (const report of written) {
-    addReport(run, report.format, report.path);
-    for (const note of report.notes) warn(run, note);
-    for (const line of report.info ?? []) effects.logger.info(line);
-  }
+  for (const report of written) announceReport(run, report);
 }
 
 /**
@@ -510,6 +495,13 @@ function warn(run: RunContext, text: string): void {
 function addReport(run: RunContext, format: string, path: string): void {
   run.reached.reports.push({ format, path });
   run.effects.onEvent?.({ type: 'report', format, path });
+}
+
+/** Records a written report with its notes (warnings) and info (log lines). */
+function announceReport(run: RunContext, report: WrittenReport): void {
+  addReport(run, report.format, report.path);
+  for (const note of report.notes) warn(run, note);
+  for (const line of report.info ?? []) run.effects.logger.info(line);
 }
 
 function gateForOutcome(gate: GateVerdict): NonNullable<Outcome['gate']> {
