@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { descriptionLines } from './action-yml';
-import { fileStates, FIX_COMMAND, GENERATED_FILES } from './files';
+import { azureReadmeProblems, readmeRows, type TaskInput } from './azure-readme';
+import { fileStates, FIX_COMMAND, GENERATED_FILES, ROOT } from './files';
 import { generateReadme } from './readme';
 import { generateTaskJson } from './task-json';
 
@@ -59,5 +62,24 @@ describe('README option tables', () => {
 
   it('name an unknown table instead of leaving it', () => {
     expect(() => generateReadme('<!-- options:nope:start -->\n| a |\n<!-- options:nope:end -->')).toThrow(/no option table named "nope"/);
+  });
+});
+
+describe('the Azure DevOps README', () => {
+  const taskJson = JSON.parse(readFileSync(join(ROOT, 'apps/azure-devops/task/task.json'), 'utf8')) as { inputs: TaskInput[] };
+  const readme = readFileSync(join(ROOT, 'apps/azure-devops/README.md'), 'utf8');
+
+  it('lists every task.json input once, with its label, alias and group (task.json follows the catalogue)', () => {
+    expect(readmeRows(readme).length).toBe(taskJson.inputs.length);
+    expect(azureReadmeProblems(readme, taskJson.inputs)).toEqual([]);
+  });
+
+  it('names each difference it finds', () => {
+    const drifted = readme.replace('| One artifact per report | `artifactPerReport` |', '| Upload artifact per report? | `artifactPerReport` |').replace('`scanConfiguration` (`scanConfig`)', '`scanConfiguration`');
+    expect(azureReadmeProblems(drifted, [...taskJson.inputs, { name: 'newInput', label: 'New', groupName: 'advanced' }])).toEqual([
+      "input scanConfiguration shows the alias (none), task.json has scanConfig",
+      "input artifactPerReport is labelled 'Upload artifact per report?', task.json says 'One artifact per report'",
+      'input newInput is listed 0 times (once expected)',
+    ]);
   });
 });
