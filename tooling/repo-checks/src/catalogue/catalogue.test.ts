@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { descriptionLines } from './action-yml';
 import { azureReadmeProblems, readmeRows, type TaskInput } from './azure-readme';
+import { bambooReadmeProblems } from './bamboo-readme';
 import { fileStates, FIX_COMMAND, GENERATED_FILES, ROOT } from './files';
 import { generateReadme } from './readme';
 import { generateTaskJson } from './task-json';
@@ -81,5 +82,20 @@ describe('the Azure DevOps README', () => {
       "input artifactPerReport is labelled 'Upload artifact per report?', task.json says 'One artifact per report'",
       'input newInput is listed 0 times (once expected)',
     ]);
+  });
+});
+
+describe('the Bamboo README', () => {
+  const readme = readFileSync(join(ROOT, 'apps/bamboo/README.md'), 'utf8');
+
+  it("maps every official field to the catalogue's variable, environment variable and flag", () => {
+    expect(bambooReadmeProblems(readme)).toEqual([]);
+  });
+
+  it('names each difference it finds', () => {
+    const drifted = readme.replace('| App Name | `ias.app` | `bamboo_ias_app` | `--app` |', '| App Name | `ias.app` | `bamboo_ias_app` | `--application` |');
+    expect(bambooReadmeProblems(drifted, [{ variable: 'ias.app', flag: 'app', field: 'App Name' }, { variable: 'ias.new', flag: 'new', field: 'New Field' }])).toEqual(
+      expect.arrayContaining(["ias.app shows the flag `--application`, the catalogue's is `--app`", "the official field 'New Field' (ias.new) is missing"]),
+    );
   });
 });
