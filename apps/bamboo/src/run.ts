@@ -18,7 +18,7 @@ import {
   type PreflightResult,
   type ReportSink,
 } from '@ias/core';
-import { createFileReportSink, createTracingFetch, documentationCacheIn, listReportFiles } from '@ias/host-node';
+import { createFileReportSink, createTracingFetch, documentationCacheIn, listReportFiles, proxyForUrl } from '@ias/host-node';
 import { readBambooInputs, type BambooInputs } from './inputs';
 import {
   createBambooLogger,
@@ -120,7 +120,7 @@ async function check(host: BambooHost, logger: Logger, inputs: BambooInputs): Pr
       logger,
       sink: (host.createSink ?? createFileReportSink)(inputs.outputDir),
       userAgent: formatUserAgent('bamboo', host.version, host.runtime),
-      proxy: inputs.proxy ?? proxyFromEnvironment(parsed.job.baseUrl, host.env),
+      proxy: inputs.proxy ?? proxyForUrl(parsed.job.baseUrl, host.env),
       inputNames: inputs.names,
       readText: (path) => readFile(path, 'utf8'),
       ...(host.signal === undefined ? {} : { signal: host.signal }),
@@ -132,21 +132,6 @@ async function check(host: BambooHost, logger: Logger, inputs: BambooInputs): Pr
   }
   logger.info(`InsightAppSec check: ${formatPreflightSummary(result)}`);
   return result.exitCode;
-}
-
-/** The proxy undici's EnvHttpProxyAgent uses for `url` (`HTTPS_PROXY`/`HTTP_PROXY`, `NO_PROXY`), to name proxy failures. */
-function proxyFromEnvironment(url: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const target = new URL(url);
-  const http = env.HTTP_PROXY ?? env.http_proxy;
-  const proxy = target.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? http) : http;
-  if (proxy === undefined || proxy === '') return undefined;
-  const bypass = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean).some((entry) => {
-    if (entry === '*') return true;
-    const [name = '', port] = entry.toLowerCase().split(':');
-    const bare = name.replace(/^\*?\./, '');
-    return (port === undefined || port === target.port) && (target.hostname === bare || target.hostname.endsWith(`.${bare}`));
-  });
-  return bypass ? undefined : proxy;
 }
 
 /** The outcome of settings refused before core ran. */

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { formatPreflightItem, formatPreflightSummary, formatUserAgent, parseConfig, preflightOfInvalidSettings, redactSecrets, runPreflight, type PreflightResult } from '@ias/core';
-import { createFileReportSink } from '@ias/host-node';
+import { createFileReportSink, proxyForUrl } from '@ias/host-node';
 import type { CliHost } from './host';
 import { addScanOptions, readScanInputs } from './inputs';
 import { createCliLogger } from './outputs';
@@ -47,7 +47,7 @@ async function runCheck(host: CliHost, flags: Record<string, unknown>): Promise<
       logger,
       sink: (host.createSink ?? createFileReportSink)(job.outputDir ?? 'ias-reports'),
       userAgent: formatUserAgent('cli', host.version, host.runtime),
-      proxy: proxyFor(job.baseUrl, host.env),
+      proxy: proxyForUrl(job.baseUrl, host.env),
       inputNames: names,
       readText: host.readText,
       ...(host.signal === undefined ? {} : { signal: host.signal }),
@@ -60,28 +60,4 @@ async function runCheck(host: CliHost, flags: Record<string, unknown>): Promise<
     host.out(`${formatPreflightSummary(result)}\n`);
   }
   return result.exitCode;
-}
-
-/**
- * The proxy the CLI's fetch sends a request to `url` through, read from the same variables (`HTTPS_PROXY`,
- * `HTTP_PROXY`, `NO_PROXY`, either case) as undici's EnvHttpProxyAgent, so a network failure can be named as a
- * proxy problem.
- */
-export function proxyFor(url: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const target = new URL(url);
-  const http = env.HTTP_PROXY ?? env.http_proxy;
-  const https = env.HTTPS_PROXY ?? env.https_proxy;
-  const proxy = target.protocol === 'https:' ? (https ?? http) : http;
-  if (proxy === undefined || proxy === '') return undefined;
-  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean);
-  const host = target.hostname.toLowerCase();
-  const port = target.port;
-  for (const entry of noProxy) {
-    if (entry === '*') return undefined;
-    const [name = '', entryPort] = entry.toLowerCase().split(':');
-    if (entryPort !== undefined && entryPort !== port) continue;
-    const bare = name.replace(/^\*?\./, '');
-    if (host === bare || host.endsWith(`.${bare}`)) return undefined;
-  }
-  return proxy;
 }
