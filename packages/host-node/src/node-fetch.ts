@@ -1,8 +1,10 @@
 import { rootCertificates } from 'node:tls';
 import { ConfigError, type FetchLike } from '@ias/core';
-import type * as Undici from 'undici';
+import type * as UndiciTypes from 'undici';
+import type * as UndiciParts from './undici-parts';
 
-type Dispatcher = Undici.Dispatcher;
+type Dispatcher = UndiciTypes.Dispatcher;
+type Undici = typeof UndiciParts;
 import { createHttpFetch, closeHttpFetches } from './http-fetch';
 import { withPlainRequests } from './plain-request-fetch';
 
@@ -50,7 +52,7 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
     const error = new ConfigError(`${name} ${problem}.`, [{ path: name, message: problem }]);
     return () => Promise.reject(error);
   };
-  let dispatcher: ((u: typeof Undici) => Dispatcher) | undefined;
+  let dispatcher: ((u: Undici) => Dispatcher) | undefined;
   const tls = proxy.tls === undefined || (proxy.tls.ca === undefined && proxy.tls.rejectUnauthorized !== false) ? undefined : { ...(proxy.tls.ca === undefined ? {} : { ca: [...rootCertificates, proxy.tls.ca] }), rejectUnauthorized: proxy.tls.rejectUnauthorized !== false };
   // undici: `connect` for direct connections, `requestTls` for the tunnelled ones.
   const tlsOptions = tls === undefined ? {} : { connect: tls, requestTls: tls };
@@ -82,10 +84,10 @@ export function createNodeFetch(env: Readonly<Record<string, string | undefined>
   const make = dispatcher;
   // undici is loaded at the first request and only behind a proxy or custom TLS: evaluating it costs every other run
   // ~20 ms of start-up (tooling/bench measures `ias --version`).
-  let loaded: Promise<{ u: typeof Undici; via: Dispatcher }> | undefined;
-  const load = (): Promise<{ u: typeof Undici; via: Dispatcher }> => {
+  let loaded: Promise<{ u: Undici; via: Dispatcher }> | undefined;
+  const load = (): Promise<{ u: Undici; via: Dispatcher }> => {
     if (loaded === undefined) {
-      loaded = import('undici').then((u) => {
+      loaded = import('./undici-parts').then((u) => {
         const via = make(u);
         dispatchers.add(via);
         return { u, via };
@@ -111,7 +113,7 @@ type Connector = (options: object, callback: (error: Error | null, socket: unkno
  * about a thousand tunnels a second, past its verdict and its signals. Failed here, the request ends with a network
  * error that the API client retries with back-off, and within its deadline.
  */
-const failingTunnels = (u: typeof Undici) => (origin: string | URL, options: object): Dispatcher => {
+const failingTunnels = (u: Undici) => (origin: string | URL, options: object): Dispatcher => {
   const { Pool } = u;
   const connect = (options as { connect?: unknown }).connect;
   if (typeof connect !== 'function') return new Pool(origin, options);
