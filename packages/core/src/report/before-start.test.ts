@@ -60,10 +60,10 @@ describe('formatOutcomeMarkdown', () => {
         '| | |',
         '|---|---|',
         '| Result | scan-failed (exit 3) |',
-        '| Application | Shop \\<1\\> |',
+        '| Application | Shop &lt;1&gt; |',
         '| Scan configuration | Full\\_scan |',
         `| Scan | \`${SCAN}\` |`,
-        '| Status | FAILED (BAD_AUTH) |',
+        '| Status | FAILED (BAD\\_AUTH) |',
         '',
       ].join('\n'),
     );

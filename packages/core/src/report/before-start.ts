@@ -1,8 +1,8 @@
 import type { ReportFormat } from '../config/schema';
 import type { Clock } from '../effects';
 import type { Outcome } from '../scan/outcome';
-import { JUNIT_FILE_NAME } from './junit';
-import { MARKDOWN_FILE_NAME } from './markdown';
+import { escapeXmlAttribute, escapeXmlText, JUNIT_FILE_NAME, junitTimestamp, oneLine } from './junit';
+import { escapeMarkdown, MARKDOWN_FILE_NAME, markdownCell } from './markdown';
 import { writeResultFile } from './result';
 import type { ReportSink } from './sink';
 
@@ -50,51 +50,39 @@ export function formatOutcomeJunit(outcome: Pick<Outcome, 'exitCode' | 'result' 
   const text = `${outcome.message}${outcome.scanId === null ? '' : `\nScan: ${outcome.scanId} (${outcome.status ?? 'unknown status'})`}`;
   const testcase = passed
     ? '    <testcase name="InsightAppSec scan" classname="insightappsec.scan" time="0"/>\n'
-    : `    <testcase name="InsightAppSec scan" classname="insightappsec.scan" time="0">\n      <${kind} type="${xml(outcome.result)}" message="${xml(oneLine(outcome.message))}">${xml(text, false)}</${kind}>\n    </testcase>\n`;
+    : `    <testcase name="InsightAppSec scan" classname="insightappsec.scan" time="0">\n      <${kind} type="${escapeXmlAttribute(outcome.result)}" message="${escapeXmlAttribute(oneLine(outcome.message))}">${escapeXmlText(text)}</${kind}>\n    </testcase>\n`;
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n' +
-    `  <testsuite name="InsightAppSec scan" package="insightappsec.scan" id="0" timestamp="${new Date(now).toISOString().slice(0, 19)}" hostname="localhost" tests="1" failures="${!passed && kind === 'failure' ? 1 : 0}" errors="${!passed && kind === 'error' ? 1 : 0}" time="0">\n` +
+    `  <testsuite name="InsightAppSec scan" package="insightappsec.scan" id="0" timestamp="${junitTimestamp(new Date(now))}" hostname="localhost" tests="1" failures="${!passed && kind === 'failure' ? 1 : 0}" errors="${!passed && kind === 'error' ? 1 : 0}" time="0">\n` +
     '    <properties>\n' +
-    (outcome.scanId === null ? '' : `      <property name="scan.id" value="${xml(outcome.scanId)}"/>\n`) +
-    `      <property name="result" value="${xml(outcome.result)}"/>\n` +
+    (outcome.scanId === null ? '' : `      <property name="scan.id" value="${escapeXmlAttribute(outcome.scanId)}"/>\n`) +
+    `      <property name="result" value="${escapeXmlAttribute(outcome.result)}"/>\n` +
     '    </properties>\n' +
     testcase +
-    `    <system-out>${xml(text, false)}</system-out>\n    <system-err/>\n  </testsuite>\n</testsuites>\n`
+    `    <system-out>${escapeXmlText(text)}</system-out>\n    <system-err/>\n  </testsuite>\n</testsuites>\n`
   );
 }
 
-/** The outcome as a short markdown summary: a heading with the verdict, the message, and a table of what is known. */
+/**
+ * The outcome as a short markdown summary: a heading with the verdict, the message, and a table of what is known.
+ * Names, the message and the failure reason can come from the scanned application or the server: all are escaped.
+ */
 export function formatOutcomeMarkdown(outcome: Outcome): string {
   const rows: [string, string][] = [
     ['Result', `${outcome.result} (exit ${outcome.exitCode})`],
-    ...(outcome.app === null ? [] : [['Application', escapeCell(outcome.app.name)] as [string, string]]),
-    ...(outcome.scanConfig === null ? [] : [['Scan configuration', escapeCell(outcome.scanConfig.name)] as [string, string]]),
+    ...(outcome.app === null ? [] : [['Application', markdownCell(outcome.app.name)] as [string, string]]),
+    ...(outcome.scanConfig === null ? [] : [['Scan configuration', markdownCell(outcome.scanConfig.name)] as [string, string]]),
     ...(outcome.scanId === null ? [] : [['Scan', `\`${outcome.scanId}\``] as [string, string]]),
-    ...(outcome.status === null ? [] : [['Status', `${outcome.status}${outcome.failureReason ? ` (${outcome.failureReason})` : ''}`] as [string, string]]),
+    ...(outcome.status === null ? [] : [['Status', `${outcome.status}${outcome.failureReason ? ` (${markdownCell(outcome.failureReason)})` : ''}`] as [string, string]]),
   ];
   return [
     `## ${outcome.exitCode === 0 ? '✅' : '❌'} InsightAppSec scan`,
     '',
-    escapeCell(outcome.message),
+    escapeMarkdown(oneLine(outcome.message)),
     '',
     '| | |',
     '|---|---|',
     ...rows.map(([k, v]) => `| ${k} | ${v} |`),
     '',
   ].join('\n');
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-// XML 1.0 forbids most control characters; they become U+FFFD.
-function xml(text: string, attribute = true): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return attribute ? clean.replace(/"/g, '&quot;').replace(/\n/g, '&#10;') : clean;
 }

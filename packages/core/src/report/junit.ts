@@ -66,8 +66,8 @@ interface ModuleSuite {
   cases: RankedQueue;
 }
 
-// Test names are shown on one line by every CI parser (and are xs:token in the schema).
-function oneLine(text: string): string {
+/** Text on one line, runs of whitespace as one space: CI parsers show test names on one line (xs:token in the schema). */
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
