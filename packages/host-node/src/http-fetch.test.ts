@@ -69,6 +69,16 @@ describe('createHttpFetch', () => {
     expect(await textOf(response)).toBe('accept-encoding: gzip, deflate, br');
   });
 
+  it('rejects a body it cannot send, before anything is sent', async () => {
+    let requests = 0;
+    const url = await serve((_req, res) => {
+      requests += 1;
+      res.end();
+    });
+    await expect(createHttpFetch()(url, { ...manual, method: 'POST', body: new Blob(['x']) })).rejects.toThrow('createHttpFetch sends string, URLSearchParams or byte bodies only');
+    expect(requests).toBe(0);
+  });
+
   it('leaves redirects to the caller', async () => {
     const url = await serve((_req, res) => {
       res.writeHead(302, { location: 'https://elsewhere.example/' });

@@ -53,9 +53,10 @@ export function closeHttpFetches(): void {
   for (const agent of agents) agent.destroy();
 }
 
-function send(url: URL, init: RequestInit, via: { request: typeof httpRequest; agent: HttpAgent }): Promise<FetchResponse> {
+// Async, so a body it cannot send rejects like every other failure instead of throwing at the caller.
+async function send(url: URL, init: RequestInit, via: { request: typeof httpRequest; agent: HttpAgent }): Promise<FetchResponse> {
   const { signal } = init;
-  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (signal?.aborted) throw signal.reason;
   const body = bodyOf(init.body);
   const headers = headersOf(init.headers, body);
   return new Promise<FetchResponse>((resolve, reject) => {
