@@ -37,12 +37,12 @@ export type RunOverrides = Partial<Pick<ActionHost, 'fetch' | 'clock' | 'createS
 
 /**
  * Runs the action once, as the main step or (when the main step saved `isPost` in the state) as the `post:` step,
- * and hands its exit status to `exit` (by default it sets `process.exitCode`). Importing this module does nothing:
- * `main.ts` calls `run()` for the runner, and `@github/local-action` imports it and calls `run()` for the main and
- * again for the post step.
+ * and sets `process.exitCode`; with `ownsProcess` (the runner's entry, `main.ts`) it ends the process like every
+ * adapter entry (host-node's runAdapter: V8 tuned for a short run, exit after the verdict). Importing this module
+ * does nothing: `@github/local-action` imports it and calls `run()` for the main and again for the post step.
  * @returns the exit status (see the README)
  */
-export async function run(overrides: RunOverrides = {}, exit: (code: number) => void = setExitCode): Promise<number> {
+export async function run(overrides: RunOverrides = {}, options: { ownsProcess?: boolean } = {}): Promise<number> {
   const isPost = core.getState(STATE.isPost) === 'true';
   // The runner sends SIGINT on cancel, SIGTERM 7.5 s later, then kills: the first signal cancels the scan, a second
   // one ends the process at once.
@@ -76,7 +76,7 @@ export async function run(overrides: RunOverrides = {}, exit: (code: number) => 
     // The post step never fails the job.
     internalErrorCode: isPost ? 0 : 5,
     interrupts: [interrupt],
-    exit,
+    ...(options.ownsProcess === true ? {} : { exit: setExitCode }),
   });
 }
 

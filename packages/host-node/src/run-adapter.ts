@@ -30,25 +30,23 @@ export interface AdapterEntry {
   internalErrorCode: number;
   /** Released when the run ends, however it ends. */
   interrupts?: readonly Disposable[];
-  /** Ends the process with a status; {@link exitWithVerdict} unless replaced (tests, a caller that must not exit). */
+  /**
+   * Ends the run with a status, for a caller that does not own the process (tests, `@github/local-action` importing
+   * the action). Unset, runAdapter owns the process: it tunes V8 for a short run and ends with {@link exitWithVerdict}.
+   */
   exit?: (code: number) => void;
 }
 
 /**
- * The process entry of every adapter: tunes V8 for a short run, runs `main`, and exits with its status. Any error it throws or rejects with is
+ * The process entry of every adapter: tunes V8 for a short run (when it owns the process), runs `main`, and exits
+ * with its status. Any error it throws or rejects with is
  * caught here, once: its text is redacted (every value from `secrets`, with core's `redactSecrets`), reported
  * through `reportInternalError`, and the process exits with `internalErrorCode`. The interrupt handlers are
  * released first either way.
  * @returns the status the process exits with
  */
 export async function runAdapter(entry: AdapterEntry): Promise<number> {
-  // A CI step is short-lived and shares its agent. optimize-for-size: V8 grows the heap less eagerly and collects
-  // sooner (5,000 findings peak at ~105 MiB instead of ~145 MiB). no-opt: no optimizing compiler, whose background
-  // compilations cost ~12 MiB more (5,000 findings at ~94 MiB, 100,000 at ~106 MiB instead of ~120), for the same
-  // time at 5,000 findings and about a quarter more at 100,000 (tooling/bench). Both are safe to set while running,
-  // unlike V8's GC threading flags, which abort the process when changed after start-up.
-  setFlagsFromString('--optimize-for-size');
-  setFlagsFromString('--no-opt');
+  if (entry.exit === undefined) tuneV8ForShortRun();
   const exit = entry.exit ?? ((code: number) => exitWithVerdict(code));
   let code: number;
   try {
@@ -85,4 +83,17 @@ function describe(error: unknown, secrets: readonly (string | undefined)[]): Int
   const message = error instanceof Error ? error.message : String(error);
   const detail = error instanceof Error ? (error.stack ?? error.message) : message;
   return { message: redactSecrets(message, secrets), detail: redactSecrets(detail, secrets) };
+}
+
+/**
+ * A CI step is short-lived and shares its agent. optimize-for-size: V8 grows the heap less eagerly and collects sooner
+ * (5,000 findings peak at ~105 MiB instead of ~145 MiB). no-opt: no optimizing compiler, whose background compilations
+ * cost ~12 MiB more (5,000 findings at ~94 MiB, 100,000 at ~106 MiB instead of ~120), for the same time at 5,000
+ * findings and about a quarter more at 100,000 (tooling/bench). Both are safe to set while running, unlike V8's GC
+ * threading flags, which abort the process when changed after start-up. Process-wide: only for a process the adapter
+ * owns, never for a host that imports it.
+ */
+function tuneV8ForShortRun(): void {
+  setFlagsFromString('--optimize-for-size');
+  setFlagsFromString('--no-opt');
 }
