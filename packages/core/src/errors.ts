@@ -213,13 +213,19 @@ export function mapStringsDeep<T>(value: T, fn: (text: string) => string): T {
   return walk(value) as T;
 }
 
+/** The texts {@link redactSecrets} looks for: each secret of 4 characters or more, and its URL-encoded form. */
+export function secretNeedles(secrets: readonly (string | undefined)[]): string[] {
+  const active = secrets.filter((s): s is string => s !== undefined && s.length >= 4);
+  return [...new Set(active.flatMap((s) => [s, encodeSafely(s)]))];
+}
+
 /**
  * A redactor for many strings: {@link redactSecrets} with the given secrets, skipping the split when a string
  * holds none of them (the common case).
  */
 export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
   const active = secrets.filter((s): s is string => s !== undefined && s.length >= 4);
-  const needles = [...new Set(active.flatMap((s) => [s, encodeSafely(s)]))];
+  const needles = secretNeedles(secrets);
   if (needles.length === 0) return (text) => text;
   return (text) => (needles.some((n) => text.includes(n)) ? redactSecrets(text, active) : text);
 }

@@ -3,6 +3,7 @@ import { ApiError } from '../errors';
 import type { ApiClient } from './client';
 import { splitPage } from './page-text';
 import { pageSchema, type RawPage } from './schemas';
+import { shapeCheckOf } from './shape-check';
 
 /** The largest page the API serves. */
 export const MAX_PAGE_SIZE = 1000;
@@ -46,6 +47,14 @@ export interface LazyPage<T> {
   totalPages: number | undefined;
   /** The items, each parsed and validated when reached. @throws ApiError RESPONSE_INVALID at the first invalid item. */
   items(): Generator<T>;
+  /** The items as {@link items}, each with the JSON text it was parsed from (`undefined` when the page could not be split). */
+  entries(): Generator<LazyEntry<T>>;
+}
+
+/** An item of a {@link LazyPage} and the JSON text it was parsed from, when the page was split. */
+export interface LazyEntry<T> {
+  item: T;
+  text: string | undefined;
 }
 
 /**
@@ -164,6 +173,7 @@ class PageWalk<T> {
       totalData: metadata?.total_data ?? undefined,
       totalPages: metadata?.total_pages ?? undefined,
       items: () => validItems(this.client, this.options, fetched),
+      entries: () => validEntries(this.client, this.options, fetched),
     };
   }
 
@@ -203,8 +213,22 @@ function valueOf(raw: string | { parsed: unknown } | undefined): unknown {
 
 /** Parses and validates a page's items one at a time. */
 function* validItems<T>(client: ApiClient, options: PaginateOptions<T>, fetched: FetchedPage): Generator<T> {
+  for (const entry of validEntries(client, options, fetched)) yield entry.item;
+}
+
+/** Parses and validates a page's items one at a time, each with its JSON text. */
+function* validEntries<T>(client: ApiClient, options: PaginateOptions<T>, fetched: FetchedPage): Generator<LazyEntry<T>> {
+  const check = shapeCheckOf(options.item);
   for (let i = 0; i < fetched.raw.length; i += 1) {
-    const parsed = options.item.safeParse(valueOf(fetched.raw[i]));
+    const raw = fetched.raw[i];
+    const text = typeof raw === 'string' ? raw : undefined;
+    const value = valueOf(raw);
+    // A value the schema takes as it is needs no copy (see shapeCheckOf); anything else goes through zod, for its answer or its error.
+    if (check?.(value) === true) {
+      yield { item: value as T, text };
+      continue;
+    }
+    const parsed = options.item.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const field = ['data', i, ...(issue?.path ?? [])].join('.');
@@ -214,7 +238,7 @@ function* validItems<T>(client: ApiClient, options: PaginateOptions<T>, fetched:
         { method: options.method, url: client.baseUrl + options.path, route: options.route, status: fetched.status, ...(fetched.correlationId === undefined ? {} : { correlationId: fetched.correlationId }) },
       );
     }
-    yield parsed.data;
+    yield { item: parsed.data, text };
   }
 }
 

@@ -2,7 +2,7 @@ import type { ApiClient } from '../api/client';
 import { MAX_PAGE_SIZE } from '../api/paginate';
 import { listModules, quoteValue, searchLazily } from '../api/resources';
 import type { Module, Vulnerability } from '../api/schemas';
-import { ApiError, createRedactor, mapStringsDeep } from '../errors';
+import { ApiError, createRedactor, mapStringsDeep, secretNeedles } from '../errors';
 import { toWellFormedText } from '../log-text';
 import { redactVulnerabilityExchanges } from './redact-http-secrets';
 import type { RunEventListener } from './run-events';
@@ -44,6 +44,21 @@ export function createScanDataScrubber(secrets: readonly (string | undefined)[])
   return (value) => mapStringsDeep(value, clean);
 }
 
+/** Characters JSON text may hold only escaped, and `/`, which it may escape: a secret holding one can hide behind an escape. */
+const holdsEscapable = (text: string): boolean => [...text].some((c) => c < ' ' || c === '"' || c === '\\' || c === '/');
+
+/**
+ * A cheap test on an item's JSON text, before it is parsed: `true` when no string in it can decode to a secret or a
+ * surrogate, so {@link createScanDataScrubber} would change nothing and can be skipped. That holds when the text has
+ * no `\u` escape (the only way JSON spells a character of a secret other than as itself, secrets with characters
+ * JSON escapes, or `/`, excepted: for those this always answers `false`), no surrogate and no secret in it.
+ */
+export function createScanTextScreen(secrets: readonly (string | undefined)[]): (json: string) => boolean {
+  const needles = secretNeedles(secrets);
+  if (needles.some(holdsEscapable)) return () => false;
+  return (json) => !json.includes('\\u') && !ANY_SURROGATE.test(json) && !needles.some((needle) => json.includes(needle));
+}
+
 /** What the collection saw. */
 export interface CollectResult {
   total: number;
@@ -59,6 +74,7 @@ export interface CollectResult {
  */
 export async function collectFindings(client: ApiClient, scanId: string, options: CollectFindingsOptions): Promise<CollectResult> {
   const scrub = createScanDataScrubber(options.secrets ?? []);
+  const screen = createScanTextScreen(options.secrets ?? []);
   const modulesPromise = listModules(client).then((list) => list.map((m) => scrub(m)));
   // Settle the module list's rejection here so it is never unhandled while the first page is read.
   modulesPromise.catch(() => undefined);
@@ -78,9 +94,9 @@ export async function collectFindings(client: ApiClient, scanId: string, options
     ahead.catch(() => undefined);
     reported ??= page.totalData;
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
-    for (const received of page.items()) {
+    for (const { item: received, text } of page.entries()) {
       // Scrubbed and redacted once, here, so every report and the gate see the same data and none sees a session cookie.
-      const scrubbed = scrub(received);
+      const scrubbed = text !== undefined && screen(text) ? received : scrub(received);
       const vulnerability = options.redactHttpSecrets === false ? scrubbed : redactVulnerabilityExchanges(scrubbed);
       if (seen.has(vulnerability.id)) continue;
       seen.add(vulnerability.id);
