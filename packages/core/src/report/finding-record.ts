@@ -126,8 +126,19 @@ function clip(value: string | null | undefined): string | undefined {
   return value === null || value === undefined ? undefined : truncate(value, MAX_SUMMARY_FIELD);
 }
 
-/** Reduces a record to its {@link FindingSummary}. */
+const summaries = new WeakMap<FindingRecord, FindingSummary>();
+
+/** Reduces a record to its {@link FindingSummary}, once per record however many reports ask. */
 export function summarizeFinding(record: FindingRecord): FindingSummary {
+  let summary = summaries.get(record);
+  if (summary === undefined) {
+    summary = summarize(record);
+    summaries.set(record, summary);
+  }
+  return summary;
+}
+
+function summarize(record: FindingRecord): FindingSummary {
   const v = record.vulnerability;
   const severity = normalizeSeverity(v.severity);
   const parameter = clip(v.root_cause?.parameter);
