@@ -121,7 +121,7 @@ async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
 }
 
 /**
- * A {@link ReportSpool} in a temporary file: chunks are appended as UTF-8 and remembered by offset and length,
+ * A {@link ReportSpool} in a temporary file: each call's chunks are appended as UTF-8 in one write and remembered by offset and length,
  * so memory holds two numbers per chunk whatever their size.
  */
 export async function createFileSpool(parent: string = tmpdir()): Promise<ReportSpool> {
@@ -133,16 +133,20 @@ export async function createFileSpool(parent: string = tmpdir()): Promise<Report
   let end = 0;
   let closed = false;
   return {
-    async append(chunk) {
-      const bytes = Buffer.from(chunk, 'utf8');
+    async append(added) {
+      const first = chunks.length;
+      const parts = added.map((chunk) => Buffer.from(chunk, 'utf8'));
+      const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
       let written = 0;
       while (written < bytes.length) {
         const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, end + written);
         written += bytesWritten;
       }
-      chunks.push({ offset: end, length: bytes.length });
-      end += bytes.length;
-      return chunks.length - 1;
+      for (const part of parts) {
+        chunks.push({ offset: end, length: part.length });
+        end += part.length;
+      }
+      return first;
     },
     async read(index) {
       const chunk = chunks[index];

@@ -125,9 +125,9 @@ describe('JUnit report memory', () => {
       async createSpool() {
         const inner = createMemorySpool();
         return {
-          async append(chunk: string) {
-            appended.push(chunk.length);
-            return inner.append(chunk);
+          async append(chunks: readonly string[]) {
+            appended.push(...chunks.map((chunk) => chunk.length));
+            return inner.append(chunks);
           },
           read: inner.read.bind(inner),
           close: inner.close.bind(inner),

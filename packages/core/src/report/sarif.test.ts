@@ -320,7 +320,7 @@ describe('SARIF report memory', () => {
       create: sink.create.bind(sink),
       async createSpool() {
         const inner = createMemorySpool();
-        return { ...inner, append: async (chunk: string) => ((appended += chunk.split('\u0000').length), inner.append(chunk)) };
+        return { ...inner, append: async (chunks: readonly string[]) => ((appended += chunks.join('\u0000').split('\u0000').length), inner.append(chunks)) };
       },
     };
     // Eight findings, cap 3, one per flush: the CRITICAL and HIGH ones arrive first, so later LOW/INFO/SAFE are skipped.

@@ -21,8 +21,11 @@ export interface ReportWriter {
  * small descriptors instead of every rendered finding.
  */
 export interface ReportSpool {
-  /** Stores a chunk; resolves to its index (0, 1, 2, … in call order). */
-  append(chunk: string): Promise<number>;
+  /**
+   * Stores chunks, all in one write; resolves to the index of the first, the others following it (0, 1, 2, … in
+   * order across calls).
+   */
+  append(chunks: readonly string[]): Promise<number>;
   /** Reads back the chunk stored under `index`, in any order, any number of times before `close`. */
   read(index: number): Promise<string>;
   /** Drops the storage (a temporary file is deleted). Idempotent. */
@@ -55,9 +58,10 @@ export interface ReportSink {
 export function createMemorySpool(): ReportSpool {
   let chunks: string[] = [];
   return {
-    async append(chunk) {
-      chunks.push(chunk);
-      return chunks.length - 1;
+    async append(added) {
+      const first = chunks.length;
+      chunks.push(...added);
+      return first;
     },
     async read(index) {
       const chunk = chunks[index];
@@ -158,7 +162,7 @@ export function guardSink(sink: ReportSink): ReportSink {
   if (createSpool !== undefined) {
     guarded.createSpool = async () => {
       const spool = await guard(createSpool);
-      return { append: (chunk) => guard(() => spool.append(chunk)), read: (index) => guard(() => spool.read(index)), close: () => guard(() => spool.close()) };
+      return { append: (chunks) => guard(() => spool.append(chunks)), read: (index) => guard(() => spool.read(index)), close: () => guard(() => spool.close()) };
     };
   }
   const prepare = sink.prepare?.bind(sink);

@@ -19,9 +19,9 @@ function countingSink(): { sink: ReportSink; appended: string[] } {
       const spool = createMemorySpool();
       return {
         ...spool,
-        append: (chunk) => {
-          appended.push(chunk);
-          return spool.append(chunk);
+        append: (chunks) => {
+          appended.push(...chunks);
+          return spool.append(chunks);
         },
       };
     },

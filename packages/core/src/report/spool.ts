@@ -8,7 +8,7 @@ import { createMemorySpool } from './sink';
  *
  * A report renders each finding at once and pushes its text to a {@link RankedQueue} under its severity rank.
  * Texts are held in memory until about `spoolThreshold` characters have gathered across every queue of the
- * spooler; then each queue moves its pending texts, one chunk per rank, to the sink's {@link ReportSpool} (a
+ * spooler; then every queue's pending texts, one chunk per queue and rank, go to the sink's {@link ReportSpool} in one append (a
  * temporary file for the file sink; an in-memory spool when the sink has none). Reading a queue back gives its
  * texts most severe first, in arrival order within a rank.
  */
@@ -62,13 +62,21 @@ class SpooledQueue implements RankedQueue {
     await this.owner.added(text.length);
   }
 
-  async moveTo(spool: ReportSpool): Promise<void> {
+  /** Takes the pending texts out, one chunk per rank, for the spooler's next append; `settle` records where they went. */
+  takePending(): { chunks: string[]; settle: (firstIndex: number) => void } {
+    const chunks: string[] = [];
+    const moved: { rank: number; count: number }[] = [];
     for (let rank = 0; rank < SEVERITY_RANK_COUNT; rank += 1) {
       const texts = this.pending[rank] ?? [];
       if (texts.length === 0) continue;
-      this.spooled[rank]?.push({ index: await spool.append(texts.join(SEPARATOR)), count: texts.length });
+      chunks.push(texts.join(SEPARATOR));
+      moved.push({ rank, count: texts.length });
       this.pending[rank] = [];
     }
+    const settle = (firstIndex: number): void => {
+      moved.forEach(({ rank, count }, i) => this.spooled[rank]?.push({ index: firstIndex + i, count }));
+    };
+    return { chunks, settle };
   }
 
   async *texts(limit = Number.POSITIVE_INFINITY): AsyncGenerator<string> {
@@ -115,8 +123,14 @@ class Spooler implements SeveritySpooler {
     this.pendingChars += chars;
     if (this.pendingChars < this.threshold) return;
     this.spool ??= this.sink.createSpool === undefined ? createMemorySpool() : await this.sink.createSpool();
-    for (const queue of this.queues) await queue.moveTo(this.spool);
+    // Every queue's pending texts go out in one append (one write for a file spool), however many queues there are.
+    const taken = this.queues.map((queue) => queue.takePending());
     this.pendingChars = 0;
+    let index = await this.spool.append(taken.flatMap((t) => t.chunks));
+    for (const { chunks, settle } of taken) {
+      settle(index);
+      index += chunks.length;
+    }
   }
 
   read(index: number): Promise<string> {
