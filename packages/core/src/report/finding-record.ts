@@ -13,6 +13,8 @@ export interface FindingRecord {
   attackId: string | undefined;
   /** Whether this finding matched the gate. */
   gateMatched: boolean;
+  /** `vulnerability`'s JSON text as the API sent it, when nothing in it was changed (see CollectedFinding). */
+  json?: string;
 }
 
 /** What is known about one module/attack pair (a SARIF rule); documentation may be missing. */

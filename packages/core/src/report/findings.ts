@@ -6,7 +6,8 @@ import { createBufferedWriter } from './sink';
 export const FINDINGS_FILE = 'insightappsec-scan-findings.json';
 
 /**
- * Opens the raw findings report on a sink: a compact JSON array of the vulnerabilities as the API returned them.
+ * Opens the raw findings report on a sink: a JSON array of the vulnerabilities as the API returned them (their text as
+ * received when nothing in it was redacted, else compact JSON).
  * Each finding is written as it arrives, never held; `finish` closes the array once every finding is in.
  */
 export async function createFindingsReport(sink: ReportSink): Promise<StreamingReport<CollectionContext>> {
@@ -16,7 +17,7 @@ export async function createFindingsReport(sink: ReportSink): Promise<StreamingR
   return {
     format: 'findings',
     async add(record) {
-      await writer.write((first ? '' : ',') + JSON.stringify(record.vulnerability));
+      await writer.write((first ? '' : ',') + (record.json ?? JSON.stringify(record.vulnerability)));
       first = false;
     },
     async finish() {

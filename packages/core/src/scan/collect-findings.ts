@@ -4,7 +4,7 @@ import { listModules, quoteValue, searchLazily } from '../api/resources';
 import type { Module, Vulnerability } from '../api/schemas';
 import { ApiError, createRedactor, mapStringsDeep, secretNeedles } from '../errors';
 import { toWellFormedText } from '../log-text';
-import { redactVulnerabilityExchanges } from './redact-http-secrets';
+import { mayHoldSecretHeaders, redactVulnerabilityExchanges } from './redact-http-secrets';
 import type { RunEventListener } from './run-events';
 
 /** One finding as the collector hands it on, with its module resolved. */
@@ -13,6 +13,11 @@ export interface CollectedFinding {
   moduleId: string | undefined;
   moduleName: string;
   attackId: string | undefined;
+  /**
+   * The vulnerability's JSON text exactly as the API sent it, when nothing in it was scrubbed or redacted (so it
+   * parses to `vulnerability`); reports that copy the vulnerability whole can write it instead of serialising again.
+   */
+  json?: string;
 }
 
 /** Options of {@link collectFindings}. */
@@ -96,14 +101,18 @@ export async function collectFindings(client: ApiClient, scanId: string, options
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
     for (const { item: received, text } of page.entries()) {
       // Scrubbed and redacted once, here, so every report and the gate see the same data and none sees a session cookie.
-      const scrubbed = text !== undefined && screen(text) ? received : scrub(received);
-      const vulnerability = options.redactHttpSecrets === false ? scrubbed : redactVulnerabilityExchanges(scrubbed);
+      // The item's JSON text tells cheaply when neither can change anything.
+      const clean = text !== undefined && screen(text);
+      const scrubbed = clean ? received : scrub(received);
+      const plainExchanges = clean && !mayHoldSecretHeaders(text);
+      const vulnerability = options.redactHttpSecrets === false || plainExchanges ? scrubbed : redactVulnerabilityExchanges(scrubbed);
       if (seen.has(vulnerability.id)) continue;
       seen.add(vulnerability.id);
       const variance = vulnerability.variances?.[0];
       const moduleId = variance?.module?.id ?? undefined;
       const moduleName = moduleId === undefined ? 'Unknown' : (modules.get(moduleId)?.name ?? moduleId);
-      await options.onFinding({ vulnerability, moduleId, moduleName, attackId: variance?.attack?.id ?? undefined });
+      const json = vulnerability === received ? text : undefined;
+      await options.onFinding({ vulnerability, moduleId, moduleName, attackId: variance?.attack?.id ?? undefined, ...(json === undefined ? {} : { json }) });
     }
     options.onEvent?.({ type: 'findings', fetched: seen.size, total: reported });
   }

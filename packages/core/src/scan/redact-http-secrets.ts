@@ -17,6 +17,15 @@ export function isSecretHeader(name: string): boolean {
 }
 
 /**
+ * A cheap test on a vulnerability's JSON text: `true` when {@link redactVulnerabilityExchanges} cannot change it,
+ * because no text in it, header names included, even looks like a secret header's name. A `\u` escape could spell
+ * one, so any escape answers `false`.
+ */
+export function mayHoldSecretHeaders(json: string): boolean {
+  return json.includes('\\u') || SECRET_HEADER.test(json);
+}
+
+/**
  * Replaces the values of secret headers in one raw HTTP message (request or response: start line, header lines,
  * blank line, body) with `***`. Folded continuation lines of a secret header are dropped. The start line and
  * the body are kept as they are; a text without a header section is returned unchanged.

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createScanDataScrubber, createScanTextScreen } from './collect-findings';
+import { mayHoldSecretHeaders, redactVulnerabilityExchanges } from './redact-http-secrets';
 
 // Seeded (project rule): a failure prints its seed; IAS_FUZZ_SEED=<seed> replays it.
 const SEED = Number(process.env['IAS_FUZZ_SEED'] ?? 20_261_202);
@@ -53,5 +54,44 @@ describe('createScanTextScreen', () => {
       }),
       { numRuns: 2_000, seed: SEED },
     );
+  });
+});
+
+describe('mayHoldSecretHeaders', () => {
+  const names = ['Host', 'Accept', 'Cookie', 'set-cookie', 'Authorization', 'X-Api-Key', 'X-Session-Id', 'Content-Type', 'X-Trace'];
+  const message = fc
+    .array(fc.tuple(fc.constantFrom(...names), fc.string({ maxLength: 8 })), { maxLength: 4 })
+    .map((headers) => `GET / HTTP/1.1\r\n${headers.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\nbody`);
+  const exchange = fc.oneof(
+    message,
+    fc.record({ request: message, response: message }),
+    fc.record({ headers: fc.dictionary(fc.constantFrom(...names), fc.string({ maxLength: 6 }), { maxKeys: 3 }) }),
+  );
+  const vulnerability = fc.record({
+    id: fc.uuid(),
+    severity: fc.constantFrom('LOW', 'HIGH'),
+    variances: fc.array(fc.record({ original_exchange: exchange, attack_exchanges: fc.array(exchange, { maxLength: 2 }) }, { requiredKeys: [] }), { maxLength: 2 }),
+  });
+
+  it('answers false only for findings whose HTTP exchanges redaction leaves as they are (property)', () => {
+    let skipped = 0;
+    fc.assert(
+      fc.property(vulnerability, (generated) => {
+        const json = JSON.stringify(generated);
+        if (mayHoldSecretHeaders(json)) return;
+        // Findings are JSON.parse's output.
+        const v = JSON.parse(json) as typeof generated;
+        skipped += 1;
+        expect(redactVulnerabilityExchanges(v)).toStrictEqual(v);
+      }),
+      { numRuns: 1_000, seed: SEED },
+    );
+    expect(skipped).toBeGreaterThan(50);
+  });
+
+  it('answers true for a secret header name, in any case, and for any escape', () => {
+    expect(mayHoldSecretHeaders(JSON.stringify({ request: 'GET / HTTP/1.1\r\ncOOkie: a=1\r\n\r\n' }))).toBe(true);
+    expect(mayHoldSecretHeaders('{"request":"GET / HTTP/1.1\\r\\n\\u0043ookie: a=1"}')).toBe(true);
+    expect(mayHoldSecretHeaders(JSON.stringify({ request: 'GET / HTTP/1.1\r\nAccept: */*\r\n\r\n' }))).toBe(false);
   });
 });
