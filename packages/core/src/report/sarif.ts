@@ -233,8 +233,8 @@ function buildRule(id: string, seen: SeenRule, info: RuleInfo | undefined): Reco
 // Placeholders in results rendered before `finish`, replaced once the rule order and the context are known. Each
 // is a whole JSON string value right after a fixed key, which escaped user data cannot imitate (its quotes are
 // escaped); the payload is URI-encoded, so it has no quote either.
-const RULE_INDEX_PLACEHOLDER = /"ruleIndex": "@@rule:([^"@]*)@@"/g;
-const FINGERPRINT_PLACEHOLDER = new RegExp(`"${FINGERPRINT_KEY}": "@@fingerprint:([^"@]*)@@"`, 'g');
+const RULE_INDEX_PLACEHOLDER = /"ruleIndex":"@@rule:([^"@]*)@@"/g;
+const FINGERPRINT_PLACEHOLDER = new RegExp(`"${FINGERPRINT_KEY}":"@@fingerprint:([^"@]*)@@"`, 'g');
 
 function buildResult(item: SarifItem, ruleIndex: number | string, ruleId: string, appId: string | undefined, artifactUri: string | undefined): Record<string, unknown> {
   const s = item.summary;
@@ -365,7 +365,8 @@ async function addResult(state: SarifState, record: FindingRecord): Promise<void
   const fingerprint = appId === undefined ? undefined : fingerprintOf({ appId, ...fingerprintParts(record, summary) }, SARIF_ROOT_CAUSE_FINGERPRINT);
   const result = buildResult({ summary, fingerprint }, `@@rule:${encodeURIComponent(key)}@@`, sarifRuleId(record.moduleId, record.attackId), undefined, state.artifactUri);
   state.renderedByRank[rank] = (state.renderedByRank[rank] ?? 0) + 1;
-  await state.results.push(rank, indent(JSON.stringify(result, null, 2), '        '));
+  // One result a line: compact, yet a diff or grep of two reports still shows result by result.
+  await state.results.push(rank, `        ${JSON.stringify(result)}`);
 }
 
 function fingerprintParts(record: FindingRecord, summary: FindingSummary): ResultRootCause {
@@ -487,11 +488,11 @@ function buildRun(context: ReportContext, driver: Record<string, unknown>, invoc
 /** A rendered result with its placeholders replaced by the rule index and the fingerprint. */
 function completeResult(text: string, ruleIndexByKey: ReadonlyMap<string, number>, appId: string): string {
   return text
-    .replace(RULE_INDEX_PLACEHOLDER, (_whole, key: string) => `"ruleIndex": ${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`)
+    .replace(RULE_INDEX_PLACEHOLDER, (_whole, key: string) => `"ruleIndex":${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`)
     .replace(FINGERPRINT_PLACEHOLDER, (_whole, encoded: string) => {
       const parts = JSON.parse(decodeURIComponent(encoded)) as ResultRootCause;
       const hash = fingerprintOf({ appId, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId }, SARIF_ROOT_CAUSE_FINGERPRINT);
-      return `"${FINGERPRINT_KEY}": "${hash}"`;
+      return `"${FINGERPRINT_KEY}":"${hash}"`;
     });
 }
 
