@@ -63,23 +63,31 @@ function nullish(def: Def): ShapeCheck | undefined {
 function arrayOf(def: Def): ShapeCheck | undefined {
   const element = def.element === undefined ? undefined : compile(def.element._zod.def);
   if (element === undefined) return undefined;
-  return (v) => Array.isArray(v) && v.every((item) => element(item));
+  return (v) => {
+    if (!Array.isArray(v)) return false;
+    for (let i = 0; i < v.length; i += 1) if (!element(v[i])) return false;
+    return true;
+  };
 }
 
 /** Only a loose object (unknown keys kept as they are) gives back what it got; a stripping or strict one does not. */
 function looseObject(def: Def): ShapeCheck | undefined {
   const catchall = def.catchall?._zod.def.type;
   if (catchall !== 'unknown' && catchall !== 'any') return undefined;
-  const fields: [string, ShapeCheck][] = [];
+  const keys: string[] = [];
+  const checks: ShapeCheck[] = [];
   for (const [key, field] of Object.entries(def.shape ?? {})) {
     const check = compile(field._zod.def);
     if (check === undefined) return undefined;
-    fields.push([key, check]);
+    keys.push(key);
+    checks.push(check);
   }
+  // Index loops: this runs for every field of every item, and without the optimising compiler (see runAdapter) a
+  // for-of allocates an iterator result at every step.
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
     const record = v as Record<string, unknown>;
-    for (const [key, check] of fields) if (!check(record[key])) return false;
+    for (let i = 0; i < keys.length; i += 1) if (!checks[i]!(record[keys[i]!])) return false;
     return true;
   };
 }

@@ -61,8 +61,9 @@ export async function readBodyBounded(response: FetchResponse, options: { maxByt
     throw signal.reason;
   }
   const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const parts: string[] = [];
+  // Bytes gathered and decoded once at the end: decoding chunk by chunk made a string per chunk and then joined
+  // them, twice the page's size in short-lived strings for every page read.
+  const parts: Uint8Array[] = [];
   let bytes = 0;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
@@ -77,21 +78,31 @@ export async function readBodyBounded(response: FetchResponse, options: { maxByt
       const value = chunk.value;
       if (bytes + value.byteLength > options.maxBytes) {
         if (options.truncate !== true) throw new BodyTooLargeError(options.maxBytes);
-        parts.push(decoder.decode(value.subarray(0, options.maxBytes - bytes), { stream: true }));
+        parts.push(value.subarray(0, options.maxBytes - bytes));
         bytes = options.maxBytes;
         break;
       }
       bytes += value.byteLength;
-      parts.push(decoder.decode(value, { stream: true }));
+      parts.push(value);
     }
-    parts.push(decoder.decode());
-    return parts.join('');
+    return new TextDecoder().decode(concatBytes(parts, bytes));
   } catch (error) {
     throw signal?.aborted ? signal.reason : error;
   } finally {
     if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
     reader.cancel().catch(() => undefined);
   }
+}
+
+function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < parts.length; i += 1) {
+    all.set(parts[i]!, at);
+    at += parts[i]!.byteLength;
+  }
+  return all;
 }
 
 /** The largest body read by default: generous for any real page, spec or document, but bounded. */

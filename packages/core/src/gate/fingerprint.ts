@@ -66,8 +66,8 @@ export function fnv1a64(input: string): string {
   let h1 = 0x8422;
   let h2 = 0x9ce4;
   let h3 = 0xcbf2;
-  for (const byte of bytes) {
-    h0 ^= byte;
+  for (let i = 0; i < bytes.length; i += 1) {
+    h0 ^= bytes[i]!;
     // Multiply by the prime 0x100000001b3 = 2^40 + 0x1b3, modulo 2^64.
     const t0 = h0 * 0x1b3;
     const t1 = h1 * 0x1b3 + (t0 >>> 16);

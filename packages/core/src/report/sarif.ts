@@ -233,8 +233,19 @@ function buildRule(id: string, seen: SeenRule, info: RuleInfo | undefined): Reco
 // Placeholders in results rendered before `finish`, replaced once the rule order and the context are known. Each
 // is a whole JSON string value right after a fixed key, which escaped user data cannot imitate (its quotes are
 // escaped); the payload is URI-encoded, so it has no quote either.
-const RULE_INDEX_PLACEHOLDER = /"ruleIndex":"@@rule:([^"@]*)@@"/g;
-const FINGERPRINT_PLACEHOLDER = new RegExp(`"${FINGERPRINT_KEY}":"@@fingerprint:([^"@]*)@@"`, 'g');
+// A result holds each at most once, so the first one found is replaced and the text is not scanned again.
+const RULE_INDEX_PLACEHOLDER = '"ruleIndex":"@@rule:';
+const FINGERPRINT_PLACEHOLDER = `"${FINGERPRINT_KEY}":"@@fingerprint:`;
+const PLACEHOLDER_END = '@@"';
+
+/** `text` with its placeholder starting `prefix` replaced by `render(payload)`; unchanged when it has none. */
+function fillPlaceholder(text: string, prefix: string, render: (payload: string) => string): string {
+  const start = text.indexOf(prefix);
+  if (start < 0) return text;
+  const end = text.indexOf(PLACEHOLDER_END, start + prefix.length);
+  if (end < 0) return text;
+  return text.slice(0, start) + render(text.slice(start + prefix.length, end)) + text.slice(end + PLACEHOLDER_END.length);
+}
 
 function buildResult(item: SarifItem, ruleIndex: number | string, ruleId: string, appId: string | undefined, artifactUri: string | undefined): Record<string, unknown> {
   const s = item.summary;
@@ -487,13 +498,12 @@ function buildRun(context: ReportContext, driver: Record<string, unknown>, invoc
 
 /** A rendered result with its placeholders replaced by the rule index and the fingerprint. */
 function completeResult(text: string, ruleIndexByKey: ReadonlyMap<string, number>, appId: string): string {
-  return text
-    .replace(RULE_INDEX_PLACEHOLDER, (_whole, key: string) => `"ruleIndex":${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`)
-    .replace(FINGERPRINT_PLACEHOLDER, (_whole, encoded: string) => {
-      const parts = JSON.parse(decodeURIComponent(encoded)) as ResultRootCause;
-      const hash = fingerprintOf({ appId, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId }, SARIF_ROOT_CAUSE_FINGERPRINT);
-      return `"${FINGERPRINT_KEY}":"${hash}"`;
-    });
+  const indexed = fillPlaceholder(text, RULE_INDEX_PLACEHOLDER, (key) => `"ruleIndex":${ruleIndexByKey.get(decodeURIComponent(key)) ?? 0}`);
+  return fillPlaceholder(indexed, FINGERPRINT_PLACEHOLDER, (encoded) => {
+    const parts = JSON.parse(decodeURIComponent(encoded)) as ResultRootCause;
+    const hash = fingerprintOf({ appId, url: parts.url, method: parts.method, parameter: parts.parameter, moduleId: parts.moduleId, attackId: parts.attackId }, SARIF_ROOT_CAUSE_FINGERPRINT);
+    return `"${FINGERPRINT_KEY}":"${hash}"`;
+  });
 }
 
 async function writeSarifFile(writer: ReportWriter, state: SarifState, context: ReportContext): Promise<{ format: string; path: string; notes: string[]; info: string[] }> {

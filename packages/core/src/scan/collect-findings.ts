@@ -111,8 +111,9 @@ export async function collectFindings(client: ApiClient, scanId: string, options
       const variance = vulnerability.variances?.[0];
       const moduleId = variance?.module?.id ?? undefined;
       const moduleName = moduleId === undefined ? 'Unknown' : (modules.get(moduleId)?.name ?? moduleId);
-      const json = vulnerability === received ? text : undefined;
-      await options.onFinding({ vulnerability, moduleId, moduleName, attackId: variance?.attack?.id ?? undefined, ...(json === undefined ? {} : { json }) });
+      const finding: CollectedFinding = { vulnerability, moduleId, moduleName, attackId: variance?.attack?.id ?? undefined };
+      if (vulnerability === received && text !== undefined) finding.json = text;
+      await options.onFinding(finding);
     }
     options.onEvent?.({ type: 'findings', fetched: seen.size, total: reported });
   }
