@@ -47,14 +47,10 @@ export interface LazyPage<T> {
   totalPages: number | undefined;
   /** The items, each parsed and validated when reached. @throws ApiError RESPONSE_INVALID at the first invalid item. */
   items(): Generator<T>;
-  /** The items as {@link items}, each with the JSON text it was parsed from (`undefined` when the page could not be split). */
-  entries(): Generator<LazyEntry<T>>;
-}
-
-/** An item of a {@link LazyPage} and the JSON text it was parsed from, when the page was split. */
-export interface LazyEntry<T> {
-  item: T;
-  text: string | undefined;
+  /** Item `index` (0 to `count - 1`), parsed and validated now; a loop over indexes allocates less than the generator. @throws as {@link items}. */
+  itemAt(index: number): T;
+  /** The JSON text item `index` is parsed from; `undefined` when the page could not be split. */
+  textAt(index: number): string | undefined;
 }
 
 /**
@@ -173,7 +169,11 @@ class PageWalk<T> {
       totalData: metadata?.total_data ?? undefined,
       totalPages: metadata?.total_pages ?? undefined,
       items: () => validItems(this.client, this.options, fetched),
-      entries: () => validEntries(this.client, this.options, fetched),
+      itemAt: (index) => validItem(this.client, this.options, fetched, index),
+      textAt: (index) => {
+        const raw = fetched.raw[index];
+        return typeof raw === 'string' ? raw : undefined;
+      },
     };
   }
 
@@ -213,33 +213,23 @@ function valueOf(raw: string | { parsed: unknown } | undefined): unknown {
 
 /** Parses and validates a page's items one at a time. */
 function* validItems<T>(client: ApiClient, options: PaginateOptions<T>, fetched: FetchedPage): Generator<T> {
-  for (const entry of validEntries(client, options, fetched)) yield entry.item;
+  for (let i = 0; i < fetched.raw.length; i += 1) yield validItem(client, options, fetched, i);
 }
 
-/** Parses and validates a page's items one at a time, each with its JSON text. */
-function* validEntries<T>(client: ApiClient, options: PaginateOptions<T>, fetched: FetchedPage): Generator<LazyEntry<T>> {
-  const check = shapeCheckOf(options.item);
-  for (let i = 0; i < fetched.raw.length; i += 1) {
-    const raw = fetched.raw[i];
-    const text = typeof raw === 'string' ? raw : undefined;
-    const value = valueOf(raw);
-    // A value the schema takes as it is needs no copy (see shapeCheckOf); anything else goes through zod, for its answer or its error.
-    if (check?.(value) === true) {
-      yield { item: value as T, text };
-      continue;
-    }
-    const parsed = options.item.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = ['data', i, ...(issue?.path ?? [])].join('.');
-      throw new ApiError(
-        'RESPONSE_INVALID',
-        `${options.route} returned an unexpected item: field '${field}' ${issue?.message.toLowerCase() ?? 'is invalid'}; the API may have changed, report this with the correlation id ${fetched.correlationId ?? '(none)'}.`,
-        { method: options.method, url: client.baseUrl + options.path, route: options.route, status: fetched.status, ...(fetched.correlationId === undefined ? {} : { correlationId: fetched.correlationId }) },
-      );
-    }
-    yield { item: parsed.data, text };
-  }
+/** Parses and validates item `index` of a page. */
+function validItem<T>(client: ApiClient, options: PaginateOptions<T>, fetched: FetchedPage, index: number): T {
+  const value = valueOf(fetched.raw[index]);
+  // A value the schema takes as it is needs no copy (see shapeCheckOf); anything else goes through zod, for its answer or its error.
+  if (shapeCheckOf(options.item)?.(value) === true) return value as T;
+  const parsed = options.item.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = ['data', index, ...(issue?.path ?? [])].join('.');
+  throw new ApiError(
+    'RESPONSE_INVALID',
+    `${options.route} returned an unexpected item: field '${field}' ${issue?.message.toLowerCase() ?? 'is invalid'}; the API may have changed, report this with the correlation id ${fetched.correlationId ?? '(none)'}.`,
+    { method: options.method, url: client.baseUrl + options.path, route: options.route, status: fetched.status, ...(fetched.correlationId === undefined ? {} : { correlationId: fetched.correlationId }) },
+  );
 }
 
 /** Identifies a page by its size and its first and last items (ids where they have one): cheap, and enough to see a page served again. */

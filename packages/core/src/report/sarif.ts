@@ -377,7 +377,7 @@ async function addResult(state: SarifState, record: FindingRecord): Promise<void
   const result = buildResult({ summary, fingerprint }, `@@rule:${encodeURIComponent(key)}@@`, sarifRuleId(record.moduleId, record.attackId), undefined, state.artifactUri);
   state.renderedByRank[rank] = (state.renderedByRank[rank] ?? 0) + 1;
   // One result a line: compact, yet a diff or grep of two reports still shows result by result.
-  await state.results.push(rank, `        ${JSON.stringify(result)}`);
+  await state.results.push(rank, JSON.stringify(result));
 }
 
 function fingerprintParts(record: FindingRecord, summary: FindingSummary): ResultRootCause {
@@ -520,7 +520,7 @@ async function writeSarifFile(writer: ReportWriter, state: SarifState, context: 
   // Most severe first, arrival order within a severity, up to the cap.
   let first = true;
   for await (const text of state.results.texts(kept)) {
-    await writer.write(`${first ? '' : ','}\n${completeResult(text, rules.indexByKey, context.app.id)}`);
+    await writer.write(`${first ? '' : ','}\n        ${completeResult(text, rules.indexByKey, context.app.id)}`);
     first = false;
   }
   await writer.write(`${first ? '' : '\n      '}]\n    }\n  ]\n}\n`);

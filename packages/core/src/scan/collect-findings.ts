@@ -99,7 +99,9 @@ export async function collectFindings(client: ApiClient, scanId: string, options
     ahead.catch(() => undefined);
     reported ??= page.totalData;
     modules ??= new Map((await modulesPromise).map((m) => [m.id, m]));
-    for (const { item: received, text } of page.entries()) {
+    for (let i = 0; i < page.count; i += 1) {
+      const received = page.itemAt(i);
+      const text = page.textAt(i);
       // Scrubbed and redacted once, here, so every report and the gate see the same data and none sees a session cookie.
       // The item's JSON text tells cheaply when neither can change anything.
       const clean = text !== undefined && screen(text);
