@@ -171,8 +171,11 @@ async function runStages(run: RunContext): Promise<Ending> {
     { query: run.job.gateQuery, failOn: run.job.failOn, ignoredStatuses: run.job.ignoredStatuses, ...gateInputs, newOnly: run.job.newOnly },
     { kind: 'live', scanId, client: run.client, logger: run.effects.logger, interrupted: () => run.effects.signal?.aborted === true },
   );
-  await gate.start();
-  const collection = await collectStage(run, scanId, gate);
+  // The gate's first server page is read while the collection's first page and the module list are: findings are
+  // observed only once it is in (collectStage awaits it).
+  const gateStarted = gate.start();
+  gateStarted.catch(() => undefined);
+  const collection = await collectStage(run, scanId, gate, gateStarted);
   reached.counts = collection.counts;
   await recordCollection(run, collection);
   reached.exemptions = recordExemptions(run, gate, gateInputs);
@@ -270,13 +273,14 @@ interface Collection {
 }
 
 /** One streaming pass over the scan's findings: each is gated and handed to the report set, which counts it. */
-async function collectStage(run: RunContext, scanId: string, gate: Gate): Promise<Collection> {
+async function collectStage(run: RunContext, scanId: string, gate: Gate, gateStarted: Promise<void>): Promise<Collection> {
   const { job, effects, reached } = run;
   const formats = job.findingsReport ? job.reports : job.reports.filter((format) => format !== 'findings');
   // SARIF leaves out what the gate treats as reviewed (the ignored statuses) and fixed findings, unless asked.
   const reportSet = await openReportSet(formats, effects.sink, { sarifLeaveOutStatuses: job.sarifTriaged ? [] : [...job.ignoredStatuses, 'REMEDIATED'] });
   const rules = new Map<string, RuleInfo>();
   const oddSeverities = new Set<string>();
+  let gateReady = false;
   const collected = await collectFindings(run.client, scanId, {
     secrets: [job.apiKey],
     redactHttpSecrets: job.redactHttpSecrets,
@@ -287,11 +291,16 @@ async function collectStage(run: RunContext, scanId: string, gate: Gate): Promis
         const url = scanUiUrl(finding.vulnerability.insight_ui_url, reached.target?.app.id ?? '', reached.target?.scanConfig.id ?? '', scanId);
         if (url !== undefined) reached.scanUrl = url;
       }
+      if (!gateReady) {
+        await gateStarted;
+        gateReady = true;
+      }
       const gateMatched = gate.observe(finding);
       noteRule(rules, finding);
       await reportSet.add({ ...finding, gateMatched });
     },
   });
+  await gateStarted;
   // Closed only once every finding is in: on a failure the sink discards it, so a partial report never passes for the whole.
   const written = await reportSet.finishPhase('collected');
   return { counts: reportSet.counts(), collected: written, reportSet, rules, modules: collected.modules, oddSeverities };
