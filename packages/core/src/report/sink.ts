@@ -102,8 +102,11 @@ export function createMemoryReportSink(): MemoryReportSink {
   };
 }
 
-/** Writers that batch many small writes into larger chunks, so a file sink is not called per finding. */
-export function createBufferedWriter(inner: ReportWriter, highWaterMark = 64 * 1024): ReportWriter {
+/**
+ * Writers that batch many small writes into larger chunks, so a file sink is not called per finding. The chunk is
+ * kept small (16 Ki characters): pieces waiting in it outlive young-generation collections and get copied.
+ */
+export function createBufferedWriter(inner: ReportWriter, highWaterMark = 16 * 1024): ReportWriter {
   let buffer: string[] = [];
   let size = 0;
   const flush = async (): Promise<void> => {
