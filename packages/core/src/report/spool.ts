@@ -14,7 +14,7 @@ import { createMemorySpool } from './sink';
  */
 
 /** The default `spoolThreshold`, in characters. */
-export const DEFAULT_SPOOL_THRESHOLD = 16 * 1024;
+export const DEFAULT_SPOOL_THRESHOLD = 64 * 1024;
 
 // Rendered SARIF (JSON) and JUnit (XML, where U+0000 is replaced) never hold a raw NUL, so it separates texts.
 const SEPARATOR = '\u0000';
