@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Vulnerability } from '../api/schemas';
 import { FINDING_FINGERPRINT, findingFingerprint, fingerprintInput, fingerprintOf, fingerprintText, fnv1a64, hash64, normaliseFindingUrl, SARIF_ROOT_CAUSE_FINGERPRINT } from './fingerprint';
@@ -25,6 +26,22 @@ describe('fnv1a64', () => {
   it('hashes UTF-8 bytes, not UTF-16 code units', () => {
     expect(fnv1a64('é')).toBe(fnv1a64('\u00e9'));
     expect(fnv1a64('é')).not.toBe(fnv1a64('e\u0301'));
+  });
+
+  it('hashes exactly the bytes TextEncoder writes, lone surrogates as U+FFFD (property)', () => {
+    /** The reference: FNV-1a 64 over TextEncoder's bytes, with BigInt. */
+    const reference = (input: string): string => {
+      let h = 0xcbf29ce484222325n;
+      for (const byte of new TextEncoder().encode(input)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return h.toString(16).padStart(16, '0');
+    };
+    for (const edge of ['\ud800', '\udc00', 'a\ud83d', '\ud83d\ude00', '\u07ff\u0800\uffff', '\udbff\udfff']) expect(fnv1a64(edge)).toBe(reference(edge));
+    fc.assert(
+      fc.property(fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 20 })).map(([a, b]) => a + b), (input) => {
+        expect(fnv1a64(input)).toBe(reference(input));
+      }),
+      { numRuns: 2_000, seed: Number(process.env['IAS_FUZZ_SEED'] ?? 20_261_202) },
+    );
   });
 });
 

@@ -56,18 +56,18 @@ function queryNames(names: readonly string[]): string {
 }
 
 /**
- * FNV-1a, 64 bits, over the UTF-8 bytes of `input`; 16 lower-case hex digits. Computed with four
- * 16-bit limbs so it stays fast and exact without BigInt.
+ * FNV-1a, 64 bits, over the UTF-8 bytes of `input` (a lone surrogate counts as U+FFFD, as TextEncoder writes it);
+ * 16 lower-case hex digits. Computed with four 16-bit limbs so it stays fast and exact without BigInt, and over the
+ * characters' bytes as they are read, with no encoded copy of the text.
  */
 export function fnv1a64(input: string): string {
-  const bytes = new TextEncoder().encode(input);
   // Offset basis 0xcbf29ce484222325, least significant limb first.
   let h0 = 0x2325;
   let h1 = 0x8422;
   let h2 = 0x9ce4;
   let h3 = 0xcbf2;
-  for (let i = 0; i < bytes.length; i += 1) {
-    h0 ^= bytes[i]!;
+  const mix = (byte: number): void => {
+    h0 ^= byte;
     // Multiply by the prime 0x100000001b3 = 2^40 + 0x1b3, modulo 2^64.
     const t0 = h0 * 0x1b3;
     const t1 = h1 * 0x1b3 + (t0 >>> 16);
@@ -77,6 +77,34 @@ export function fnv1a64(input: string): string {
     h1 = t1 & 0xffff;
     h2 = t2 & 0xffff;
     h3 = t3 & 0xffff;
+  };
+  for (let i = 0; i < input.length; i += 1) {
+    let code = input.charCodeAt(i);
+    if (code < 0x80) {
+      mix(code);
+      continue;
+    }
+    if (code < 0x800) {
+      mix(0xc0 | (code >> 6));
+      mix(0x80 | (code & 0x3f));
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = input.charCodeAt(i + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const point = ((code - 0xd800) << 10) + (next - 0xdc00) + 0x10000;
+        i += 1;
+        mix(0xf0 | (point >> 18));
+        mix(0x80 | ((point >> 12) & 0x3f));
+        mix(0x80 | ((point >> 6) & 0x3f));
+        mix(0x80 | (point & 0x3f));
+        continue;
+      }
+      code = 0xfffd;
+    }
+    mix(0xe0 | (code >> 12));
+    mix(0x80 | ((code >> 6) & 0x3f));
+    mix(0x80 | (code & 0x3f));
   }
   return [h3, h2, h1, h0].map((limb) => limb.toString(16).padStart(4, '0')).join('');
 }
