@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixtureContext, fixtureRecords, runReport } from './__golden__/fixtures';
 import type { FindingRecord, ReportContext } from './finding-record';
@@ -141,5 +142,17 @@ describe('HTML report', () => {
 
   it('escapes quotes and drops control characters', () => {
     expect(escapeHtml(`a"b'c<d>&\u0000\u0007e\n`)).toBe('a&quot;b&#39;c&lt;d&gt;&amp;e\n');
+  });
+
+  it('escapes as one pass over a character table would, for any text (property)', () => {
+    const table: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    const reference = (text: string): string => text.replace(/[^\t\n\r\u0020-\u007E\u0080-\u{10FFFF}]/gu, '').replace(/[&<>"']/g, (c) => table[c] ?? c);
+    const pieces = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('&amp;', '<script>', '"\'', '\u007f', '\u0000', '\ud800', '😀'));
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 5 }).map((parts) => parts.join('')), (text) => {
+        expect(escapeHtml(text)).toBe(reference(text));
+      }),
+      { numRuns: 2_000, seed: Number(process.env['IAS_FUZZ_SEED'] ?? 20_261_202) },
+    );
   });
 });

@@ -53,9 +53,18 @@ export function junitTimestamp(date: Date): string {
 
 /** A classname segment: letters, digits, `_` and `-` (dots would split the name into packages). */
 export function junitClassSegment(name: string): string {
-  const segment = name.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '');
-  return segment === '' ? 'Unknown' : segment;
+  // Every finding of a module asks for the same name: remembered, up to a bound.
+  let segment = classSegments.get(name);
+  if (segment === undefined) {
+    const cleaned = name.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '');
+    segment = cleaned === '' ? 'Unknown' : cleaned;
+    if (classSegments.size >= 1000) classSegments.clear();
+    classSegments.set(name, segment);
+  }
+  return segment;
 }
+
+const classSegments = new Map<string, string>();
 
 interface ModuleSuite {
   moduleId: string | undefined;

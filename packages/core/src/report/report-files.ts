@@ -7,10 +7,14 @@
 export const HTML_FILE_NAME = 'insightappsec-scan-report.html';
 
 const HTML_DROPPED = /[^\t\n\r\u0020-\u007E\u0080-\u{10FFFF}]/gu;
-const HTML_SPECIAL = /[&<>"']/g;
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+// The same characters as HTML_DROPPED, tested without the (slower) Unicode mode: surrogates fall in \u0080-\uFFFF.
+const HTML_DROPPED_ANY = /[^\t\n\r\u0020-\u007E\u0080-\uFFFF]/;
+const HTML_SPECIAL_ANY = /[&<>"']/;
 
 /** Escapes text for HTML element content and quoted attribute values; controls other than whitespace are dropped. */
 export function escapeHtml(text: string): string {
-  return text.replace(HTML_DROPPED, '').replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c] ?? c);
+  // Most texts need nothing: two tests, and the text itself back. `&` goes first, so no escape is escaped twice.
+  const kept = HTML_DROPPED_ANY.test(text) ? text.replace(HTML_DROPPED, '') : text;
+  if (!HTML_SPECIAL_ANY.test(kept)) return kept;
+  return kept.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
