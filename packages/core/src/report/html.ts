@@ -92,9 +92,19 @@ function chart(counts: { severity: string; count: number }[]): string {
 }
 
 function formatTime(value: string | undefined): string | undefined {
-  const date = parseApiTime(value);
-  return date === undefined ? undefined : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  if (value === undefined) return undefined;
+  // Findings of one scan share their times: each text is parsed once (the cache is bounded).
+  let shown = shownTimes.get(value);
+  if (shown === undefined) {
+    const date = parseApiTime(value);
+    shown = date === undefined ? '' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+    if (shownTimes.size >= 1000) shownTimes.clear();
+    shownTimes.set(value, shown);
+  }
+  return shown === '' ? undefined : shown;
 }
+
+const shownTimes = new Map<string, string>();
 
 /** Rows shown per page of the findings table (the page's script pages through the rendered rows). */
 export const HTML_PAGE_SIZE = 100;
@@ -193,8 +203,13 @@ function exchangeOf(value: unknown, label: string): ExchangeText | undefined {
 }
 
 function definitions(pairs: [string, string | undefined][]): string {
-  const items = pairs.filter((p): p is [string, string] => p[1] !== undefined).map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd>${escapeHtml(value)}</dd>`);
-  return items.length === 0 ? '' : `<dl>${items.join('')}</dl>`;
+  // An index loop, no destructuring: this runs several times for every finding with details.
+  let items = '';
+  for (let i = 0; i < pairs.length; i += 1) {
+    const pair = pairs[i]!;
+    if (pair[1] !== undefined) items += `<dt>${escapeHtml(pair[0])}</dt><dd>${escapeHtml(pair[1])}</dd>`;
+  }
+  return items === '' ? '' : `<dl>${items}</dl>`;
 }
 
 function varianceDetails(variance: Variance, index: number, total: number): string {
