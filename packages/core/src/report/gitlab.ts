@@ -50,7 +50,20 @@ export function gitlabTime(value: string | undefined, fallback: string): string 
 }
 
 /** Splits a finding URL into GitLab's `hostname` (scheme, host, port) and `path`; unparsable URLs keep the text as the path. */
-export function splitLocation(url: string): { hostname: string; path: string } {
+export function splitLocation(url: string): Readonly<{ hostname: string; path: string }> {
+  // Findings repeat their URLs: each is parsed once (the cache is bounded).
+  let split = locations.get(url);
+  if (split === undefined) {
+    split = parseLocation(url);
+    if (locations.size >= 1000) locations.clear();
+    locations.set(url, split);
+  }
+  return split;
+}
+
+const locations = new Map<string, Readonly<{ hostname: string; path: string }>>();
+
+function parseLocation(url: string): { hostname: string; path: string } {
   try {
     const parsed = new URL(url);
     return { hostname: `${parsed.protocol}//${parsed.host}`, path: `${parsed.pathname}${parsed.search}` || '/' };
