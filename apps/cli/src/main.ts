@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '@ias/core';
 import { createInterruptSignal, nodeRuntime, runAdapter, userCacheFolder } from '@ias/host-node';
