@@ -12,7 +12,8 @@
 //          certificate given in SEA_SIGNTOOL_ARGS (e.g. `/f cert.pfx /p … /fd SHA256 /tr http://timestamp…`).
 //
 // Steps, after Node's SEA documentation: (1) the ESM bundle is converted to one CommonJS file, since Node 20 runs
-// only a CommonJS main script in a SEA; (2) `node --experimental-sea-config` writes the preparation blob; (3) the
+// only a CommonJS main script in a SEA (the CLI's bundle is an entry and the chunks it imports, statically or with
+// import(): esbuild inlines them all); (2) `node --experimental-sea-config` writes the preparation blob; (3) the
 // Node binary is copied, its signature removed (macOS: codesign --remove-signature; Windows: signtool remove /s,
 // optional); (4) postject injects the blob as NODE_SEA_BLOB and flips the sentinel fuse; (5) optionally re-signed.
 import { execFileSync } from 'node:child_process';
@@ -74,6 +75,9 @@ export async function buildExecutable(app, options = {}) {
     });
     // The shebang line of the ESM bundle is kept by esbuild only at the very top; strip any left mid-file.
     const code = (await readFile(main, 'utf8')).replace(/^#!.*\n/m, '');
+    // A chunk left to load at run time would not exist beside the executable.
+    const left = /\bimport\(\s*["'](\.{1,2}\/[^"']+)["']/.exec(code);
+    if (left !== null) throw new Error(`${bundle}: the import of ${left[1]} was not inlined into the executable`);
     await writeFile(main, code);
 
     // (2) The preparation blob, written by this Node (the same version as the binary it goes into).

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDocumentationCache, userCacheFolder } from './documentation-cache';
+import { createDocumentationCache } from './documentation-cache';
+import { userCacheFolder } from './user-cache-folder';
 
 const folders: string[] = [];
 const folder = (): string => {

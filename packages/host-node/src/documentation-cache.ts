@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import type { DocumentationCache } from '@ias/core';
 
 /**
@@ -44,21 +43,4 @@ export function createDocumentationCache(folder: string): DocumentationCache {
  */
 export function documentationCacheIn(folder: string | undefined): { documentationCache?: DocumentationCache } {
   return folder === undefined || folder === '' ? {} : { documentationCache: createDocumentationCache(join(folder, 'ias-ci')) };
-}
-
-/**
- * The CLI's cache folder: `$XDG_CACHE_HOME/ias-ci`, else `~/.cache/ias-ci` (the XDG base directory default);
- * `undefined` when neither is known.
- */
-export function userCacheFolder(env: Readonly<Record<string, string | undefined>>, home: () => string = homedir): string | undefined {
-  const xdg = env.XDG_CACHE_HOME;
-  // The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
-  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'ias-ci');
-  let root: string;
-  try {
-    root = home();
-  } catch {
-    return undefined;
-  }
-  return root === '' ? undefined : join(root, '.cache', 'ias-ci');
 }

@@ -1,4 +1,4 @@
-import { closeNodeFetches } from './node-fetch';
+import { closeOpenFetches } from './open-fetches';
 
 /** What {@link exitWithVerdict} needs of a process (tests pass a fake). */
 export interface ExitTarget {
@@ -18,5 +18,5 @@ export function exitWithVerdict(code: number, target: ExitTarget = process, grac
   target.exitCode = code;
   const timer = setTimeout(() => target.exit(code), graceMs);
   timer.unref();
-  void closeNodeFetches();
+  void closeOpenFetches();
 }

@@ -15,6 +15,7 @@ export type { ReportFile } from './report-files';
 export { createTracingFetch } from './tracing-fetch';
 export { zipFiles } from './zip-files';
 export type { ZipEntry } from './zip-files';
-export { createDocumentationCache, documentationCacheIn, userCacheFolder } from './documentation-cache';
+export { createDocumentationCache, documentationCacheIn } from './documentation-cache';
+export { userCacheFolder } from './user-cache-folder';
 export { createFolderDiscoveryFiles, runDiscoverySync } from './discovery-sync';
 export type { DiscoverySyncResult, DiscoverySyncSettings } from './discovery-sync';

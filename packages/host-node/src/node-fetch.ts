@@ -7,6 +7,7 @@ type Dispatcher = UndiciTypes.Dispatcher;
 type Undici = typeof UndiciParts;
 import { createHttpFetch, closeHttpFetches } from './http-fetch';
 import { withPlainRequests } from './plain-request-fetch';
+import { closeFetchesWith } from './open-fetches';
 
 /** Proxy settings: an explicit proxy (Azure DevOps agent settings, a CLI flag) or the environment's. */
 export interface ProxyOptions {
@@ -47,6 +48,7 @@ export function proxyProblem(value: string): string | undefined {
  * is sent; nothing throws while the fetch is built.
  */
 export function createNodeFetch(env: Readonly<Record<string, string | undefined>>, proxy: ProxyOptions = {}): FetchLike {
+  closeFetchesWith(closeNodeFetches);
   const fromEnv = env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy;
   const refuse = (name: string, problem: string): FetchLike => {
     const error = new ConfigError(`${name} ${problem}.`, [{ path: name, message: problem }]);

@@ -1,7 +1,8 @@
 // The single-file executables, built by build.mjs from the shipped bundles, run the demo against the simulator on
 // 127.0.0.1 with no `node` anywhere on PATH: the executable is the whole runtime.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator } from '@ias/simulator';
@@ -59,6 +60,13 @@ describe('single-file executables (Linux x64, Node SEA) with no node on PATH', (
   it('the environment really has no node', () => {
     const probe = spawnSync('node', ['--version'], { env: { PATH: NO_NODE_PATH } });
     expect(probe.error?.code).toBe('ENOENT');
+  });
+
+  it('ias --version prints the version of the CLI package (its code split in chunks, all inside the executable)', async () => {
+    const { version } = JSON.parse(await readFile(createRequire(import.meta.url).resolve('insightappsec-ci/package.json'), 'utf8'));
+    const result = await run(ias, ['--version'], {}, work);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${version}\n`);
   });
 
   it('ias runs the demo: scan, reports, gate failed with exit 1', async () => {

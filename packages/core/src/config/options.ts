@@ -1,4 +1,5 @@
-import { ADVANCE_MODES, REPORT_FORMATS, SEVERITY_ORDER, TIMEOUT_ACTIONS, type ConfigKey } from './schema';
+import { ADVANCE_MODES, REPORT_FORMATS, SEVERITY_ORDER, TIMEOUT_ACTIONS } from './choices';
+import type { ConfigKey } from './schema';
 
 /**
  * The option catalogue: every configuration option once, with what each host calls it. The config schema's

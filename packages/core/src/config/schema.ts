@@ -1,26 +1,12 @@
 import * as z from 'zod';
 import { formatDuration, MAX_DURATION_MS, parseDuration } from './duration';
-import { SEVERITIES, VULNERABILITY_STATUSES, type Severity } from '../query/fields';
+import { VULNERABILITY_STATUSES, type Severity } from '../query/fields';
 import { baseUrlForRegion } from './region';
 import { parseList, parseYesNo } from './coerce';
+import { ADVANCE_MODES, REPORT_FORMATS, SEVERITY_ORDER, TIMEOUT_ACTIONS, type AdvanceOn, type OnTimeout, type ReportFormat } from './choices';
 
-/** The report formats the product writes. `metrics`, `findings` and `result` are the always-on JSON files. */
-export const REPORT_FORMATS = ['metrics', 'findings', 'sarif', 'junit', 'markdown', 'html', 'gitlab', 'result'] as const;
-/** One report format. */
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** When the step advances: once the scan is submitted, once it has started, or once it is complete. */
-export const ADVANCE_MODES = ['submitted', 'started', 'completed'] as const;
-/** One advance mode. */
-export type AdvanceOn = (typeof ADVANCE_MODES)[number];
-
-/** What happens to the scan when a budget runs out (the step fails in every case). */
-export const TIMEOUT_ACTIONS = ['cancel', 'stop', 'fail'] as const;
-/** One timeout action. */
-export type OnTimeout = (typeof TIMEOUT_ACTIONS)[number];
-
-/** Severities, highest first. Unknown severities from the API rank below SAFE. */
-export const SEVERITY_ORDER = SEVERITIES;
+export { ADVANCE_MODES, REPORT_FORMATS, SEVERITY_ORDER, TIMEOUT_ACTIONS } from './choices';
+export type { AdvanceOn, OnTimeout, ReportFormat } from './choices';
 
 /** Statuses whose findings `failOn` ignores unless told otherwise: reviewed as not a problem. */
 export const DEFAULT_IGNORED_STATUSES = ['FALSE_POSITIVE', 'IGNORED', 'DUPLICATE'] as const;

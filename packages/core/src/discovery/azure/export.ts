@@ -3,10 +3,10 @@ import { parseSpecText, type SpecFormat } from '../spec-document';
 import type { ArmClient } from './arm';
 import { sendWithRetry, shownUrl, type AzureHttpContext } from './azure-http';
 
-/** Which definition to ask APIM for. `auto`: OpenAPI 3 JSON, then Swagger 2. */
-export type ExportFormat = 'auto' | 'openapi3' | 'swagger2';
+import type { ExportFormat } from './export-formats';
 
-export const EXPORT_FORMATS = ['auto', 'openapi3', 'swagger2'] as const;
+export { EXPORT_FORMATS } from './export-formats';
+export type { ExportFormat } from './export-formats';
 
 /** An exported definition, or why there is none. */
 export type ExportResult =
