@@ -3,6 +3,7 @@ import { parseApiTime, truncate } from './finding-record';
 import { normalizeSeverity } from './security-severity';
 import type { ReportSink } from './sink';
 import { createBufferedWriter } from './sink';
+import { rememberByText } from './remember';
 
 /** The file GitLab's `artifacts:reports:dast` reads. */
 export const GITLAB_FILE_NAME = 'gl-dast-report.json';
@@ -49,19 +50,11 @@ export function gitlabTime(value: string | undefined, fallback: string): string 
   return date.toISOString().slice(0, 19);
 }
 
-/** Splits a finding URL into GitLab's `hostname` (scheme, host, port) and `path`; unparsable URLs keep the text as the path. */
-export function splitLocation(url: string): Readonly<{ hostname: string; path: string }> {
-  // Findings repeat their URLs: each is parsed once (the cache is bounded).
-  let split = locations.get(url);
-  if (split === undefined) {
-    split = parseLocation(url);
-    if (locations.size >= 1000) locations.clear();
-    locations.set(url, split);
-  }
-  return split;
-}
-
-const locations = new Map<string, Readonly<{ hostname: string; path: string }>>();
+/**
+ * Splits a finding URL into GitLab's `hostname` (scheme, host, port) and `path`; unparsable URLs keep the text as the
+ * path. Findings repeat their URLs: each is parsed once.
+ */
+export const splitLocation: (url: string) => Readonly<{ hostname: string; path: string }> = rememberByText((url) => parseLocation(url));
 
 function parseLocation(url: string): { hostname: string; path: string } {
   try {

@@ -5,6 +5,7 @@ import { baseName, createSeveritySelection, orderedSeverityCounts, parseApiTime,
 import { gateSentence, reportVerdict } from './markdown';
 import type { ReportSink, ReportWriter } from './sink';
 import { createBufferedWriter } from './sink';
+import { rememberByText } from './remember';
 
 /** The HTML report file name. */
 export { HTML_FILE_NAME };
@@ -91,20 +92,15 @@ function chart(counts: { severity: string; count: number }[]): string {
   );
 }
 
-function formatTime(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  // Findings of one scan share their times: each text is parsed once (the cache is bounded).
-  let shown = shownTimes.get(value);
-  if (shown === undefined) {
-    const date = parseApiTime(value);
-    shown = date === undefined ? '' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-    if (shownTimes.size >= 1000) shownTimes.clear();
-    shownTimes.set(value, shown);
-  }
-  return shown === '' ? undefined : shown;
-}
+// Findings of one scan share their times: each text is parsed once.
+const shownTime = rememberByText((value): string | undefined => {
+  const date = parseApiTime(value);
+  return date === undefined ? undefined : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+});
 
-const shownTimes = new Map<string, string>();
+function formatTime(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : shownTime(value);
+}
 
 /** Rows shown per page of the findings table (the page's script pages through the rendered rows). */
 export const HTML_PAGE_SIZE = 100;

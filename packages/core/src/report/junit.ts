@@ -5,6 +5,7 @@ import type { ReportSink, ReportWriter } from './sink';
 import { createBufferedWriter } from './sink';
 import type { RankedQueue } from './spool';
 import { createSeveritySpooler } from './spool';
+import { rememberByText } from './remember';
 
 /** The JUnit file name. */
 export const JUNIT_FILE_NAME = 'insightappsec-scan-junit.xml';
@@ -51,20 +52,14 @@ export function junitTimestamp(date: Date): string {
   return date.toISOString().slice(0, 19);
 }
 
-/** A classname segment: letters, digits, `_` and `-` (dots would split the name into packages). */
-export function junitClassSegment(name: string): string {
-  // Every finding of a module asks for the same name: remembered, up to a bound.
-  let segment = classSegments.get(name);
-  if (segment === undefined) {
-    const cleaned = name.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '');
-    segment = cleaned === '' ? 'Unknown' : cleaned;
-    if (classSegments.size >= 1000) classSegments.clear();
-    classSegments.set(name, segment);
-  }
-  return segment;
-}
-
-const classSegments = new Map<string, string>();
+/**
+ * A classname segment: letters, digits, `_` and `-` (dots would split the name into packages). Every finding of a
+ * module asks for the same name: each is cleaned once.
+ */
+export const junitClassSegment: (name: string) => string = rememberByText((name) => {
+  const segment = name.replace(/[^\p{L}\p{N}_-]+/gu, '_').replace(/^_+|_+$/g, '');
+  return segment === '' ? 'Unknown' : segment;
+});
 
 interface ModuleSuite {
   moduleId: string | undefined;

@@ -8,6 +8,7 @@ import type { ReportSink, ReportWriter } from './sink';
 import { createBufferedWriter } from './sink';
 import type { RankedQueue } from './spool';
 import { clampRank, createSeveritySpooler } from './spool';
+import { rememberByText } from './remember';
 
 /** The SARIF file name. */
 export const SARIF_FILE_NAME = 'insightappsec-scan.sarif';
@@ -99,19 +100,8 @@ function encodeUriPath(text: string): string {
   return out;
 }
 
-// Findings share few distinct URLs; a small cache spares parsing each one again (bounded: cleared when full).
-const artifactUris = new Map<string, string>();
-const ARTIFACT_CACHE_SIZE = 2048;
-
-/** A pseudo-path for a finding's URL: host (port after `_`) and path, no scheme, no query. */
-export function artifactUriForUrl(url: string): string {
-  const cached = artifactUris.get(url);
-  if (cached !== undefined) return cached;
-  const uri = computeArtifactUri(url);
-  if (artifactUris.size >= ARTIFACT_CACHE_SIZE) artifactUris.clear();
-  artifactUris.set(url, uri);
-  return uri;
-}
+/** A pseudo-path for a finding's URL: host (port after `_`) and path, no scheme, no query. Findings share few URLs: each is parsed once. */
+export const artifactUriForUrl: (url: string) => string = rememberByText((url) => computeArtifactUri(url), 2048);
 
 function computeArtifactUri(url: string): string {
   let parsed: URL;
