@@ -224,10 +224,9 @@ export function secretNeedles(secrets: readonly (string | undefined)[]): string[
  * holds none of them (the common case).
  */
 export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const active = secrets.filter((s): s is string => s !== undefined && s.length >= 4);
   const needles = secretNeedles(secrets);
   if (needles.length === 0) return (text) => text;
-  return (text) => (needles.some((n) => text.includes(n)) ? redactSecrets(text, active) : text);
+  return (text) => (needles.some((n) => text.includes(n)) ? redactSecrets(text, secrets) : text);
 }
 
 /**

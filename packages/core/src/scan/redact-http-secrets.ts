@@ -17,9 +17,9 @@ export function isSecretHeader(name: string): boolean {
 }
 
 /**
- * A cheap test on a vulnerability's JSON text: `true` when {@link redactVulnerabilityExchanges} cannot change it,
+ * A cheap test on a vulnerability's JSON text: `false` when {@link redactVulnerabilityExchanges} cannot change it,
  * because no text in it, header names included, even looks like a secret header's name. A `\u` escape could spell
- * one, so any escape answers `false`.
+ * one, so any escape answers `true`.
  */
 export function mayHoldSecretHeaders(json: string): boolean {
   return json.includes('\\u') || SECRET_HEADER.test(json);
