@@ -1,6 +1,6 @@
 import type { DocumentationCache, FetchLike } from '@ias/core';
 
-// Effects built at their first use. main.ts hands run() these stand-ins, so a run that sends no request (`--version`,
+// Effects built at their first use. start.ts hands run() these stand-ins, so a run that sends no request (`--version`,
 // `--help`, the offline commands) never loads the code behind the real ones.
 
 /** A fetch that makes the real one at its first request, once, and hands every request to it. */

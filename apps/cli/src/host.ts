@@ -1,7 +1,7 @@
 import type { Clock, DocumentationCache, FetchLike, ReportSink } from '@ias/core';
 import type { Terminal } from './outputs';
 
-/** What the CLI needs from its process; tests pass fakes, `main.ts` passes the real ones. */
+/** What the CLI needs from its process; tests pass fakes, `start.ts` passes the real ones. */
 export interface CliHost extends Terminal {
   argv: readonly string[];
   env: Readonly<Record<string, string | undefined>>;
