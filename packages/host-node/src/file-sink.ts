@@ -34,7 +34,7 @@ export function createFileReportSink(directory: string): ReportSink {
       const path = join(root, name);
       const temp = join(root, `.${name}.${process.pid}.partial`);
       if (pending.size === 0) process.once('exit', removePending);
-      const stream = createWriteStream(temp, { encoding: 'utf8' });
+      const stream = createWriteStream(temp, { encoding: 'utf8', highWaterMark: WRITE_AHEAD_BYTES });
       pending.set(temp, { stream, path });
       const failed = new Promise<never>((_, reject) => stream.once('error', reject));
       failed.catch(() => undefined);
@@ -66,6 +66,13 @@ export function createFileReportSink(directory: string): ReportSink {
     },
   };
 }
+
+/**
+ * How many bytes a report's stream takes before a write waits for the disk. Node's default (16 KiB) is one batch of
+ * core's buffered writer, so every batch waited for its write to finish and the collection with it; four batches
+ * in flight let the writes overlap the work (tooling/bench: about a tenth off a 5,000-finding run).
+ */
+export const WRITE_AHEAD_BYTES = 64 * 1024;
 
 /** How long creating the folder or writing a probe file may take before the folder is called unusable. */
 export const PREPARE_TIMEOUT_MS = 10_000;
