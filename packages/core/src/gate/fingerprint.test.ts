@@ -45,6 +45,40 @@ describe('fnv1a64', () => {
   });
 });
 
+describe('hash64', () => {
+  /** The reference: one code unit a turn, as hash64 was first written; SARIF alerts are keyed by its values. */
+  const reference = (text: string): string => {
+    let h1 = 0xdeadbeef;
+    let h2 = 0x41c6ce57;
+    for (let i = 0; i < text.length; i += 1) {
+      h1 = Math.imul(h1 ^ text.charCodeAt(i), 2654435761);
+      h2 = Math.imul(h2 ^ text.charCodeAt(i), 1597334677);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+    h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+    h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+    return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+  };
+
+  it('keeps the values SARIF results were first written with, at even and odd lengths', () => {
+    expect(hash64('')).toBe('488bdcb81aee8d83');
+    expect(hash64('a')).toBe('501c2ba782c97901');
+    expect(hash64('ab')).toBe('4f6c04978a846752');
+    expect(hash64('abc')).toBe('7a91f9f91ac18c8d');
+    expect(hash64('app-1\u0000https://x/\u0000GET')).toBe('a402737500939d29');
+  });
+
+  it('hashes every text as the one-code-unit reference does (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (input) => {
+        expect(hash64(input)).toBe(reference(input));
+      }),
+      { numRuns: 2_000, seed: Number(process.env['IAS_FUZZ_SEED'] ?? 20_261_202) },
+    );
+  });
+});
+
 describe('normaliseFindingUrl', () => {
   it.each([
     ['HTTPS://Shop.Example:443/Login/', 'https://shop.example/Login'],

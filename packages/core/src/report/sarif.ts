@@ -363,16 +363,17 @@ async function addResult(state: SarifState, record: FindingRecord): Promise<void
   if (atLeastAsSevere >= state.maxResults) return;
 
   const appId = record.vulnerability.app?.id;
-  const fingerprint = appId === undefined ? undefined : fingerprintOf({ appId, ...fingerprintParts(record, summary) }, SARIF_ROOT_CAUSE_FINGERPRINT);
+  const fingerprint = appId === undefined ? undefined : fingerprintOf(fingerprintParts(appId, record, summary), SARIF_ROOT_CAUSE_FINGERPRINT);
   const result = buildResult({ summary, fingerprint }, `@@rule:${encodeURIComponent(key)}@@`, sarifRuleId(record.moduleId, record.attackId), undefined, state.artifactUri);
   state.renderedByRank[rank] = (state.renderedByRank[rank] ?? 0) + 1;
   // One result a line: compact, yet a diff or grep of two reports still shows result by result.
   await state.results.push(rank, JSON.stringify(result));
 }
 
-function fingerprintParts(record: FindingRecord, summary: FindingSummary): ResultRootCause {
+function fingerprintParts(appId: string, record: FindingRecord, summary: FindingSummary): ResultRootCause & { appId: string } {
   const rootCause = record.vulnerability.root_cause;
   return {
+    appId,
     url: rootCause?.url ?? '',
     method: summary.method,
     parameter: rootCause?.parameter ?? undefined,
