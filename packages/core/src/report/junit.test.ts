@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { validateXML } from 'xmllint-wasm';
 import { describe, expect, it } from 'vitest';
 import { fixtureContext, fixtureRecords, runReport } from './__golden__/fixtures';
@@ -87,6 +88,20 @@ describe('JUnit report', () => {
     expect(xml).toContain('q=&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;a=1|2');
     expect(escapeXmlText('a\u0000b\uFFFEc\uD800d<&>')).toBe('a\uFFFDb\uFFFDc\uFFFDd&lt;&amp;&gt;');
     expect(escapeXmlAttribute('"it\'s"\n\t')).toBe('&quot;it&apos;s&quot;&#10;&#9;');
+  });
+
+  it('escapes an attribute as the two replaces alone do, the fast path for clean values included (property)', () => {
+    const replaces = (text: string): string =>
+      text
+        .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
+        .replace(/[&<>"'\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' })[c] ?? c);
+    for (const edge of ['', 'plain', '\ud83d\ude00', '\ud800', 'a\udc00', '\ufffe', '\uffff', '\u0001', '\u007f\u0085']) expect(escapeXmlAttribute(edge)).toBe(replaces(edge));
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 30 }), (input) => {
+        expect(escapeXmlAttribute(input)).toBe(replaces(input));
+      }),
+      { numRuns: 2_000, seed: Number(process.env['IAS_FUZZ_SEED'] ?? 20_261_202) },
+    );
   });
 
   it('writes a schema-valid file with no findings', async () => {
