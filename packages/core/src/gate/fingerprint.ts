@@ -200,14 +200,14 @@ export const SARIF_ROOT_CAUSE_FINGERPRINT: FingerprintRecipe = {
 export function fingerprintText(cause: RootCause, recipe: FingerprintRecipe): string {
   // Once per finding (SARIF writes one per result): an index loop building the text, no arrays in between.
   const { parts, normalise, separator } = recipe;
-  let text = recipe.version ?? '';
+  let text = recipe.version;
   for (let i = 0; i < parts.length; i += 1) {
     const part = parts[i]!;
     const value = cause[part] ?? '';
     const normalised = normalise[part]?.(value) ?? value;
-    text = i === 0 && recipe.version === undefined ? normalised : text + separator + normalised;
+    text = text === undefined ? normalised : text + separator + normalised;
   }
-  return text;
+  return text ?? '';
 }
 
 /** The fingerprint of `cause` by `recipe` (by default the finding fingerprint of baselines and suppressions). */
