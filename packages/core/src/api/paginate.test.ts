@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ApiError } from '../errors';
 import { createApiClient, type ApiClientOptions } from './client';
-import { paginate } from './paginate';
+import { paginate, paginateLazily } from './paginate';
 
 // Hostile paging (issue 17, item 5): a server that never stops offering pages must not keep a run reading forever.
 const BASE = 'https://ias.example.test/ias/v1';
@@ -72,5 +72,26 @@ describe('paginate against a hostile server', () => {
     const { pages, error } = await walk(server.client);
     expect(error).toBeUndefined();
     expect(pages).toBe(3);
+  });
+});
+
+describe('paginateLazily: the text of an item', () => {
+  async function firstPage<T>(schema: z.ZodType<T>) {
+    const server = serve(() => ({ data: [{ id: 'one', extra: '<script>' }], metadata: { index: 0, total_data: 1 }, links: [] }));
+    for await (const page of paginateLazily(server.client, { method: 'GET', path: '/apps', route: 'GET /apps', item: schema, pageSize: 1 })) return page;
+    throw new Error('no page');
+  }
+
+  it('is the served text when validation takes the item as it is', async () => {
+    const page = await firstPage(item);
+    expect(page.itemAt(0)).toEqual({ id: 'one', extra: '<script>' });
+    expect(page.textAt(0)).toBe('{"id":"one","extra":"<script>"}');
+  });
+
+  it('is none once validation rebuilt the item, so no report writes a field the item no longer has', async () => {
+    // A stripping object: zod drops the field it does not know, so the served text is no longer the item.
+    const page = await firstPage(z.object({ id: z.string() }));
+    expect(page.itemAt(0)).toEqual({ id: 'one' });
+    expect(page.textAt(0)).toBeUndefined();
   });
 });

@@ -49,7 +49,11 @@ export interface LazyPage<T> {
   items(): Generator<T>;
   /** Item `index` (0 to `count - 1`), parsed and validated now; a loop over indexes allocates less than the generator. @throws as {@link items}. */
   itemAt(index: number): T;
-  /** The JSON text item `index` is parsed from; `undefined` when the page could not be split. */
+  /**
+   * The JSON text item `index` is parsed from, when that text is the item as {@link itemAt} gives it: `undefined`
+   * when the page could not be split, or when validation rebuilt the item (zod dropped or changed a field), once
+   * {@link itemAt} has been asked for it.
+   */
   textAt(index: number): string | undefined;
 }
 
@@ -99,6 +103,8 @@ interface FetchedPage {
   raw: (string | { parsed: unknown })[];
   status: number;
   correlationId: string | undefined;
+  /** The indexes of the items validation rebuilt, whose text is no longer theirs. */
+  rebuilt?: Set<number>;
 }
 
 async function fetchPage<T>(client: ApiClient, options: PaginateOptions<T>, path: string, query: Record<string, string | number | undefined>): Promise<FetchedPage> {
@@ -172,7 +178,7 @@ class PageWalk<T> {
       itemAt: (index) => validItem(this.client, this.options, fetched, index),
       textAt: (index) => {
         const raw = fetched.raw[index];
-        return typeof raw === 'string' ? raw : undefined;
+        return typeof raw === 'string' && fetched.rebuilt?.has(index) !== true ? raw : undefined;
       },
     };
   }
@@ -222,7 +228,10 @@ function validItem<T>(client: ApiClient, options: PaginateOptions<T>, fetched: F
   // A value the schema takes as it is needs no copy (see shapeCheckOf); anything else goes through zod, for its answer or its error.
   if (shapeCheckOf(options.item)?.(value) === true) return value as T;
   const parsed = options.item.safeParse(value);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    (fetched.rebuilt ??= new Set()).add(index);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const field = ['data', index, ...(issue?.path ?? [])].join('.');
   throw new ApiError(
