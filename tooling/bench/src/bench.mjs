@@ -17,10 +17,10 @@
 // chunks, every file the entry can load, and the entry alone (startup.mjs). It writes tooling/bench/RESULTS.md
 // (only this command does; `npm test` never runs it).
 //
-// The warm run is repeated (--warm-runs, default 3) and its median launch → exit reported, the machine being shared;
+// The warm run is repeated (--warm-runs, default 5) and its median launch → exit reported, the machine being shared;
 // the peak RSS reported for a size is the highest of all its runs.
 // Options: --sizes 1000,5000,100000   --azure-max 5000 (larger N are extrapolated from the largest measured)
-//          --warm-runs 3
+//          --warm-runs 5
 //          --out PATH ('-' prints only)  --time-scale 0.000001
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ function option(name, fallback) {
 }
 const SIZES = option('sizes', '1000,5000,100000').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
 const AZURE_MAX = Number(option('azure-max', '5000'));
-const WARM_RUNS = Math.max(1, Number(option('warm-runs', '3')));
+const WARM_RUNS = Math.max(1, Number(option('warm-runs', '5')));
 const OUT = option('out', join(HERE, '..', 'RESULTS.md'));
 const TIME_SCALE = Number(option('time-scale', '0.000001'));
 const REPO = join(HERE, '..', '..', '..');
