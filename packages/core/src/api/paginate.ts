@@ -99,12 +99,13 @@ export async function* paginateLazily<T>(client: ApiClient, options: PaginateOpt
 interface FetchedPage {
   /** The envelope, `data` emptied when the items were split out. */
   envelope: RawPage;
-  /** Each item as JSON text, or its parsed value when the body could not be split. */
-  raw: (string | { parsed: unknown })[];
+  /**
+   * Each item as JSON text, or its parsed value when the body could not be split, or (`valid`) the item as validation
+   * rebuilt it, in place of a text that is no longer the item's.
+   */
+  raw: (string | { parsed: unknown; valid?: true })[];
   status: number;
   correlationId: string | undefined;
-  /** The indexes of the items validation rebuilt, whose text is no longer theirs. */
-  rebuilt?: Set<number>;
 }
 
 async function fetchPage<T>(client: ApiClient, options: PaginateOptions<T>, path: string, query: Record<string, string | number | undefined>): Promise<FetchedPage> {
@@ -178,7 +179,7 @@ class PageWalk<T> {
       itemAt: (index) => validItem(this.client, this.options, fetched, index),
       textAt: (index) => {
         const raw = fetched.raw[index];
-        return typeof raw === 'string' && fetched.rebuilt?.has(index) !== true ? raw : undefined;
+        return typeof raw === 'string' ? raw : undefined;
       },
     };
   }
@@ -224,12 +225,15 @@ function* validItems<T>(client: ApiClient, options: PaginateOptions<T>, fetched:
 
 /** Parses and validates item `index` of a page. */
 function validItem<T>(client: ApiClient, options: PaginateOptions<T>, fetched: FetchedPage, index: number): T {
-  const value = valueOf(fetched.raw[index]);
+  const raw = fetched.raw[index];
+  if (typeof raw === 'object' && raw.valid === true) return raw.parsed as T;
+  const value = valueOf(raw);
   // A value the schema takes as it is needs no copy (see shapeCheckOf); anything else goes through zod, for its answer or its error.
   if (shapeCheckOf(options.item)?.(value) === true) return value as T;
   const parsed = options.item.safeParse(value);
   if (parsed.success) {
-    (fetched.rebuilt ??= new Set()).add(index);
+    // The served text is no longer the item: the item takes its place, so textAt has none to give.
+    fetched.raw[index] = { parsed: parsed.data, valid: true };
     return parsed.data;
   }
   const issue = parsed.error.issues[0];
